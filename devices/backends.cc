@@ -1,0 +1,25 @@
+#include "devices/backends.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "devices/error.h"
+#include "devices/threads.h"
+
+namespace hat {
+
+#ifdef HAT_WITH_CUDA
+bool cuda_built() { return true; }
+#else
+bool cuda_built() { return false; }
+int cuda_device_count() { return 0; }
+#endif
+
+std::string backend_summary() {
+  const dnnl_version_t* v = dnnl_version();
+  std::string s = str("oneDNN ", v->major, ".", v->minor, ".", v->patch, " (OpenMP, ",
+                      num_threads(), " threads)");
+  if (cuda_built()) s += str(", CUDA (", cuda_device_count(), " GPU)");
+  return s;
+}
+
+}  // namespace hat

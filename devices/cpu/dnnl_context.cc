@@ -1,0 +1,68 @@
+#include "devices/cpu/dnnl_context.h"
+
+#include <cstring>
+
+namespace hat::cpu {
+
+dnnl::engine& engine() {
+  static dnnl::engine instance(dnnl::engine::kind::cpu, 0);
+  return instance;
+}
+
+dnnl::stream& stream() {
+  static dnnl::stream instance(engine());
+  return instance;
+}
+
+namespace {
+dnnl::memory::data_type dnnl_type(DType dtype) {
+  switch (dtype) {
+    case DType::f32: return dnnl::memory::data_type::f32;
+    case DType::i32: return dnnl::memory::data_type::s32;
+    case DType::f64: break;
+  }
+  throw Error(str("onednn: ", dtype_name(dtype), " is not supported by oneDNN on the CPU"));
+}
+}  // namespace
+
+dnnl::memory::desc memory_desc(const Shape& shape, const Shape& strides, DType dtype) {
+  return dnnl::memory::desc(dnnl::memory::dims(shape.begin(), shape.end()), dnnl_type(dtype),
+                            dnnl::memory::dims(strides.begin(), strides.end()));
+}
+
+dnnl::memory::desc memory_desc(const Tensor& t) {
+  return memory_desc(t.shape(), t.strides(), t.dtype());
+}
+
+dnnl::memory memory(const Tensor& t) { return memory(memory_desc(t), t); }
+
+dnnl::memory memory(const dnnl::memory::desc& desc, const Tensor& t) {
+  return dnnl::memory(desc, engine(), t.raw());
+}
+
+size_t PrimitiveKeyHash::operator()(const PrimitiveKey& key) const {
+  size_t h = 1469598103934665603ull;  // FNV-1a over the integers
+  for (int64_t v : key) {
+    h ^= static_cast<size_t>(v);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void append_key(PrimitiveKey& key, const Tensor& t) {
+  key.push_back(t.dim());
+  key.insert(key.end(), t.shape().begin(), t.shape().end());
+  key.insert(key.end(), t.strides().begin(), t.strides().end());
+}
+
+int64_t float_bits(float value) {
+  int32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+void rethrow_dnnl(const char* op, const dnnl::error& e) {
+  throw Error(str(op, ": oneDNN failed: ", e.what()));
+}
+
+}  // namespace hat::cpu

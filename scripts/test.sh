@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up (scripts/setup.sh) and runs the whole test suite. Extra arguments go to ctest,
+# e.g. scripts/test.sh -R Attention
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh"
+cd "${BUILD_DIR:-$root/build}"
+ctest --output-on-failure --parallel "${JOBS:-$(nproc)}" "$@"
