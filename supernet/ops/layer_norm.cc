@@ -1,0 +1,274 @@
+// Layer norm: oneDNN layer_normalization (forward_training / backward) for f32, plain loops
+// for f64.
+#include "supernet/ops/layer_norm.h"
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "devices/cpu/dnnl_context.h"
+#include "devices/threads.h"
+#include "supernet/ops/rows.h"
+
+namespace hat {
+
+namespace {
+
+void check_param(const Tensor& p, const Tensor& x, int64_t d, const char* op, const char* name) {
+  HAT_CHECK(p.defined() && p.dim() == 1 && p.size(0) == d, op, ": ", name, " ",
+            p.defined() ? p.describe() : std::string("(undefined)"), " does not match x ",
+            x.describe(), " (expected [", d, "])");
+  HAT_CHECK(p.dtype() == x.dtype(), op, ": ", name, " ", p.describe(), " and x ", x.describe(),
+            " differ in type");
+}
+
+// p[i * stride] += src[i]: adds a dense scratch vector into a (strided) parameter gradient.
+template <typename T>
+void add_vector(const Tensor& p, const T* src) {
+  T* dst = p.data<T>();
+  const int64_t n = p.size(0), stride = p.stride(0);
+  for (int64_t i = 0; i < n; ++i) dst[i * stride] += src[i];
+}
+
+// ---------------- f64: plain loops ----------------
+
+void forward_f64(const Tensor& x2, const Tensor& gamma, const Tensor& beta, double eps,
+                 const Tensor& y2, const LayerNormContext& ctx) {
+  const int64_t rows = x2.size(0), d = x2.size(1), gs = gamma.stride(0), bs = beta.stride(0);
+  const double *px = x2.data<double>(), *pg = gamma.data<double>(), *pb = beta.data<double>();
+  double *py = y2.data<double>(), *pm = ctx.mean.data<double>(), *pv = ctx.variance.data<double>();
+#pragma omp parallel for
+  for (int64_t r = 0; r < rows; ++r) {
+    const double* xr = px + r * d;
+    double mean = 0, var = 0;
+    for (int64_t c = 0; c < d; ++c) mean += xr[c];
+    mean /= d;
+    for (int64_t c = 0; c < d; ++c) var += (xr[c] - mean) * (xr[c] - mean);
+    var /= d;
+    const double rstd = 1.0 / std::sqrt(var + eps);
+    for (int64_t c = 0; c < d; ++c) py[r * d + c] = pg[c * gs] * (xr[c] - mean) * rstd + pb[c * bs];
+    pm[r] = mean;
+    pv[r] = var;
+  }
+}
+
+// y = g * xhat + b with xhat = (x - mu) * rstd. Per row, with a = g * dy:
+//   dxhat = a;  dx = rstd * (a - mean(a) - xhat * mean(a * xhat))
+// (the two means are the gradients flowing through mu and through var).
+void backward_f64(const Tensor& x2, const Tensor& gamma, const LayerNormContext& ctx,
+                  const Tensor& dy2, const Tensor& dx2, const Tensor& dgamma, const Tensor& dbeta) {
+  const int64_t rows = x2.size(0), d = x2.size(1), gs = gamma.stride(0);
+  const double *px = x2.data<double>(), *pg = gamma.data<double>(), *pdy = dy2.data<double>();
+  const double *pm = ctx.mean.data<double>(), *pv = ctx.variance.data<double>();
+  double* pdx = dx2.defined() ? dx2.data<double>() : nullptr;
+  const bool params = dgamma.defined() || dbeta.defined();
+#pragma omp parallel
+  {
+    std::vector<double> xhat(d), part_g(params ? d : 0, 0.0), part_b(params ? d : 0, 0.0);
+#pragma omp for nowait
+    for (int64_t r = 0; r < rows; ++r) {
+      const double rstd = 1.0 / std::sqrt(pv[r] + ctx.eps);
+      const double* xr = px + r * d;
+      const double* dyr = pdy + r * d;
+      double mean_a = 0, mean_ax = 0;
+      for (int64_t c = 0; c < d; ++c) {
+        xhat[c] = (xr[c] - pm[r]) * rstd;
+        const double a = pg[c * gs] * dyr[c];
+        mean_a += a;
+        mean_ax += a * xhat[c];
+      }
+      mean_a /= d;
+      mean_ax /= d;
+      if (pdx)
+        for (int64_t c = 0; c < d; ++c)
+          pdx[r * d + c] += rstd * (pg[c * gs] * dyr[c] - mean_a - xhat[c] * mean_ax);
+      if (params)
+        for (int64_t c = 0; c < d; ++c) {
+          part_g[c] += dyr[c] * xhat[c];  // dgamma += dy * xhat
+          part_b[c] += dyr[c];            // dbeta  += dy
+        }
+    }
+    if (params) {
+#pragma omp critical
+      {
+        if (dgamma.defined()) add_vector<double>(dgamma, part_g.data());
+        if (dbeta.defined()) add_vector<double>(dbeta, part_b.data());
+      }
+    }
+  }
+}
+
+// ---------------- f32: oneDNN ----------------
+
+const dnnl::normalization_flags kAffine =
+    dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+
+// Descriptors of one shape: x/y/dx as [rows, d], statistics [rows], gamma/beta [d].
+struct Descs {
+  dnnl::memory::desc data, stat, param;
+};
+Descs descs(int64_t rows, int64_t d) {
+  return {cpu::memory_desc(Shape{rows, d}, Shape{d, 1}, DType::f32),
+          cpu::memory_desc(Shape{rows}, Shape{1}, DType::f32),
+          cpu::memory_desc(Shape{d}, Shape{1}, DType::f32)};
+}
+
+dnnl::layer_normalization_forward::primitive_desc forward_pd(const Descs& m, float eps) {
+  const dnnl::layer_normalization_forward::desc desc(dnnl::prop_kind::forward_training, m.data,
+                                                     m.stat, eps, kAffine);
+  return dnnl::layer_normalization_forward::primitive_desc(desc, cpu::engine());
+}
+
+struct ForwardEntry {
+  Descs m;
+  dnnl::layer_normalization_forward primitive;
+};
+struct BackwardEntry {
+  Descs m;
+  dnnl::layer_normalization_backward primitive;
+};
+
+const ForwardEntry& forward_primitive(int64_t rows, int64_t d, float eps) {
+  static cpu::PrimitiveCache<ForwardEntry> cache;
+  return cache.get({rows, d, cpu::float_bits(eps), num_threads()}, [&] {
+    const Descs m = descs(rows, d);
+    return ForwardEntry{m, dnnl::layer_normalization_forward(forward_pd(m, eps))};
+  });
+}
+
+// prop_kind::backward (dx, dgamma, dbeta together): oneDNN 2.6 has no backward_data
+// implementation with use_scale, so dgamma and dbeta are always computed.
+const BackwardEntry& backward_primitive(int64_t rows, int64_t d, float eps) {
+  static cpu::PrimitiveCache<BackwardEntry> cache;
+  return cache.get({rows, d, cpu::float_bits(eps), num_threads()}, [&] {
+    const Descs m = descs(rows, d);
+    const dnnl::layer_normalization_backward::desc desc(dnnl::prop_kind::backward, m.data, m.data,
+                                                        m.stat, eps, kAffine);
+    return BackwardEntry{m, dnnl::layer_normalization_backward(
+                                dnnl::layer_normalization_backward::primitive_desc(
+                                    desc, cpu::engine(), forward_pd(m, eps)))};
+  });
+}
+
+// oneDNN wants gamma dense; a strided view is copied (d elements).
+Tensor dense(const Tensor& t) { return t.stride(0) == 1 || t.size(0) <= 1 ? t : t.clone(); }
+
+void forward_f32(const Tensor& x2, const Tensor& gamma, const Tensor& beta, float eps,
+                 const Tensor& y2, const LayerNormContext& ctx) {
+  const ForwardEntry& p = forward_primitive(x2.size(0), x2.size(1), eps);
+  const Tensor g = dense(gamma), b = dense(beta);
+  p.primitive.execute(cpu::stream(), {{DNNL_ARG_SRC, cpu::memory(p.m.data, x2)},
+                                      {DNNL_ARG_DST, cpu::memory(p.m.data, y2)},
+                                      {DNNL_ARG_SCALE, cpu::memory(p.m.param, g)},
+                                      {DNNL_ARG_SHIFT, cpu::memory(p.m.param, b)},
+                                      {DNNL_ARG_MEAN, cpu::memory(p.m.stat, ctx.mean)},
+                                      {DNNL_ARG_VARIANCE, cpu::memory(p.m.stat, ctx.variance)}});
+  cpu::stream().wait();
+}
+
+// oneDNN writes diff_src, diff_scale and diff_shift; backward adds, so it writes into scratch
+// buffers that are then added into dx, dgamma and dbeta (the latter two possibly strided).
+// With use_shift oneDNN also insists on a SHIFT argument, which the backward never reads:
+// a zero vector stands in for beta.
+void backward_f32(const Tensor& x2, const Tensor& gamma, const LayerNormContext& ctx,
+                  const Tensor& dy2, const Tensor& dx2, const Tensor& dgamma, const Tensor& dbeta) {
+  const int64_t rows = x2.size(0), d = x2.size(1);
+  const BackwardEntry& e = backward_primitive(rows, d, static_cast<float>(ctx.eps));
+  const Descs& m = e.m;
+  const Tensor g = dense(gamma);
+  std::unique_ptr<float[]> diff_src(new float[rows * d]);
+  std::vector<float> diff_scale(d), diff_shift(d), unused_shift(d, 0.0f);
+  const auto scratch = [&](const dnnl::memory::desc& md, float* p) {
+    return dnnl::memory(md, cpu::engine(), p);
+  };
+  e.primitive.execute(cpu::stream(), {{DNNL_ARG_SRC, cpu::memory(m.data, x2)},
+                                      {DNNL_ARG_MEAN, cpu::memory(m.stat, ctx.mean)},
+                                      {DNNL_ARG_VARIANCE, cpu::memory(m.stat, ctx.variance)},
+                                      {DNNL_ARG_DIFF_DST, cpu::memory(m.data, dy2)},
+                                      {DNNL_ARG_SCALE, cpu::memory(m.param, g)},
+                                      {DNNL_ARG_SHIFT, scratch(m.param, unused_shift.data())},
+                                      {DNNL_ARG_DIFF_SRC, scratch(m.data, diff_src.get())},
+                                      {DNNL_ARG_DIFF_SCALE, scratch(m.param, diff_scale.data())},
+                                      {DNNL_ARG_DIFF_SHIFT, scratch(m.param, diff_shift.data())}});
+  cpu::stream().wait();
+  if (dx2.defined()) {
+    float* pdx = dx2.data<float>();
+    const float* s = diff_src.get();
+#pragma omp parallel for
+    for (int64_t i = 0; i < rows * d; ++i) pdx[i] += s[i];
+  }
+  if (dgamma.defined()) add_vector<float>(dgamma, diff_scale.data());
+  if (dbeta.defined()) add_vector<float>(dbeta, diff_shift.data());
+}
+
+void ensure_stat(Tensor& t, int64_t rows, DType dtype) {
+  if (!t.defined() || t.shape() != Shape{rows} || t.dtype() != dtype || !t.is_contiguous())
+    t = Tensor::zeros({rows}, dtype);
+}
+
+}  // namespace
+
+void layer_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps,
+                        Tensor& y, LayerNormContext& ctx) {
+  const Tensor x2 = as_rows(x, "layer_norm", "x");
+  HAT_CHECK(x.dtype() != DType::i32, "layer_norm: x must be floating, got ", x.describe());
+  const int64_t rows = x2.size(0), d = x2.size(1);
+  HAT_CHECK(d > 0, "layer_norm: x ", x.describe(), " has an empty last dimension");
+  check_param(gamma, x, d, "layer_norm", "gamma");
+  check_param(beta, x, d, "layer_norm", "beta");
+  HAT_CHECK(eps > 0 && std::isfinite(eps), "layer_norm: eps = ", eps, " must be positive (x ",
+            x.describe(), ")");
+  ensure_shape(y, x.shape(), x.dtype(), "layer_norm", "y");
+  const Tensor y2 = as_rows(y, "layer_norm", "y");
+  ensure_stat(ctx.mean, rows, x.dtype());
+  ensure_stat(ctx.variance, rows, x.dtype());
+  ctx.eps = eps;
+  if (rows == 0) return;
+  try {
+    if (x.dtype() == DType::f32)
+      forward_f32(x2, gamma, beta, static_cast<float>(eps), y2, ctx);
+    else
+      forward_f64(x2, gamma, beta, eps, y2, ctx);
+  } catch (const dnnl::error& e) {
+    cpu::rethrow_dnnl("layer_norm", e);
+  }
+}
+
+void layer_norm_backward(const Tensor& x, const Tensor& gamma, const LayerNormContext& ctx,
+                         const Tensor& dy, const Tensor& dx, const Tensor& dgamma,
+                         const Tensor& dbeta) {
+  const char* op = "layer_norm_backward";
+  const Tensor x2 = as_rows(x, op, "x");
+  HAT_CHECK(x.dtype() != DType::i32, op, ": x must be floating, got ", x.describe());
+  const int64_t rows = x2.size(0), d = x2.size(1);
+  check_param(gamma, x, d, op, "gamma");
+  HAT_CHECK(ctx.eps > 0 && ctx.mean.defined() && ctx.variance.defined() &&
+                ctx.mean.shape() == Shape{rows} && ctx.variance.shape() == Shape{rows} &&
+                ctx.mean.dtype() == x.dtype() && ctx.variance.dtype() == x.dtype(),
+            op, ": the context does not come from a forward on x ", x.describe(), " (mean ",
+            ctx.mean.defined() ? ctx.mean.describe() : std::string("undefined"), ")");
+  check_shape(dy, x.shape(), op, "dy");
+  HAT_CHECK(dy.dtype() == x.dtype(), op, ": dy ", dy.describe(), " and x ", x.describe(),
+            " differ in type");
+  const Tensor dy2 = as_rows(dy, op, "dy");
+  Tensor dx2;
+  if (dx.defined()) {
+    check_shape(dx, x.shape(), op, "dx");
+    HAT_CHECK(dx.dtype() == x.dtype(), op, ": dx ", dx.describe(), " and x ", x.describe(),
+              " differ in type");
+    dx2 = as_rows(dx, op, "dx");
+  }
+  if (dgamma.defined()) check_param(dgamma, x, d, op, "dgamma");
+  if (dbeta.defined()) check_param(dbeta, x, d, op, "dbeta");
+  if (rows == 0 || (!dx.defined() && !dgamma.defined() && !dbeta.defined())) return;
+  try {
+    if (x.dtype() == DType::f32)
+      backward_f32(x2, gamma, ctx, dy2, dx2, dgamma, dbeta);
+    else
+      backward_f64(x2, gamma, ctx, dy2, dx2, dgamma, dbeta);
+  } catch (const dnnl::error& e) {
+    cpu::rethrow_dnnl(op, e);
+  }
+}
+
+}  // namespace hat
