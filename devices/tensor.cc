@@ -140,6 +140,18 @@ void Tensor::copy_from(const Tensor& src) const {
   }
   char* dst = static_cast<char*>(raw());
   const char* from = static_cast<const char*>(src.raw());
+  if (dim() >= 1 && strides_.back() == 1 && src.strides_.back() == 1) {
+    // Rows with unit stride on both sides (slices, head views, key/value caches): one memcpy
+    // per row instead of one per element.
+    const Shape outer(shape_.begin(), shape_.end() - 1);
+    const Shape dst_outer(strides_.begin(), strides_.end() - 1);
+    const Shape src_outer(src.strides_.begin(), src.strides_.end() - 1);
+    const size_t row_bytes = shape_.back() * width;
+    for_each_offset(outer, dst_outer, src_outer, [&](int64_t a, int64_t b) {
+      std::memcpy(dst + a * width, from + b * width, row_bytes);
+    });
+    return;
+  }
   for_each_offset(shape_, strides_, src.strides_, [&](int64_t a, int64_t b) {
     std::memcpy(dst + a * width, from + b * width, width);
   });
