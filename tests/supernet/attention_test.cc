@@ -206,16 +206,7 @@ TEST(Attention, BackwardAccumulatesAndSkipsUndefinedGradients) {
   EXPECT_TRUE(test::all_close(dv_only, dv, 1e-12, 1e-14));
 }
 
-void expect_error(const std::function<void()>& fn, const std::vector<std::string>& needles) {
-  try {
-    fn();
-    ADD_FAILURE() << "no hat::Error thrown";
-  } catch (const Error& e) {
-    const std::string msg = e.what();
-    for (const std::string& needle : needles)
-      EXPECT_NE(msg.find(needle), std::string::npos) << "'" << needle << "' not in: " << msg;
-  }
-}
+using test::expect_error;
 
 TEST(Attention, BadInputThrowsNamingOpAndShapes) {
   Tensor q = Tensor::zeros({2, 3, 6}, DType::f32), k = Tensor::zeros({2, 4, 6}, DType::f32);

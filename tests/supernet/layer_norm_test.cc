@@ -164,15 +164,7 @@ TEST(LayerNorm, ContextFollowsChangingRowCounts) {
   }
 }
 
-void expect_error(const std::function<void()>& call, const std::vector<std::string>& parts) {
-  try {
-    call();
-    ADD_FAILURE() << "no exception";
-  } catch (const Error& e) {
-    const std::string msg = e.what();
-    for (const auto& part : parts) EXPECT_NE(msg.find(part), std::string::npos) << msg;
-  }
-}
+using test::expect_error;
 
 TEST(LayerNorm, BadInputsThrowNamingTheOpAndShapes) {
   Tensor x = Tensor::zeros({2, 3, 4}, DType::f32), g = Tensor::zeros({4}, DType::f32);

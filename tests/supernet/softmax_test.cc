@@ -175,16 +175,7 @@ TEST(SoftmaxBackward, AccumulatesWhileOverwriteWrites) {
   }
 }
 
-void expect_error(const std::function<void()>& fn, const std::vector<std::string>& needles) {
-  try {
-    fn();
-    ADD_FAILURE() << "no hat::Error thrown";
-  } catch (const Error& e) {
-    const std::string msg = e.what();
-    for (const std::string& needle : needles)
-      EXPECT_NE(msg.find(needle), std::string::npos) << "'" << needle << "' not in: " << msg;
-  }
-}
+using test::expect_error;
 
 TEST(MaskedSoftmax, BadMasksThrowNamingOpAndShapes) {
   Tensor scores = Tensor::zeros({2, 2, 3, 4}, DType::f32);

@@ -74,6 +74,17 @@ Tensor cast(const Tensor& t, DType dtype) {
          << " vs " << element(b, worst_i) << " (" << worst << " x tolerance)";
 }
 
+void expect_error(const std::function<void()>& call, const std::vector<std::string>& parts) {
+  try {
+    call();
+    ADD_FAILURE() << "no hat::Error thrown";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    for (const std::string& part : parts)
+      EXPECT_NE(msg.find(part), std::string::npos) << "'" << part << "' not in: " << msg;
+  }
+}
+
 namespace {
 double& scalar_ref(const Tensor& t, int64_t i) {
   int64_t offset = 0;

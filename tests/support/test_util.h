@@ -25,6 +25,10 @@ std::vector<double> to_vector(const Tensor& t);
 // Max |a - b| / (atol + rtol |b|) <= 1 over all elements, with the worst element reported.
 ::testing::AssertionResult all_close(const Tensor& a, const Tensor& b, double rtol, double atol);
 
+// Expects `call` to throw hat::Error whose message contains every one of `parts` (the op's
+// name, the offending shapes...).
+void expect_error(const std::function<void()>& call, const std::vector<std::string>& parts);
+
 // One input of a gradient check: its values (perturbed in place) and the gradient the
 // analytic backward accumulates into.
 struct GradInput {
