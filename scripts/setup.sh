@@ -14,6 +14,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libdnnl-dev libtbb-dev libboost-program-options-dev libsqlite3-dev
   googletest libgtest-dev libsentencepiece-dev libyaml-cpp-dev nlohmann-json3-dev
+  libicu-dev libssl-dev trans-de-en
 )
 
 missing=()

@@ -1,34 +1,21 @@
 // Dropout: own kernels (oneDNN 2.6 has no dropout primitive), one pass, parallel over elements.
 #include "supernet/ops/dropout.h"
 
+#include "devices/random.h"
+#include "supernet/ops/rows.h"
+
 namespace hat {
 
 namespace {
 
-// splitmix64's output function (Steele, Lea, Flood 2014): a bijective 64-bit mixer.
-inline uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ull;
-
 inline double uniform_from(uint64_t key, int64_t index) {
-  const uint64_t h = mix64(key + (static_cast<uint64_t>(index) + 1) * kGolden);
+  const uint64_t h = mix64(key + (static_cast<uint64_t>(index) + 1) * kGoldenGamma);
   return static_cast<double>(h >> 11) * 0x1.0p-53;
 }
 
 void check_p(double p, const char* op, const Tensor& t) {
   HAT_CHECK(p >= 0.0 && p < 1.0, op, ": probability p = ", p, " must be in [0, 1) (tensor ",
             t.describe(), ")");
-}
-
-Tensor flat(const Tensor& t, const char* op, const char* name) {
-  HAT_CHECK(t.defined(), op, ": ", name, " is undefined");
-  HAT_CHECK(t.is_contiguous(), op, ": ", name, " must be dense, got ", t.describe());
-  HAT_CHECK(t.dtype() != DType::i32, op, ": ", name, " must be floating, got ", t.describe());
-  return t.reshape({t.numel()});
 }
 
 // out[i] (+)= in[i] * scale where kept, else (+)0. ACCUMULATE selects backward's "+=".
@@ -55,10 +42,10 @@ void apply_mask(const Tensor& in, double p, uint64_t seed, const Tensor& out) {
 double dropout_uniform(uint64_t seed, int64_t index) { return uniform_from(mix64(seed), index); }
 
 void dropout_forward(const Tensor& x, double p, uint64_t seed, Tensor& y) {
-  const Tensor xf = flat(x, "dropout", "x");
+  const Tensor xf = as_flat(x, "dropout", "x");
   check_p(p, "dropout", x);
   ensure_shape(y, x.shape(), x.dtype(), "dropout", "y");
-  const Tensor yf = flat(y, "dropout", "y");
+  const Tensor yf = as_flat(y, "dropout", "y");
   if (p == 0.0) {  // identity
     if (yf.raw() != xf.raw()) yf.copy_from(xf);
     return;
@@ -71,13 +58,13 @@ void dropout_forward(const Tensor& x, double p, uint64_t seed, Tensor& y) {
 
 // y = D x with D = diag(keep_i / (1 - p))  =>  dL/dx = D dL/dy, so dx += D dy.
 void dropout_backward(const Tensor& dy, double p, uint64_t seed, const Tensor& dx) {
-  const Tensor dyf = flat(dy, "dropout_backward", "dy");
+  const Tensor dyf = as_flat(dy, "dropout_backward", "dy");
   check_p(p, "dropout_backward", dy);
   if (!dx.defined()) return;
   check_shape(dx, dy.shape(), "dropout_backward", "dx");
   HAT_CHECK(dx.dtype() == dy.dtype(), "dropout_backward: dx ", dx.describe(), " and dy ",
             dy.describe(), " differ in type");
-  const Tensor dxf = flat(dx, "dropout_backward", "dx");
+  const Tensor dxf = as_flat(dx, "dropout_backward", "dx");
   if (dy.dtype() == DType::f32)
     apply_mask<float, true>(dyf, p, seed, dxf);
   else

@@ -11,14 +11,6 @@ namespace hat {
 
 namespace {
 
-// Dense tensors are handed to oneDNN as one flat [numel] vector: ReLU is element-wise.
-Tensor flat(const Tensor& t, const char* op, const char* name) {
-  HAT_CHECK(t.defined(), op, ": ", name, " is undefined");
-  HAT_CHECK(t.is_contiguous(), op, ": ", name, " must be dense, got ", t.describe());
-  HAT_CHECK(t.dtype() != DType::i32, op, ": ", name, " must be floating, got ", t.describe());
-  return t.reshape({t.numel()});
-}
-
 struct ReluForward {
   dnnl::eltwise_forward::primitive_desc pd;
   dnnl::eltwise_forward primitive;
@@ -103,9 +95,9 @@ void relu_backward_f64(const Tensor& x, const Tensor& dy, const Tensor& dx) {
 }  // namespace
 
 void relu_forward(const Tensor& x, Tensor& y) {
-  const Tensor xf = flat(x, "relu", "x");
+  const Tensor xf = as_flat(x, "relu", "x");
   ensure_shape(y, x.shape(), x.dtype(), "relu", "y");
-  const Tensor yf = flat(y, "relu", "y");
+  const Tensor yf = as_flat(y, "relu", "y");
   if (x.numel() == 0) return;
   try {
     if (x.dtype() == DType::f32)
@@ -118,7 +110,7 @@ void relu_forward(const Tensor& x, Tensor& y) {
 }
 
 void relu_backward(const Tensor& x_or_y, const Tensor& dy, const Tensor& dx) {
-  const Tensor xf = flat(x_or_y, "relu_backward", "x");
+  const Tensor xf = as_flat(x_or_y, "relu_backward", "x");
   check_shape(dy, x_or_y.shape(), "relu_backward", "dy");
   HAT_CHECK(dy.dtype() == x_or_y.dtype(), "relu_backward: dy ", dy.describe(), " and x ",
             x_or_y.describe(), " differ in type");
@@ -126,7 +118,7 @@ void relu_backward(const Tensor& x_or_y, const Tensor& dy, const Tensor& dx) {
   check_shape(dx, x_or_y.shape(), "relu_backward", "dx");
   HAT_CHECK(dx.dtype() == x_or_y.dtype(), "relu_backward: dx ", dx.describe(), " and x ",
             x_or_y.describe(), " differ in type");
-  const Tensor dyf = flat(dy, "relu_backward", "dy"), dxf = flat(dx, "relu_backward", "dx");
+  const Tensor dyf = as_flat(dy, "relu_backward", "dy"), dxf = as_flat(dx, "relu_backward", "dx");
   if (xf.numel() == 0) return;
   try {
     if (xf.dtype() == DType::f32)

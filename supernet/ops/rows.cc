@@ -9,6 +9,13 @@ Tensor as_rows(const Tensor& x, const char* op, const char* name) {
   return x.reshape({-1, x.size(-1)});
 }
 
+Tensor as_flat(const Tensor& x, const char* op, const char* name) {
+  HAT_CHECK(x.defined(), op, ": ", name, " is undefined");
+  HAT_CHECK(x.is_contiguous(), op, ": ", name, " must be dense, got ", x.describe());
+  HAT_CHECK(x.dtype() != DType::i32, op, ": ", name, " must be floating, got ", x.describe());
+  return x.reshape({x.numel()});
+}
+
 Shape with_last_dim(const Shape& shape, int64_t width) {
   Shape out = shape;
   out.back() = width;

@@ -7,6 +7,8 @@ namespace hat {
 
 // x: [..., width], dense  ->  [rows, width] view.
 Tensor as_rows(const Tensor& x, const char* op, const char* name);
+// x: dense floating tensor of any shape  ->  [numel] view (for element-wise ops).
+Tensor as_flat(const Tensor& x, const char* op, const char* name);
 // The shape of x with its last dimension replaced.
 Shape with_last_dim(const Shape& shape, int64_t width);
 
