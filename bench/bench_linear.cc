@@ -8,6 +8,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -64,16 +65,15 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-double median_seconds(const Options& o, const std::function<void()>& run) {
-  for (int i = 0; i < o.warmups; ++i) run();
-  std::vector<double> times;
-  for (int i = 0; i < o.repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    run();
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
-  return times[times.size() / 2];
+double seconds(const std::function<void()>& run) {
+  const auto start = std::chrono::steady_clock::now();
+  run();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
 }
 
 void fill(const Tensor& t, float value) {
@@ -82,47 +82,61 @@ void fill(const Tensor& t, float value) {
 }
 
 // The reference: one oneDNN f32 matmul [M, K] x [K, N] on dense memory, built directly.
-double plain_matmul_seconds(const Options& o, int64_t M, int64_t K, int64_t N, std::string* impl) {
-  using dt = dnnl::memory::data_type;
-  using tag = dnnl::memory::format_tag;
-  dnnl::memory::desc a({M, K}, dt::f32, tag::ab), b({K, N}, dt::f32, tag::ab), c({M, N}, dt::f32, tag::ab);
-  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), cpu::engine());
-  *impl = pd.impl_info_str();
-  dnnl::matmul prim(pd);
-  Tensor ta = Tensor::zeros({M, K}, DType::f32), tb = Tensor::zeros({K, N}, DType::f32),
-         tc = Tensor::zeros({M, N}, DType::f32);
-  fill(ta, 0.01f);
-  fill(tb, 0.02f);
-  dnnl::memory ma(a, cpu::engine(), ta.raw()), mb(b, cpu::engine(), tb.raw()), mc(c, cpu::engine(), tc.raw());
-  return median_seconds(o, [&] {
-    prim.execute(cpu::stream(), {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
+class PlainMatmul {
+ public:
+  PlainMatmul(int64_t M, int64_t K, int64_t N)
+      : a_(Tensor::zeros({M, K}, DType::f32)), b_(Tensor::zeros({K, N}, DType::f32)),
+        c_(Tensor::zeros({M, N}, DType::f32)) {
+    using dt = dnnl::memory::data_type;
+    using tag = dnnl::memory::format_tag;
+    dnnl::memory::desc a({M, K}, dt::f32, tag::ab), b({K, N}, dt::f32, tag::ab), c({M, N}, dt::f32, tag::ab);
+    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), cpu::engine());
+    impl_ = pd.impl_info_str();
+    primitive_ = dnnl::matmul(pd);
+    fill(a_, 0.01f);
+    fill(b_, 0.02f);
+    args_ = {{DNNL_ARG_SRC, dnnl::memory(a, cpu::engine(), a_.raw())},
+             {DNNL_ARG_WEIGHTS, dnnl::memory(b, cpu::engine(), b_.raw())},
+             {DNNL_ARG_DST, dnnl::memory(c, cpu::engine(), c_.raw())}};
+  }
+  void run() {
+    primitive_.execute(cpu::stream(), args_);
     cpu::stream().wait();
-  });
-}
+  }
+  const std::string& impl() const { return impl_; }
 
-struct LinearTimes {
-  double forward, backward;
+ private:
+  Tensor a_, b_, c_;
+  dnnl::matmul primitive_;
+  std::unordered_map<int, dnnl::memory> args_;
+  std::string impl_;
 };
 
 // Linear on W[:out, :in] of a [out_max, in_max] parameter (equal sizes = full weights).
-LinearTimes linear_seconds(const Options& o, int64_t M, int64_t in, int64_t out, int64_t in_max,
-                           int64_t out_max) {
-  ParameterStore params(DType::f32);
-  params.declare("w", {out_max, in_max});
-  params.declare("b", {out_max});
-  params.allocate();
-  fill(params.values(), 0.01f);
-  const Tensor w = params.value("w").leading({out, in}), b = params.value("b").leading({out});
-  const Tensor dw = params.grad("w").leading({out, in}), db = params.grad("b").leading({out});
-  Tensor x = Tensor::zeros({M, in}, DType::f32), dy = Tensor::zeros({M, out}, DType::f32);
-  Tensor dx = Tensor::zeros({M, in}, DType::f32), y;
-  fill(x, 0.02f);
-  fill(dy, 0.001f);
-  LinearTimes t;
-  t.forward = median_seconds(o, [&] { linear_forward(x, w, &b, y); });
-  t.backward = median_seconds(o, [&] { linear_backward(x, w, dy, dx, dw, db); });
-  return t;
-}
+class SlicedLinear {
+ public:
+  SlicedLinear(int64_t M, int64_t in, int64_t out, int64_t in_max, int64_t out_max) {
+    params_.declare("w", {out_max, in_max});
+    params_.declare("b", {out_max});
+    params_.allocate();
+    fill(params_.values(), 0.01f);
+    w_ = params_.value("w").leading({out, in});
+    b_ = params_.value("b").leading({out});
+    dw_ = params_.grad("w").leading({out, in});
+    db_ = params_.grad("b").leading({out});
+    x_ = Tensor::zeros({M, in}, DType::f32);
+    dy_ = Tensor::zeros({M, out}, DType::f32);
+    dx_ = Tensor::zeros({M, in}, DType::f32);
+    fill(x_, 0.02f);
+    fill(dy_, 0.001f);
+  }
+  void forward() { linear_forward(x_, w_, &b_, y_); }
+  void backward() { linear_backward(x_, w_, dy_, dx_, dw_, db_); }
+
+ private:
+  ParameterStore params_{DType::f32};
+  Tensor w_, b_, dw_, db_, x_, dy_, dx_, y_;
+};
 
 }  // namespace
 
@@ -130,7 +144,7 @@ int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
     set_num_threads(o.threads);
-    std::printf("bench_linear: %s; median of %d runs after %d warm-ups\n",
+    std::printf("bench_linear: %s; median of %d interleaved runs after %d warm-ups\n",
                 backend_summary().c_str(), o.repeats, o.warmups);
     struct Case { int64_t in, out, in_max, out_max; };
     // Sliced cases use HAT-like SuperTransformer maxima around the active block.
@@ -142,21 +156,37 @@ int main(int argc, char** argv) {
     for (const Case& c : cases) {
       const int64_t M = o.tokens;
       const double flops = 2.0 * M * c.in * c.out;  // one matmul; linear f+b does three
-      std::string impl;
-      const double plain = flops / plain_matmul_seconds(o, M, c.in, c.out, &impl) / 1e9;
-      const LinearTimes full = linear_seconds(o, M, c.in, c.out, c.in, c.out);
-      const LinearTimes sliced = linear_seconds(o, M, c.in, c.out, c.in_max, c.out_max);
-      const double full_fb = 3 * flops / (full.forward + full.backward) / 1e9;
-      const double sliced_fb = 3 * flops / (sliced.forward + sliced.backward) / 1e9;
-      const double ratio = sliced_fb / plain;
+      PlainMatmul plain(M, c.in, c.out);
+      SlicedLinear full(M, c.in, c.out, c.in, c.out);
+      SlicedLinear sliced(M, c.in, c.out, c.in_max, c.out_max);
+      // Interleaved: each repetition times all three, so machine noise hits them alike.
+      std::vector<double> t_plain, t_full, t_fwd, t_bwd;
+      for (int i = 0; i < o.warmups + o.repeats; ++i) {
+        const double p = seconds([&] { plain.run(); });
+        const double f = seconds([&] { full.forward(); full.backward(); });
+        const double sf = seconds([&] { sliced.forward(); });
+        const double sb = seconds([&] { sliced.backward(); });
+        if (i < o.warmups) continue;
+        t_plain.push_back(p);
+        t_full.push_back(f);
+        t_fwd.push_back(sf);
+        t_bwd.push_back(sb);
+      }
+      std::vector<double> t_sliced(t_fwd.size());
+      for (size_t i = 0; i < t_fwd.size(); ++i) t_sliced[i] = t_fwd[i] + t_bwd[i];
+      const double plain_gf = flops / median(t_plain) / 1e9;
+      const double full_fb = 3 * flops / median(t_full) / 1e9;
+      const double sliced_fb = 3 * flops / median(t_sliced) / 1e9;
+      const double ratio = sliced_fb / plain_gf;
       target_met = target_met && ratio >= 0.7;
       char shape[64];
       std::snprintf(shape, sizeof shape, "%lld x %lld->%lld", static_cast<long long>(M),
                     static_cast<long long>(c.in), static_cast<long long>(c.out));
-      std::printf("%-22s %10.1f %12.1f %12.1f %6.0f%% %6.0f/%-7.0f %6.0f%%\n", shape, plain, full_fb,
-                  sliced_fb, 100 * full_fb / plain, flops / sliced.forward / 1e9,
-                  2 * flops / sliced.backward / 1e9, 100 * ratio);
-      if (&c == &cases.front()) std::printf("%-22s (oneDNN matmul implementation: %s)\n", "", impl.c_str());
+      std::printf("%-22s %10.1f %12.1f %12.1f %6.0f%% %6.0f/%-7.0f %6.0f%%\n", shape, plain_gf,
+                  full_fb, sliced_fb, 100 * full_fb / plain_gf, flops / median(t_fwd) / 1e9,
+                  2 * flops / median(t_bwd) / 1e9, 100 * ratio);
+      if (&c == &cases.front())
+        std::printf("%-22s (oneDNN matmul implementation: %s)\n", "", plain.impl().c_str());
     }
     std::printf("\nsliced slices W[:out, :in] of a [out_max, in_max] parameter "
                 "(640/3072 maxima as in HAT's WMT space)\n");
