@@ -9,6 +9,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SentencePiece REQUIRED IMPORTED_TARGET sentencepiece)  # libsentencepiece-dev (with the trainer)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)                   # libicu-dev: Unicode NFKC of corpora
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)  # libssl-dev: SHA-256 checksums of data files
+find_package(yaml-cpp 0.7 REQUIRED)    # libyaml-cpp-dev: architecture configs and search spaces (HAT's YAML)
 
 if(HAT_BUILD_TESTS)
   find_package(GTest REQUIRED)         # googletest / libgtest-dev

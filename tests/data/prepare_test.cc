@@ -14,25 +14,12 @@
 #include "supernet/data/prepare.h"
 #include "supernet/data/random.h"
 #include "supernet/data/special_tokens.h"
+#include "tests/support/synthetic_corpus.h"
 
 namespace hat::data {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string sentence(Rng& rng, bool german) {
-  static const char* kDe[] = {"der", "Hund", "läuft", "schnell", "über", "die", "Straße", "und", "bellt", "laut",
-                              "Größe", "müde", "Bäume", "wachsen", "Öl", "Haus", "alt", "neu", "Tag", "Nacht"};
-  static const char* kEn[] = {"the", "dog", "runs", "quickly", "across", "street", "and", "barks", "loudly", "size",
-                              "tired", "trees", "grow", "oil", "house", "old", "new", "day", "night", "a"};
-  std::string s;
-  const size_t words = 3 + rng.below(6);
-  for (size_t w = 0; w < words; ++w) {
-    if (w > 0) s += ' ';
-    s += german ? kDe[rng.below(20)] : kEn[rng.below(20)];
-  }
-  return s + ".";
-}
 
 class Prepare : public ::testing::Test {
  protected:
@@ -47,12 +34,7 @@ class Prepare : public ::testing::Test {
 
   // Writes SPLIT.de / SPLIT.en with n random pairs (optionally raw lines instead).
   void write_split(const std::string& split, size_t n, uint64_t seed) {
-    Rng rng(seed);
-    std::ofstream de(root_ / "corpus" / (split + ".de")), en(root_ / "corpus" / (split + ".en"));
-    for (size_t i = 0; i < n; ++i) {
-      de << sentence(rng, true) << "  \n";  // trailing spaces: normalised away
-      en << sentence(rng, false) << "\n";
-    }
+    test::write_synthetic_split(root_ / "corpus", split, n, seed);
   }
   void write_raw(const std::string& name, const std::string& bytes) {
     std::ofstream(root_ / "corpus" / name, std::ios::binary) << bytes;

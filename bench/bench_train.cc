@@ -1,0 +1,274 @@
+// SuperTransformer training throughput (target tokens/s): forward_backward + Adam step on
+// batches of about 4096 target tokens, at two dense Transformer shapes, with the achieved
+// matmul GFLOP/s against a plain oneDNN matmul measured in the same run.
+// Targets (issue 4): >= 2300 tokens/s for shape a, >= 480 for shape b (1.5x PyTorch 1.13).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "devices/backends.h"
+#include "devices/cpu/dnnl_context.h"
+#include "devices/random.h"
+#include "devices/threads.h"
+#include "supernet/model/super_transformer.h"
+#include "supernet/train/adam.h"
+
+namespace {
+
+using namespace hat;
+
+struct Options {
+  int threads = 2;
+  int updates = 5;
+  int warmups = 2;
+  int64_t tokens = 4096;
+  std::string shapes = "ab";
+  double dropout = 0.3, attention_dropout = 0.1;
+  bool stages = false;
+};
+
+void usage(const char* argv0) {
+  std::printf(
+      "usage: %s [--threads N] [--updates N] [--warmups N] [--tokens N] [--shape a|b|ab]\n"
+      "          [--dropout P] [--attention-dropout P] [--stages]\n"
+      "Trains dense SuperTransformers (the SubTransformer equals the SuperTransformer) on random\n"
+      "batches of sentences of 25-35 tokens, source about as long as target, and reports the\n"
+      "median target tokens/s of forward_backward + Adam over the timed updates.\n"
+      "  shape a: embed 256, FFN 1024, 4 heads, qkv 256, 4+4 layers, vocab 8000\n"
+      "  shape b: embed 512, FFN 2048, 8 heads, qkv 512, 6+6 layers, vocab 32000\n"
+      "  --threads N   OpenMP threads (default 2)\n"
+      "  --updates N   timed updates, median reported (default 5)\n"
+      "  --warmups N   untimed updates first (default 2)\n"
+      "  --tokens N    target tokens per batch (default 4096)\n"
+      "  --dropout P, --attention-dropout P   HAT's WMT settings by default (0.3, 0.1)\n"
+      "  --stages      also time the forward alone (evaluate) and the Adam step\n",
+      argv0);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      usage(argv[0]);
+      std::exit(0);
+    }
+    if (arg == "--stages") {
+      o.stages = true;
+      continue;
+    }
+    if (i + 1 >= argc) throw Error(str("bench_train: ", arg, " needs a value (see --help)"));
+    const std::string value = argv[++i];
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    const bool numeric = *end == '\0' && number >= 0;
+    if (arg == "--shape" && (value == "a" || value == "b" || value == "ab")) o.shapes = value;
+    else if (arg == "--threads" && numeric) o.threads = static_cast<int>(number);
+    else if (arg == "--updates" && numeric && number >= 1) o.updates = static_cast<int>(number);
+    else if (arg == "--warmups" && numeric) o.warmups = static_cast<int>(number);
+    else if (arg == "--tokens" && numeric && number >= 64) o.tokens = static_cast<int64_t>(number);
+    else if (arg == "--dropout" && numeric && number < 1) o.dropout = number;
+    else if (arg == "--attention-dropout" && numeric && number < 1) o.attention_dropout = number;
+    else throw Error(str("bench_train: invalid option ", arg, " ", value, " (see --help)"));
+  }
+  return o;
+}
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+struct BenchShape {
+  const char* name;
+  int64_t embed, ffn, heads, qkv, layers, vocab;
+  double target;  // tokens/s
+};
+
+// Random sentences of 25-35 tokens (eos included), source length within +-3 of the target's,
+// until the batch holds `tokens` target tokens.
+ModelBatch random_batch(int64_t vocab, int64_t tokens, uint64_t seed) {
+  uint64_t state = mix64(seed);
+  const auto draw = [&](int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(splitmix64(state) % static_cast<uint64_t>(hi - lo + 1));
+  };
+  std::vector<int64_t> src_len, tgt_len;
+  int64_t total = 0;
+  while (total < tokens) {
+    const int64_t t = std::min<int64_t>(draw(25, 35), tokens - total);
+    tgt_len.push_back(std::max<int64_t>(t, 2));
+    src_len.push_back(std::max<int64_t>(2, tgt_len.back() + draw(-3, 3)));
+    total += tgt_len.back();
+  }
+  const int64_t B = static_cast<int64_t>(tgt_len.size());
+  const int64_t S = *std::max_element(src_len.begin(), src_len.end());
+  const int64_t T = *std::max_element(tgt_len.begin(), tgt_len.end());
+  const int32_t pad = 1, eos = 2;
+  ModelBatch b;
+  b.source = Tensor::zeros({B, S}, DType::i32);
+  b.target_input = Tensor::zeros({B, T}, DType::i32);
+  b.target_output = Tensor::zeros({B, T}, DType::i32);
+  for (int64_t r = 0; r < B; ++r) {
+    for (int64_t i = 0; i < S; ++i)
+      b.source.at<int32_t>({r, i}) = i + 1 < src_len[r] ? static_cast<int32_t>(draw(4, vocab - 1))
+                                     : i + 1 == src_len[r] ? eos : pad;
+    int32_t prev = eos;
+    for (int64_t i = 0; i < T; ++i) {
+      const int32_t y = i + 1 < tgt_len[r] ? static_cast<int32_t>(draw(4, vocab - 1))
+                        : i + 1 == tgt_len[r] ? eos : pad;
+      b.target_input.at<int32_t>({r, i}) = i < tgt_len[r] ? prev : pad;
+      b.target_output.at<int32_t>({r, i}) = y;
+      prev = y;
+    }
+    b.source_lengths.push_back(static_cast<int32_t>(src_len[r]));
+    b.target_lengths.push_back(static_cast<int32_t>(tgt_len[r]));
+  }
+  b.target_tokens = total;
+  return b;
+}
+
+// Matmul FLOPs of one forward + backward (each projection: forward, dx, dW = 3 matmuls;
+// attention: QK^T and PV forward, four products backward), on the padded shapes computed.
+double train_flops(const BenchShape& s, const ModelBatch& b) {
+  const double B = static_cast<double>(b.rows()), S = static_cast<double>(b.source.size(1));
+  const double T = static_cast<double>(b.target_input.size(1));
+  const double d = static_cast<double>(s.embed), f = static_cast<double>(s.ffn);
+  const double Q = static_cast<double>(s.qkv), V = static_cast<double>(s.vocab);
+  const double ns = B * S, nt = B * T;
+  const double enc = 6 * ns * (3 * Q * d + d * Q + 2 * d * f) + 12 * B * S * S * Q;
+  const double dec = 6 * nt * (3 * Q * d + d * Q) + 12 * B * T * T * Q +            // self
+                     6 * nt * (2 * Q * d) + 6 * ns * 2 * Q * d + 12 * B * T * S * Q +  // cross
+                     6 * nt * 2 * d * f;
+  return s.layers * (enc + dec) + 6 * nt * d * V;
+}
+
+// The reference: one plain oneDNN f32 matmul [M, K] x [K, N], built directly.
+double plain_matmul_gflops(int64_t M, int64_t K, int64_t N, int repeats) {
+  using dt = dnnl::memory::data_type;
+  using tag = dnnl::memory::format_tag;
+  const Tensor a = Tensor::zeros({M, K}, DType::f32), w = Tensor::zeros({K, N}, DType::f32),
+               c = Tensor::zeros({M, N}, DType::f32);
+  for (int64_t i = 0; i < a.numel(); ++i) a.data<float>()[i] = 0.01f * static_cast<float>(i % 7);
+  for (int64_t i = 0; i < w.numel(); ++i) w.data<float>()[i] = 0.02f * static_cast<float>(i % 5);
+  dnnl::memory::desc ad({M, K}, dt::f32, tag::ab), wd({K, N}, dt::f32, tag::ab),
+      cd({M, N}, dt::f32, tag::ab);
+  dnnl::matmul mm(dnnl::matmul::primitive_desc(dnnl::matmul::desc(ad, wd, cd), cpu::engine()));
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, dnnl::memory(ad, cpu::engine(), a.raw())},
+                                             {DNNL_ARG_WEIGHTS, dnnl::memory(wd, cpu::engine(), w.raw())},
+                                             {DNNL_ARG_DST, dnnl::memory(cd, cpu::engine(), c.raw())}};
+  std::vector<double> times;
+  for (int i = 0; i < repeats + 2; ++i) {
+    const auto start = Clock::now();
+    mm.execute(cpu::stream(), args);
+    cpu::stream().wait();
+    if (i >= 2) times.push_back(since(start));
+  }
+  return 2.0 * M * K * N / median(times) / 1e9;
+}
+
+bool run_shape(const BenchShape& s, const Options& o) {
+  ModelDims dims;
+  dims.vocab_size = s.vocab;
+  dims.encoder_embed_max = dims.decoder_embed_max = s.embed;
+  dims.encoder_ffn_max = dims.decoder_ffn_max = s.ffn;
+  dims.encoder_layers_max = dims.decoder_layers_max = s.layers;
+  dims.qkv_dim = s.qkv;
+  SuperTransformer model(dims, DType::f32);
+  model.init_parameters(1);
+  Adam adam(model.parameters());
+  ArchConfig arch;
+  arch.encoder_embed_dim = arch.decoder_embed_dim = s.embed;
+  arch.encoder_layers = arch.decoder_layers = s.layers;
+  arch.encoder_ffn_dims.assign(s.layers, s.ffn);
+  arch.decoder_ffn_dims.assign(s.layers, s.ffn);
+  arch.encoder_self_heads.assign(s.layers, s.heads);
+  arch.decoder_self_heads.assign(s.layers, s.heads);
+  arch.decoder_ende_heads.assign(s.layers, s.heads);
+  arch.decoder_ende_layers.assign(s.layers, 1);
+  Regularization reg;
+  reg.dropout = o.dropout;
+  reg.attention_dropout = o.attention_dropout;
+  reg.label_smoothing = 0.1;
+
+  std::vector<ModelBatch> batches;
+  for (uint64_t i = 0; i < 4; ++i) batches.push_back(random_batch(s.vocab, o.tokens, 100 + i));
+  std::vector<double> times, rates, gflops, forward_times, adam_times;
+  double first_loss = 0, last_loss = 0;
+  for (int u = 0; u < o.warmups + o.updates; ++u) {
+    const ModelBatch& b = batches[u % batches.size()];
+    const auto start = Clock::now();
+    model.parameters().zero_grad();
+    const LossSums l = model.forward_backward(arch, b, reg, static_cast<uint64_t>(u),
+                                              1.0 / static_cast<double>(b.target_tokens));
+    const auto adam_start = Clock::now();
+    adam.step(1e-4);
+    const double t = since(start), t_adam = since(adam_start);
+    if (u == 0) first_loss = l.loss / l.tokens;
+    last_loss = l.loss / l.tokens;
+    if (u < o.warmups) continue;
+    times.push_back(t);
+    rates.push_back(static_cast<double>(b.target_tokens) / t);
+    gflops.push_back(train_flops(s, b) / t / 1e9);
+    adam_times.push_back(t_adam);
+    if (o.stages) {
+      const auto f = Clock::now();
+      model.evaluate(arch, b, 0.1);
+      forward_times.push_back(since(f));
+    }
+  }
+  const ModelBatch& b0 = batches[0];
+  const double peak = plain_matmul_gflops(o.tokens, s.embed, s.ffn, 5);
+  const double rate = median(rates), achieved = median(gflops);
+  std::printf("\nshape %s: embed %lld, FFN %lld, %lld heads, qkv %lld, %lld+%lld layers, vocab %lld\n",
+              s.name, (long long)s.embed, (long long)s.ffn, (long long)s.heads, (long long)s.qkv,
+              (long long)s.layers, (long long)s.layers, (long long)s.vocab);
+  std::printf("  batch: %lld sentences, %lld target tokens (padded %lld x %lld), source %lld x %lld\n",
+              (long long)b0.rows(), (long long)b0.target_tokens, (long long)b0.rows(),
+              (long long)b0.target_input.size(1), (long long)b0.rows(), (long long)b0.source.size(1));
+  std::printf("  update (forward_backward + Adam): median %.3f s over %d updates\n", median(times),
+              o.updates);
+  if (o.stages)
+    std::printf("  stages: forward alone (evaluate) %.3f s, Adam step %.3f s, backward ~%.3f s\n",
+                median(forward_times), median(adam_times),
+                median(times) - median(forward_times) - median(adam_times));
+  std::printf("  throughput: %.0f target tokens/s (target %.0f: %s)\n", rate, s.target,
+              rate >= s.target ? "met" : "NOT met");
+  std::printf("  matmul FLOPs: %.1f GFLOP/s achieved vs %.1f GFLOP/s plain oneDNN matmul "
+              "[%lld x %lld] x [%lld x %lld] (%.0f%%)\n",
+              achieved, peak, (long long)o.tokens, (long long)s.embed, (long long)s.embed,
+              (long long)s.ffn, 100 * achieved / peak);
+  std::printf("  loss per token: %.3f (first update) -> %.3f (last)\n", first_loss, last_loss);
+  return rate >= s.target;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    set_num_threads(o.threads);
+    std::printf("bench_train: %s; dropout %.2f, attention dropout %.2f, label smoothing 0.1\n",
+                backend_summary().c_str(), o.dropout, o.attention_dropout);
+    const std::vector<BenchShape> shapes = {{"a", 256, 1024, 4, 256, 4, 8000, 2300},
+                                        {"b", 512, 2048, 8, 512, 6, 32000, 480}};
+    bool met = true;
+    for (const BenchShape& s : shapes)
+      if (o.shapes.find(s.name) != std::string::npos) met = run_shape(s, o) && met;
+    std::printf("\ntargets: %s\n", met ? "met" : "NOT met");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,88 @@
+// The weight-sharing SuperTransformer (HAT, DESIGN.md section 2): one flat parameter buffer at
+// the maxima of a search space; any SubTransformer runs on leading-block slices of it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "devices/parameters.h"
+#include "supernet/arch/arch_config.h"
+#include "supernet/model/model_batch.h"
+#include "supernet/model/model_dims.h"
+
+namespace hat {
+
+// Regularisation of one training step, before HAT's rescaling (transformer_super.py,
+// calc_dropout(p, sample_embed_dim, super_embed_dim) = p * sample / super): dropout and
+// activation dropout are both multiplied by the side's sampled / super EMBED dim (HAT passes the
+// embed dims for both), except the encoder's dropout after self-attention, which HAT applies
+// unscaled (TransformerEncoderLayer uses self.dropout = args.dropout there). Attention dropout
+// (on the attention probabilities) is never rescaled.
+struct Regularization {
+  double dropout = 0.3;
+  double attention_dropout = 0.0;
+  double activation_dropout = 0.0;
+  double label_smoothing = 0.1;
+};
+
+// Loss sums over the target tokens of a batch (divide by tokens for per-token values; HAT
+// reports loss / tokens / ln 2, in bits).
+struct LossSums {
+  double loss = 0;  // label-smoothed cross-entropy, nats
+  double nll = 0;   // plain negative log-likelihood, nats
+  int64_t tokens = 0;
+  LossSums& operator+=(const LossSums& o) {
+    loss += o.loss;
+    nll += o.nll;
+    tokens += o.tokens;
+    return *this;
+  }
+};
+
+class SuperTransformer {
+ public:
+  explicit SuperTransformer(const ModelDims& dims, DType dtype = DType::f32);
+  ~SuperTransformer();
+  SuperTransformer(const SuperTransformer&) = delete;
+  SuperTransformer& operator=(const SuperTransformer&) = delete;
+
+  const ModelDims& dims() const { return dims_; }
+  ParameterStore& parameters() { return params_; }
+  const ParameterStore& parameters() const { return params_; }
+
+  // fairseq's initialisation, from the seed alone: Xavier-uniform linear weights, zero biases,
+  // embeddings N(0, d_max^-1/2) with a zero padding row, LayerNorm gamma 1 and beta 0.
+  void init_parameters(uint64_t seed);
+
+  // Throws unless `arch` fits these maxima (dims, layer counts, heads dividing qkv_dim,
+  // attend-to layers <= encoder layers).
+  void check_arch(const ArchConfig& arch) const;
+
+  // Forward and backward of SubTransformer `arch` on one batch: adds grad_scale * d(loss sum)
+  // into parameters().grads() (which the caller zeroes once per update) and returns the sums.
+  // Dropout masks come from dropout_seed alone. Buffers are reused between calls.
+  LossSums forward_backward(const ArchConfig& arch, const ModelBatch& batch,
+                            const Regularization& reg, uint64_t dropout_seed,
+                            double grad_scale = 1.0);
+
+  // Forward only, without dropout and without touching gradients: the validation loss of a
+  // SubTransformer with inherited weights (the search's fitness).
+  LossSums evaluate(const ArchConfig& arch, const ModelBatch& batch, double label_smoothing);
+
+  // Parameters of the SubTransformer, counted as its true-size tensors would be: with and
+  // without the embedding matrices (HAT counts without).
+  int64_t parameter_count(const ArchConfig& arch, bool include_embeddings) const;
+
+ private:
+  // The forward (dropout only when training) and, when training, the backward.
+  LossSums run(const ArchConfig& arch, const ModelBatch& batch, const Regularization& reg,
+               uint64_t dropout_seed, bool training, double grad_scale);
+  void backward(const ArchConfig& arch, const ModelBatch& batch);
+
+  struct Workspace;  // activations and op contexts, reused across calls
+  ModelDims dims_;
+  ParameterStore params_;
+  std::unique_ptr<Workspace> workspace_;
+};
+
+}  // namespace hat

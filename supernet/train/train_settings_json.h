@@ -1,0 +1,18 @@
+// TrainSettings <-> JSON (nlohmann's field-list macro), for checkpoints: a resumed run must
+// train with the settings it started with.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "supernet/train/train_settings.h"
+
+namespace hat {
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainSettings, adam_beta1, adam_beta2, adam_eps, weight_decay,
+                                   clip_norm, lr_scheduler, lr, max_lr, warmup_init_lr,
+                                   warmup_updates, lr_shrink, t_mult, lr_period_updates,
+                                   max_tokens, update_freq, max_update, dropout, attention_dropout,
+                                   activation_dropout, label_smoothing, validate_interval_updates,
+                                   save_interval_updates, keep_last, seed)
+
+}  // namespace hat

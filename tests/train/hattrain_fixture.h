@@ -1,0 +1,32 @@
+// A tiny data directory and search space, and a way to run the real hattrain binary on them
+// (a child process, so that it can be killed with SIGKILL at any moment).
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace hat::test {
+
+class HattrainFixture {
+ public:
+  // Builds ROOT/data (a synthetic corpus prepared with a 60-piece vocabulary) and
+  // ROOT/space.yml (a SuperTransformer of width 32 with 2+2 layers).
+  explicit HattrainFixture(const std::filesystem::path& root);
+  ~HattrainFixture();
+
+  const std::filesystem::path& root() const { return root_; }
+  // hattrain's arguments for this data and space, saving into ROOT/NAME, 1 thread.
+  std::vector<std::string> args(const std::string& save_name) const;
+
+  static pid_t spawn(const std::vector<std::string>& args);  // stdout/stderr to /dev/null
+  static int wait_exit_status(pid_t pid);                    // -1 if killed by a signal
+  static int run(const std::vector<std::string>& args) { return wait_exit_status(spawn(args)); }
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace hat::test

@@ -1,0 +1,48 @@
+// What every command-line tool shares: exit codes, option errors, durations, Ctrl-C, and
+// progress lines that redraw on a terminal and log plainly otherwise.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace hat::cli {
+
+// Thrown for bad usage (exit status 2); anything else that escapes a tool is a failure (1).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Runs body(), printing "TOOL: message" on one line for any exception: 2 for usage errors
+// (Boost.Program_options' included), 1 for failures. Returns body's status otherwise.
+int run_tool(const char* tool, const std::function<int()>& body);
+
+// "90", "90s", "250ms", "30m", "1.5h" -> seconds. Throws UsageError naming `option`.
+double parse_duration_seconds(const std::string& text, const std::string& option);
+// 75.2 -> "1:15", 3725 -> "1:02:05".
+std::string format_duration(double seconds);
+
+// After install_stop_handler(), the first SIGINT or SIGTERM sets stop_requested(); a second
+// SIGINT ends the process at once (the default action).
+void install_stop_handler();
+bool stop_requested();
+
+// A status line: on a terminal it redraws in place (\r); elsewhere each update() is a log line.
+class StatusLine {
+ public:
+  StatusLine();
+  ~StatusLine();
+  void update(const std::string& text);  // replaces the status
+  void print(const std::string& text);   // a permanent line above the status
+  bool interactive() const { return interactive_; }
+
+ private:
+  bool interactive_;
+  size_t shown_ = 0;  // characters of the status currently drawn
+};
+
+// "[#######.......] 45%" of the given width.
+std::string progress_bar(double fraction, int width);
+
+}  // namespace hat::cli
