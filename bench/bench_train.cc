@@ -26,28 +26,33 @@ using namespace hat;
 struct Options {
   int threads = 2;
   int updates = 5;
-  int warmups = 2;
+  int warmups = 4;
   int64_t tokens = 4096;
   std::string shapes = "ab";
   double dropout = 0.3, attention_dropout = 0.1;
   bool stages = false;
+  bool unsorted = false;
 };
 
 void usage(const char* argv0) {
   std::printf(
       "usage: %s [--threads N] [--updates N] [--warmups N] [--tokens N] [--shape a|b|ab]\n"
-      "          [--dropout P] [--attention-dropout P] [--stages]\n"
-      "Trains dense SuperTransformers (the SubTransformer equals the SuperTransformer) on random\n"
-      "batches of sentences of 25-35 tokens, source about as long as target, and reports the\n"
-      "median target tokens/s of forward_backward + Adam over the timed updates.\n"
+      "          [--dropout P] [--attention-dropout P] [--stages] [--unsorted]\n"
+      "Trains dense SuperTransformers (the SubTransformer equals the SuperTransformer) on four\n"
+      "batches of random sentences (targets of 25-35 tokens, sources within +-3), cycled, and\n"
+      "reports the median target tokens/s of zero_grad + forward_backward + Adam over the timed\n"
+      "updates. The warm-up updates see every batch shape once (oneDNN primitives and buffers\n"
+      "are then built: the steady state of a training run).\n"
       "  shape a: embed 256, FFN 1024, 4 heads, qkv 256, 4+4 layers, vocab 8000\n"
       "  shape b: embed 512, FFN 2048, 8 heads, qkv 512, 6+6 layers, vocab 32000\n"
       "  --threads N   OpenMP threads (default 2)\n"
       "  --updates N   timed updates, median reported (default 5)\n"
-      "  --warmups N   untimed updates first (default 2)\n"
+      "  --warmups N   untimed updates first (default 4: every batch once)\n"
       "  --tokens N    target tokens per batch (default 4096)\n"
       "  --dropout P, --attention-dropout P   HAT's WMT settings by default (0.3, 0.1)\n"
-      "  --stages      also time the forward alone (evaluate) and the Adam step\n",
+      "  --stages      also time the forward alone (evaluate) and the Adam step\n"
+      "  --unsorted    mix lengths at random within a batch (most padding) instead of bucketing\n"
+      "                by length as hatdata and fairseq do\n",
       argv0);
 }
 
@@ -59,8 +64,8 @@ Options parse(int argc, char** argv) {
       usage(argv[0]);
       std::exit(0);
     }
-    if (arg == "--stages") {
-      o.stages = true;
+    if (arg == "--stages" || arg == "--unsorted") {
+      (arg == "--stages" ? o.stages : o.unsorted) = true;
       continue;
     }
     if (i + 1 >= argc) throw Error(str("bench_train: ", arg, " needs a value (see --help)"));
@@ -96,50 +101,97 @@ struct BenchShape {
   double target;  // tokens/s
 };
 
-// Random sentences of 25-35 tokens (eos included), source length within +-3 of the target's,
-// until the batch holds `tokens` target tokens.
-ModelBatch random_batch(int64_t vocab, int64_t tokens, uint64_t seed) {
-  uint64_t state = mix64(seed);
-  const auto draw = [&](int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(splitmix64(state) % static_cast<uint64_t>(hi - lo + 1));
-  };
-  std::vector<int64_t> src_len, tgt_len;
-  int64_t total = 0;
-  while (total < tokens) {
-    const int64_t t = std::min<int64_t>(draw(25, 35), tokens - total);
-    tgt_len.push_back(std::max<int64_t>(t, 2));
-    src_len.push_back(std::max<int64_t>(2, tgt_len.back() + draw(-3, 3)));
-    total += tgt_len.back();
+struct Pair {
+  int64_t source, target;  // lengths, eos included
+};
+
+// A batch of random token ids (4 .. V-1) for these sentence lengths.
+ModelBatch make_batch(const std::vector<Pair>& pairs, int64_t vocab, uint64_t& state) {
+  int64_t S = 0, T = 0, tokens = 0;
+  for (const Pair& p : pairs) {
+    S = std::max(S, p.source);
+    T = std::max(T, p.target);
+    tokens += p.target;
   }
-  const int64_t B = static_cast<int64_t>(tgt_len.size());
-  const int64_t S = *std::max_element(src_len.begin(), src_len.end());
-  const int64_t T = *std::max_element(tgt_len.begin(), tgt_len.end());
+  const int64_t B = static_cast<int64_t>(pairs.size());
+  const auto word = [&] { return static_cast<int32_t>(4 + splitmix64(state) % (vocab - 4)); };
   const int32_t pad = 1, eos = 2;
   ModelBatch b;
   b.source = Tensor::zeros({B, S}, DType::i32);
   b.target_input = Tensor::zeros({B, T}, DType::i32);
   b.target_output = Tensor::zeros({B, T}, DType::i32);
   for (int64_t r = 0; r < B; ++r) {
+    const int64_t ls = pairs[r].source, lt = pairs[r].target;
     for (int64_t i = 0; i < S; ++i)
-      b.source.at<int32_t>({r, i}) = i + 1 < src_len[r] ? static_cast<int32_t>(draw(4, vocab - 1))
-                                     : i + 1 == src_len[r] ? eos : pad;
-    int32_t prev = eos;
+      b.source.at<int32_t>({r, i}) = i + 1 < ls ? word() : i + 1 == ls ? eos : pad;
+    int32_t prev = eos;  // decoder input: eos, y1 .. y(n-1)
     for (int64_t i = 0; i < T; ++i) {
-      const int32_t y = i + 1 < tgt_len[r] ? static_cast<int32_t>(draw(4, vocab - 1))
-                        : i + 1 == tgt_len[r] ? eos : pad;
-      b.target_input.at<int32_t>({r, i}) = i < tgt_len[r] ? prev : pad;
+      const int32_t y = i + 1 < lt ? word() : i + 1 == lt ? eos : pad;
+      b.target_input.at<int32_t>({r, i}) = i < lt ? prev : pad;
       b.target_output.at<int32_t>({r, i}) = y;
       prev = y;
     }
-    b.source_lengths.push_back(static_cast<int32_t>(src_len[r]));
-    b.target_lengths.push_back(static_cast<int32_t>(tgt_len[r]));
+    b.source_lengths.push_back(static_cast<int32_t>(ls));
+    b.target_lengths.push_back(static_cast<int32_t>(lt));
   }
-  b.target_tokens = total;
+  b.target_tokens = tokens;
   return b;
 }
 
+// `count` batches of about `tokens` target tokens each. Sentences: targets of 25-35 tokens
+// (eos included), sources within +-3 of their target. Bucketed (the default) as hatdata's
+// TokenBatcher and fairseq batch a corpus: a pool sorted by the longer then the shorter side,
+// cut in order, batches taken from across the pool. Unsorted: lengths mixed at random within a
+// batch (the most padding).
+std::vector<ModelBatch> make_batches(int64_t vocab, int64_t tokens, int count, bool bucketed,
+                                     uint64_t seed) {
+  uint64_t state = mix64(seed);
+  const auto draw = [&](int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(splitmix64(state) % static_cast<uint64_t>(hi - lo + 1));
+  };
+  const auto pair = [&] {
+    const int64_t t = draw(25, 35);
+    return Pair{t + draw(-3, 3), t};
+  };
+  std::vector<std::vector<Pair>> groups;
+  const auto cut = [&](const std::vector<Pair>& pool) {
+    std::vector<std::vector<Pair>> out(1);
+    int64_t sum = 0;
+    for (const Pair& p : pool) {
+      if (sum >= tokens) {
+        out.emplace_back();
+        sum = 0;
+      }
+      out.back().push_back(p);
+      sum += p.target;
+    }
+    if (sum < tokens) out.pop_back();
+    return out;
+  };
+  if (bucketed) {
+    std::vector<Pair> pool(static_cast<size_t>(tokens / 30 * 12 * count));
+    for (Pair& p : pool) p = pair();
+    std::stable_sort(pool.begin(), pool.end(), [](const Pair& a, const Pair& b) {
+      const int64_t la = std::max(a.source, a.target), lb = std::max(b.source, b.target);
+      if (la != lb) return la < lb;
+      return std::min(a.source, a.target) < std::min(b.source, b.target);
+    });
+    const std::vector<std::vector<Pair>> all = cut(pool);
+    for (int i = 0; i < count; ++i) groups.push_back(all[all.size() * (2 * i + 1) / (2 * count)]);
+  } else {
+    std::vector<Pair> pool(static_cast<size_t>(tokens / 25 * (count + 1)));
+    for (Pair& p : pool) p = pair();
+    const std::vector<std::vector<Pair>> all = cut(pool);
+    groups.assign(all.begin(), all.begin() + count);
+  }
+  std::vector<ModelBatch> batches;
+  for (const auto& g : groups) batches.push_back(make_batch(g, vocab, state));
+  return batches;
+}
+
 // Matmul FLOPs of one forward + backward (each projection: forward, dx, dW = 3 matmuls;
-// attention: QK^T and PV forward, four products backward), on the padded shapes computed.
+// attention: QK^T and PV forward, four products backward), on the shapes computed: padded rows
+// in the layers, real target tokens in the output projection.
 double train_flops(const BenchShape& s, const ModelBatch& b) {
   const double B = static_cast<double>(b.rows()), S = static_cast<double>(b.source.size(1));
   const double T = static_cast<double>(b.target_input.size(1));
@@ -150,7 +202,7 @@ double train_flops(const BenchShape& s, const ModelBatch& b) {
   const double dec = 6 * nt * (3 * Q * d + d * Q) + 12 * B * T * T * Q +            // self
                      6 * nt * (2 * Q * d) + 6 * ns * 2 * Q * d + 12 * B * T * S * Q +  // cross
                      6 * nt * 2 * d * f;
-  return s.layers * (enc + dec) + 6 * nt * d * V;
+  return s.layers * (enc + dec) + 6 * static_cast<double>(b.target_tokens) * d * V;
 }
 
 // The reference: one plain oneDNN f32 matmul [M, K] x [K, N], built directly.
@@ -201,8 +253,7 @@ bool run_shape(const BenchShape& s, const Options& o) {
   reg.attention_dropout = o.attention_dropout;
   reg.label_smoothing = 0.1;
 
-  std::vector<ModelBatch> batches;
-  for (uint64_t i = 0; i < 4; ++i) batches.push_back(random_batch(s.vocab, o.tokens, 100 + i));
+  const std::vector<ModelBatch> batches = make_batches(s.vocab, o.tokens, 4, !o.unsorted, 100);
   std::vector<double> times, rates, gflops, forward_times, adam_times;
   double first_loss = 0, last_loss = 0;
   for (int u = 0; u < o.warmups + o.updates; ++u) {
@@ -233,9 +284,20 @@ bool run_shape(const BenchShape& s, const Options& o) {
   std::printf("\nshape %s: embed %lld, FFN %lld, %lld heads, qkv %lld, %lld+%lld layers, vocab %lld\n",
               s.name, (long long)s.embed, (long long)s.ffn, (long long)s.heads, (long long)s.qkv,
               (long long)s.layers, (long long)s.layers, (long long)s.vocab);
-  std::printf("  batch: %lld sentences, %lld target tokens (padded %lld x %lld), source %lld x %lld\n",
-              (long long)b0.rows(), (long long)b0.target_tokens, (long long)b0.rows(),
-              (long long)b0.target_input.size(1), (long long)b0.rows(), (long long)b0.source.size(1));
+  int64_t padded_target = 0, padded_source = 0, real_target = 0, real_source = 0;
+  for (const ModelBatch& b : batches) {
+    padded_target += b.target_input.numel();
+    padded_source += b.source.numel();
+    real_target += b.target_tokens;
+    for (int32_t n : b.source_lengths) real_source += n;
+  }
+  std::printf("  batches (%s): e.g. %lld sentences, %lld target tokens as %lld x %lld, source %lld x "
+              "%lld; padding %.0f%% of target rows, %.0f%% of source rows\n",
+              o.unsorted ? "unsorted" : "bucketed by length", (long long)b0.rows(),
+              (long long)b0.target_tokens, (long long)b0.rows(), (long long)b0.target_input.size(1),
+              (long long)b0.rows(), (long long)b0.source.size(1),
+              100.0 * (padded_target - real_target) / padded_target,
+              100.0 * (padded_source - real_source) / padded_source);
   std::printf("  update (forward_backward + Adam): median %.3f s over %d updates\n", median(times),
               o.updates);
   if (o.stages)
@@ -266,6 +328,8 @@ int main(int argc, char** argv) {
     for (const BenchShape& s : shapes)
       if (o.shapes.find(s.name) != std::string::npos) met = run_shape(s, o) && met;
     std::printf("\ntargets: %s\n", met ? "met" : "NOT met");
+    std::printf("(GFLOP/s counts the matmul FLOPs of forward + backward on the padded shapes the "
+                "layers compute; the output projection runs on real target tokens only)\n");
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());

@@ -1,3 +1,4 @@
+// Parameter declaration under fairseq's names and the SubTransformer's slices of them.
 #include "supernet/model/layer_params.h"
 
 namespace hat {

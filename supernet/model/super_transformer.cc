@@ -17,6 +17,7 @@
 #include <cmath>
 
 #include "devices/random.h"
+#include "supernet/model/packing.h"
 #include "supernet/model/projection.h"
 #include "supernet/model/workspace.h"
 #include "supernet/ops/cross_entropy_inplace.h"
@@ -191,7 +192,6 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   AttentionMask source_mask;
   source_mask.key_lengths = batch.source_lengths;
   w.encoder_params.clear();
-  w.encoder_calls.clear();
   Tensor x = w.encoder_x0;
   for (int64_t l = 0; l < Le; ++l) {
     w.encoder_params.push_back(
@@ -203,7 +203,6 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
     call.attn_out = {p_enc_attn_out, site_seed(seed, site + 1)};
     call.activation = {act_enc, site_seed(seed, site + 2)};
     call.ffn_out = {p_enc, site_seed(seed, site + 3)};
-    w.encoder_calls.push_back(call);
     encoder_layer_forward(w.encoder_params[l], call, x, w.encoder[l]);
     x = w.encoder[l].output();
   }
@@ -235,7 +234,6 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   AttentionMask causal;
   causal.causal = true;
   w.decoder_params.clear();
-  w.decoder_calls.clear();
   Tensor y = w.decoder_x0;
   for (int64_t l = 0; l < Ld; ++l) {
     w.decoder_params.push_back(
@@ -251,17 +249,29 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
     call.cross_out = {p_dec, site_seed(seed, site + 3)};
     call.activation = {act_dec, site_seed(seed, site + 4)};
     call.ffn_out = {p_dec, site_seed(seed, site + 5)};
-    w.decoder_calls.push_back(call);
     decoder_layer_forward(w.decoder_params[l], call, y, w.memory[n], w.decoder[l]);
     y = w.decoder[l].output();
   }
 
-  // ---- output projection and loss ----
+  // ---- output projection and loss, on the real target tokens only ----
+  // Padding rows would cost a [V, d] product each and contribute nothing to the loss.
+  int64_t tokens = 0;
+  for (int32_t n : batch.target_lengths) tokens += n;
+  plan.target_tokens = tokens;
+  if (tokens < B * T) {
+    w.output_input = w.output_input_slot.get({tokens, dd}, dtype);
+    pack_rows(y, batch.target_lengths, w.output_input);
+    w.output_targets = w.output_targets_slot.get({tokens, 1}, DType::i32);
+    pack_rows(batch.target_output.reshape({B * T, 1}), batch.target_lengths, w.output_targets);
+  } else {
+    w.output_input = y;
+    w.output_targets = batch.target_output.reshape({B * T, 1});
+  }
   const Param out = output_param(params_, dims_, dd);
-  w.logits = w.logits_slot.get({B * T, dims_.vocab_size}, dtype);
-  project(y, out.value, nullptr, w.logits);
+  w.logits = w.logits_slot.get({tokens, dims_.vocab_size}, dtype);
+  project(w.output_input, out.value, nullptr, w.logits);
   const CrossEntropyResult ce = label_smoothed_cross_entropy_inplace(
-      w.logits, batch.target_output.reshape({B * T}), reg.label_smoothing, dims_.padding_idx,
+      w.logits, w.output_targets.reshape({tokens}), reg.label_smoothing, dims_.padding_idx,
       grad_scale, training);
   if (training) backward(arch, batch);
   return {ce.loss, ce.nll_loss, ce.tokens};
@@ -274,13 +284,19 @@ void SuperTransformer::backward(const ArchConfig& arch, const ModelBatch& batch)
   const int64_t B = plan.batch, S = plan.source_len, T = plan.target_len;
   const int64_t de = plan.encoder_embed, dd = plan.decoder_embed;
 
-  // Output projection: dy = dlogits E, dE += dlogits^T y (the logits now hold dlogits).
+  // Output projection: dy = dlogits E, dE += dlogits^T y (the logits now hold dlogits), on the
+  // packed rows; padding rows of dy are 0.
   const Param out = output_param(params_, dims_, dd);
-  const Tensor& y_last = w.decoder[plan.decoder_layers - 1].output();
   Tensor g = w.decoder_grad.get({B * T, dd}, dtype);
   Tensor spare = w.decoder_spare.get({B * T, dd}, dtype);
-  project_backward_input(w.logits, out.value, g, false);
-  project_backward_params(y_last, w.logits, out.grad, Tensor(), w.ones);
+  if (plan.target_tokens < B * T) {
+    const Tensor packed = w.output_grad_slot.get({plan.target_tokens, dd}, dtype);
+    project_backward_input(w.logits, out.value, packed, false);
+    unpack_rows(packed, batch.target_lengths, g);
+  } else {
+    project_backward_input(w.logits, out.value, g, false);
+  }
+  project_backward_params(w.output_input, w.logits, out.grad, Tensor(), w.ones);
 
   // Decoder layers; the gradients of the encoder outputs they read gather in encoder_grad
   // (n = 1: the last layer's output) and in one buffer per n > 1.

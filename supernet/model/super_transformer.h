@@ -50,17 +50,30 @@ class SuperTransformer {
   ParameterStore& parameters() { return params_; }
   const ParameterStore& parameters() const { return params_; }
 
+  // Parameters carry fairseq's state_dict names at their SuperTransformer shapes
+  // (encoder.embed_tokens.weight, encoder.layers.0.self_attn.in_proj_weight [3 qkv, d_max], ...;
+  // see layer_params.h); with shared embeddings only encoder.embed_tokens.weight exists.
+
   // fairseq's initialisation, from the seed alone: Xavier-uniform linear weights, zero biases,
   // embeddings N(0, d_max^-1/2) with a zero padding row, LayerNorm gamma 1 and beta 0.
   void init_parameters(uint64_t seed);
 
-  // Throws unless `arch` fits these maxima (dims, layer counts, heads dividing qkv_dim,
-  // attend-to layers <= encoder layers).
+  // Throws hat::Error naming the field unless `arch` fits these maxima: dims and layer counts
+  // in [1, max], one per-layer entry per active layer, heads dividing qkv_dim, attend-to layers
+  // in [1, min(3, encoder_layers_max)]. Attending to the last n encoder layers follows HAT's
+  // code exactly: it reads HAT's list of the SUPER encoder's layer outputs, in which layers past
+  // the sampled count pass their input through, so with fewer active layers than the maximum
+  // "the last n" repeat the last active output (attend-to 2 with 4 of 6 layers active reads the
+  // 4th output twice, which equals reading it once).
   void check_arch(const ArchConfig& arch) const;
 
   // Forward and backward of SubTransformer `arch` on one batch: adds grad_scale * d(loss sum)
   // into parameters().grads() (which the caller zeroes once per update) and returns the sums.
-  // Dropout masks come from dropout_seed alone. Buffers are reused between calls.
+  // Gradients land only in the SubTransformer's slices (everything else gets exactly 0 added).
+  // Dropout masks come from dropout_seed alone (a distinct stream per dropout site), so with a
+  // fixed seed this is a deterministic function, bit for bit for a given thread count.
+  // Buffers are reused between calls and grow only with the batch.
+  // The batch must be right-padded with padding_idx exactly past each length (checked).
   LossSums forward_backward(const ArchConfig& arch, const ModelBatch& batch,
                             const Regularization& reg, uint64_t dropout_seed,
                             double grad_scale = 1.0);

@@ -17,6 +17,7 @@ inline constexpr int64_t kMaxEndeLayers = 3;
 
 struct CallPlan {
   int64_t batch = 0, source_len = 0, target_len = 0;
+  int64_t target_tokens = 0;  // real target tokens: the rows of the output projection
   int64_t encoder_embed = 0, decoder_embed = 0, encoder_layers = 0, decoder_layers = 0;
   bool training = false;
   SublayerDropout encoder_embed_dropout, decoder_embed_dropout;
@@ -33,12 +34,13 @@ struct SuperTransformer::Workspace {
   CallPlan plan;
   std::vector<EncoderLayerParams> encoder_params;
   std::vector<DecoderLayerParams> decoder_params;
-  std::vector<EncoderLayerCall> encoder_calls;
-  std::vector<DecoderLayerCall> decoder_calls;
 
   // forward
   Slot encoder_embed_slot, decoder_embed_slot, logits_slot;
   Tensor encoder_x0, decoder_x0, logits;
+  // The output projection runs on the real target tokens only (packed rows).
+  Slot output_input_slot, output_targets_slot, output_grad_slot;
+  Tensor output_input, output_targets;
   std::vector<EncoderLayerState> encoder;
   std::vector<DecoderLayerState> decoder;
   std::array<Slot, kMaxEndeLayers + 1> memory_slots;

@@ -98,6 +98,13 @@ class TrainingRun {
     start_ = std::chrono::steady_clock::now();
     TrainResult result;
     result.stop_reason = "max-update";
+    if (update_ >= s_.max_update && last_checkpoint_) {  // a finished run, resumed: nothing to do
+      message(str("already at update ", update_, " of ", s_.max_update, "; nothing to train"));
+      result.updates = update_;
+      result.last_checkpoint = *last_checkpoint_;
+      result.best_valid_loss_bits = best_loss_;
+      return result;
+    }
     Interval interval;
     int64_t validated_at = -1, saved_at = update_;
     while (update_ < s_.max_update) {

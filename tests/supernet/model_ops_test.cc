@@ -136,6 +136,32 @@ TEST(ModelOps, AttentionViewsGradientsWithDropoutAndSegments) {
   }
 }
 
+// HAT's widths through oneDNN: q, k, v as strided head views of one fused [B, T, 3W] buffer,
+// f32 against f64, forward and backward (dq, dk, dv written into one fused gradient buffer).
+TEST(ModelOps, FusedHeadViewsAtHatWidthFloatMatchesDouble) {
+  const int64_t B = 3, T = 7, W = 512;
+  for (int64_t H : {4, 8}) {
+    const Tensor qkv64 = test::random_tensor({B, T, 3 * W}, DType::f64, 90, -0.2, 0.2);
+    const Tensor dout64 = test::random_tensor({B, T, W}, DType::f64, 91);
+    const SegmentedMask mask{{true, {}}, 1};
+    const auto run = [&](DType dtype) {
+      const Tensor qkv = test::cast(qkv64, dtype), dout = test::cast(dout64, dtype);
+      const Tensor out = Tensor::zeros({B, T, W}, dtype), dqkv = Tensor::zeros({B, T, 3 * W}, dtype);
+      AttentionBuffers buf{Tensor::zeros({B, H, T, T}, dtype), Tensor::zeros({B, H, T, T}, dtype)};
+      const auto q = head_view(qkv, 0, W, H), k = head_view(qkv, W, W, H), v = head_view(qkv, 2 * W, W, H);
+      attention_views_forward(q, k, v, mask, 0.1, 3, head_view(out, 0, W, H), buf);
+      attention_views_backward(q, k, v, 0.1, 3, buf, head_view(dout, 0, W, H), head_view(dqkv, 0, W, H),
+                               head_view(dqkv, W, W, H), head_view(dqkv, 2 * W, W, H),
+                               Tensor::zeros({B, H, T, T}, dtype), false);
+      return std::make_pair(out, dqkv);
+    };
+    const auto [o32, d32] = run(DType::f32);
+    const auto [o64, d64] = run(DType::f64);
+    EXPECT_TRUE(test::all_close(o32, o64, 1e-4, 1e-5)) << H;
+    EXPECT_TRUE(test::all_close(d32, d64, 1e-4, 1e-5)) << H;
+  }
+}
+
 TEST(ModelOps, HeadViewsOfFusedProjections) {
   const Tensor x = test::random_tensor({2, 3, 12}, DType::f64, 40);
   const Tensor k = head_view(x, 4, 4, 2);  // columns 4..7 as 2 heads of 2

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "devices/threads.h"
 #include "supernet/train/adam.h"
 #include "tests/supernet/model_test_util.h"
 
@@ -95,21 +96,26 @@ TEST(ModelTraining, AccumulatingTwoHalfBatchesEqualsOneBatch) {
 }
 
 TEST(ModelTraining, SameSeedGivesBitIdenticalGradients) {
-  SuperTransformer model(test::tiny_dims(), DType::f32);
-  model.init_parameters(3);
-  const ModelBatch batch = test::tiny_batch();
-  const auto run = [&](uint64_t seed) {
-    model.parameters().zero_grad();
-    const LossSums l = model.forward_backward(test::tiny_arch(), batch, with_dropout(), seed);
-    return std::make_pair(l.loss, model.parameters().grads().clone());
-  };
-  const auto [loss1, g1] = run(11);
-  const auto [loss2, g2] = run(11);
-  const auto [loss3, g3] = run(12);
-  EXPECT_EQ(loss1, loss2);
-  EXPECT_EQ(std::memcmp(g1.raw(), g2.raw(), g1.numel() * sizeof(float)), 0);
-  EXPECT_NE(loss1, loss3);
-  EXPECT_NE(std::memcmp(g1.raw(), g3.raw(), g1.numel() * sizeof(float)), 0);
+  const int threads = num_threads();
+  for (int t : {1, 2}) {  // bit-identical for a given thread count
+    set_num_threads(t);
+    SuperTransformer model(test::tiny_dims(), DType::f32);
+    model.init_parameters(3);
+    const ModelBatch batch = test::tiny_batch();
+    const auto run = [&](uint64_t seed) {
+      model.parameters().zero_grad();
+      const LossSums l = model.forward_backward(test::tiny_arch(), batch, with_dropout(), seed);
+      return std::make_pair(l.loss, model.parameters().grads().clone());
+    };
+    const auto [loss1, g1] = run(11);
+    const auto [loss2, g2] = run(11);
+    const auto [loss3, g3] = run(12);
+    EXPECT_EQ(loss1, loss2) << t << " threads";
+    EXPECT_EQ(std::memcmp(g1.raw(), g2.raw(), g1.numel() * sizeof(float)), 0) << t << " threads";
+    EXPECT_NE(loss1, loss3);
+    EXPECT_NE(std::memcmp(g1.raw(), g3.raw(), g1.numel() * sizeof(float)), 0);
+  }
+  set_num_threads(threads);
 }
 
 TEST(ModelTraining, InitialisationFollowsFairseqFromTheSeedAlone) {
