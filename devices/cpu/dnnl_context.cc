@@ -61,6 +61,19 @@ int64_t float_bits(float value) {
   return bits;
 }
 
+dnnl::primitive_attr user_scratchpad_attr() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+dnnl::memory scratchpad(const dnnl::memory::desc& desc) {
+  static std::unique_ptr<Storage> buffer;
+  const size_t bytes = desc.get_size();
+  if (!buffer || buffer->bytes() < bytes) buffer = std::make_unique<Storage>(bytes);
+  return dnnl::memory(desc, engine(), buffer->data());
+}
+
 void rethrow_dnnl(const char* op, const dnnl::error& e) {
   throw Error(str(op, ": oneDNN failed: ", e.what()));
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -33,25 +34,49 @@ struct PrimitiveKeyHash {
 void append_key(PrimitiveKey& key, const Tensor& t);  // dims and strides
 int64_t float_bits(float value);
 
-// A thread-safe cache of primitives (with whatever the caller keeps beside them).
+// A thread-safe, size-bounded cache of primitives (with whatever the caller keeps beside them).
+// Training meets many shapes (every batch shape times every sampled width), so the least
+// recently used entries are dropped beyond `capacity`; get() returns a copy of the entry
+// (oneDNN objects are reference-counted handles), which stays valid after an eviction.
 template <typename Entry>
 class PrimitiveCache {
  public:
-  const Entry& get(const PrimitiveKey& key, const std::function<Entry()>& build) {
+  explicit PrimitiveCache(size_t capacity = 512) : capacity_(capacity) {}
+
+  Entry get(const PrimitiveKey& key, const std::function<Entry()>& build) {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = entries_.find(key);
-    if (it == entries_.end()) it = entries_.emplace(key, build()).first;
-    return it->second;
+    auto it = index_.find(key);
+    if (it != index_.end()) {
+      order_.splice(order_.begin(), order_, it->second);  // most recently used first
+      return it->second->second;
+    }
+    order_.emplace_front(key, build());
+    index_.emplace(key, order_.begin());
+    if (order_.size() > capacity_) {
+      index_.erase(order_.back().first);
+      order_.pop_back();
+    }
+    return order_.front().second;
   }
   size_t size() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return entries_.size();
+    return order_.size();
   }
 
  private:
+  using Item = std::pair<PrimitiveKey, Entry>;
   mutable std::mutex mutex_;
-  std::unordered_map<PrimitiveKey, Entry, PrimitiveKeyHash> entries_;
+  size_t capacity_;
+  std::list<Item> order_;
+  std::unordered_map<PrimitiveKey, typename std::list<Item>::iterator, PrimitiveKeyHash> index_;
 };
+
+// The scratchpad every primitive built with scratchpad_mode::user shares: one buffer grown to
+// the largest need, instead of a scratchpad held by each cached primitive (which, for large
+// matmuls, costs megabytes per cached shape). The CPU backend runs primitives from one host
+// thread at a time, so one buffer suffices.
+dnnl::primitive_attr user_scratchpad_attr();
+dnnl::memory scratchpad(const dnnl::memory::desc& desc);
 
 // Converts an exception from oneDNN into hat::Error naming the op.
 [[noreturn]] void rethrow_dnnl(const char* op, const dnnl::error& e);

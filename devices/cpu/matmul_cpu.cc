@@ -34,7 +34,7 @@ void check_operands(const Tensor& a, const Tensor& b, const Tensor& c, double al
 
 struct MatmulPrimitive {
   dnnl::matmul primitive;
-  dnnl::memory::desc a, b, c, bias;
+  dnnl::memory::desc a, b, c, bias, scratch;
 };
 
 cpu::PrimitiveCache<MatmulPrimitive>& matmul_cache() {
@@ -52,7 +52,7 @@ void matmul_f32(const Tensor& a, const Tensor& b, const Tensor& c, float alpha, 
   key.push_back(cpu::float_bits(alpha));
   key.push_back(cpu::float_bits(beta));
   key.push_back(num_threads());
-  const MatmulPrimitive& entry = matmul_cache().get(key, [&] {
+  const MatmulPrimitive entry = matmul_cache().get(key, [&] {
     MatmulPrimitive p;
     p.a = cpu::memory_desc(a);
     p.b = cpu::memory_desc(b);
@@ -64,7 +64,7 @@ void matmul_f32(const Tensor& a, const Tensor& b, const Tensor& c, float alpha, 
       strides.back() = bias->stride(0);
       p.bias = cpu::memory_desc(shape, strides, DType::f32);
     }
-    dnnl::primitive_attr attr;
+    dnnl::primitive_attr attr = cpu::user_scratchpad_attr();
     if (alpha != 1.0f) attr.set_output_scales(0, {alpha});
     if (beta != 0.0f) {
       dnnl::post_ops ops;
@@ -72,12 +72,15 @@ void matmul_f32(const Tensor& a, const Tensor& b, const Tensor& c, float alpha, 
       attr.set_post_ops(ops);
     }
     dnnl::matmul::desc desc(p.a, p.b, p.bias, p.c);
-    p.primitive = dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, cpu::engine()));
+    const dnnl::matmul::primitive_desc pd(desc, attr, cpu::engine());
+    p.scratch = pd.scratchpad_desc();
+    p.primitive = dnnl::matmul(pd);
     return p;
   });
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, cpu::memory(entry.a, a)},
                                              {DNNL_ARG_WEIGHTS, cpu::memory(entry.b, b)},
-                                             {DNNL_ARG_DST, cpu::memory(entry.c, c)}};
+                                             {DNNL_ARG_DST, cpu::memory(entry.c, c)},
+                                             {DNNL_ARG_SCRATCHPAD, cpu::scratchpad(entry.scratch)}};
   if (bias) args.emplace(DNNL_ARG_BIAS, cpu::memory(entry.bias, *bias));
   entry.primitive.execute(cpu::stream(), args);
   cpu::stream().wait();

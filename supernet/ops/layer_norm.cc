@@ -128,7 +128,7 @@ struct BackwardEntry {
   dnnl::layer_normalization_backward primitive;
 };
 
-const ForwardEntry& forward_primitive(int64_t rows, int64_t d, float eps) {
+ForwardEntry forward_primitive(int64_t rows, int64_t d, float eps) {
   static cpu::PrimitiveCache<ForwardEntry> cache;
   return cache.get({rows, d, cpu::float_bits(eps), num_threads()}, [&] {
     const Descs m = descs(rows, d);
@@ -138,7 +138,7 @@ const ForwardEntry& forward_primitive(int64_t rows, int64_t d, float eps) {
 
 // prop_kind::backward (dx, dgamma, dbeta together): oneDNN 2.6 has no backward_data
 // implementation with use_scale, so dgamma and dbeta are always computed.
-const BackwardEntry& backward_primitive(int64_t rows, int64_t d, float eps) {
+BackwardEntry backward_primitive(int64_t rows, int64_t d, float eps) {
   static cpu::PrimitiveCache<BackwardEntry> cache;
   return cache.get({rows, d, cpu::float_bits(eps), num_threads()}, [&] {
     const Descs m = descs(rows, d);

@@ -23,7 +23,7 @@ struct Entry {
   dnnl::layer_normalization_backward primitive;
 };
 
-const Entry& primitive(int64_t rows, int64_t d, float eps) {
+Entry primitive(int64_t rows, int64_t d, float eps) {
   static cpu::PrimitiveCache<Entry> cache;
   return cache.get({rows, d, cpu::float_bits(eps), num_threads()}, [&] {
     Entry e;

@@ -29,7 +29,7 @@ dnnl::eltwise_forward::primitive_desc forward_pd(int64_t n) {
   return dnnl::eltwise_forward::primitive_desc(desc, cpu::engine());
 }
 
-const ReluForward& forward_primitive(int64_t n) {
+ReluForward forward_primitive(int64_t n) {
   static cpu::PrimitiveCache<ReluForward> cache;
   return cache.get({n, num_threads()}, [&] {
     ReluForward p{forward_pd(n), {}};
@@ -38,7 +38,7 @@ const ReluForward& forward_primitive(int64_t n) {
   });
 }
 
-const ReluBackward& backward_primitive(int64_t n) {
+ReluBackward backward_primitive(int64_t n) {
   static cpu::PrimitiveCache<ReluBackward> cache;
   return cache.get({n, num_threads()}, [&] {
     const dnnl::eltwise_backward::desc desc(dnnl::algorithm::eltwise_relu, flat_desc(n),

@@ -85,7 +85,7 @@ struct SoftmaxPrimitives {
   dnnl::softmax_backward backward;
 };
 
-const SoftmaxPrimitives& softmax_primitives(int64_t rows, int64_t width) {
+SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
   static cpu::PrimitiveCache<SoftmaxPrimitives> cache;
   return cache.get({rows, width, num_threads()}, [&] {
     SoftmaxPrimitives p;
