@@ -99,7 +99,7 @@ TEST(SpaceFile, DefaultSpaceIsTheSmallCpuSpace) {
   EXPECT_EQ(t.label_smoothing, 0.1);
   EXPECT_EQ(t.max_tokens, 4096);
   EXPECT_EQ(t.update_freq, 1);
-  EXPECT_EQ(t.max_update, 3000);
+  EXPECT_EQ(t.max_update, 1500);
   EXPECT_EQ(t.clip_norm, 0.0);
   EXPECT_EQ(t.weight_decay, 0.0001);
 }
@@ -197,7 +197,7 @@ TEST(SpaceFile, UnknownMissingAndMistypedKeysNameTheFileAndKey) {
       },
       {"f.yml", "'share-all-embeddings'", "True or False"});
   expect_error(
-      [&] { parse_space_file(replace(text, "max-update: 3000", "max-update: 3e3"), "d", "f.yml"); },
+      [&] { parse_space_file(replace(text, "max-update: 1500", "max-update: 1.5e3"), "d", "f.yml"); },
       {"f.yml", "'max-update'", "integer"});
 }
 
