@@ -1,5 +1,7 @@
 #include "supernet/ops/bias_add.h"
 
+#include <algorithm>
+
 #include "supernet/ops/rows.h"
 
 namespace hat {
@@ -23,20 +25,22 @@ void bias_add_rows(const Tensor& x, const Tensor& bias, const Tensor& y) {
 }
 
 // Column sums of dy added into db; oneDNN's reduction cannot accumulate into a strided slice
-// of the gradient buffer, so this is our own loop (one pass over dy, rows split by thread).
+// of the gradient buffer, so this is our own loop. Threads own blocks of columns and add rows
+// in order, so the result is the same bit for bit with any thread count.
 template <typename T>
 void column_sums_into(const Tensor& dy, const Tensor& dbias) {
+  constexpr int64_t kBlock = 64;
   const int64_t rows = dy.size(0), width = dy.size(1), bstride = dbias.stride(0);
   const T* pdy = dy.data<T>();
   T* pdb = dbias.data<T>();
-#pragma omp parallel
-  {
-    std::vector<T> partial(width, T(0));
-#pragma omp for nowait
+  const int64_t blocks = (width + kBlock - 1) / kBlock;
+#pragma omp parallel for
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t begin = b * kBlock, end = std::min(width, begin + kBlock);
+    T sums[kBlock] = {};
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t c = 0; c < width; ++c) partial[c] += pdy[r * width + c];
-#pragma omp critical
-    for (int64_t c = 0; c < width; ++c) pdb[c * bstride] += partial[c];
+      for (int64_t c = begin; c < end; ++c) sums[c - begin] += pdy[r * width + c];
+    for (int64_t c = begin; c < end; ++c) pdb[c * bstride] += sums[c - begin];
   }
 }
 

@@ -103,7 +103,7 @@ void export_into(const SuperTransformer& super, SuperTransformer& dense) {
 
 TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
   const ModelDims super_dims = test::tiny_dims();
-  ArchConfig a = test::largest_arch(super_dims);
+  ArchConfig a = test::full_width_arch(super_dims);
   a.decoder_layers = 1;
   a.encoder_ffn_dims = {10, 10, 10};
   a.encoder_self_heads = {1, 2, 4};
@@ -132,7 +132,7 @@ TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
   b.encoder_self_heads = {2, 2, 2};
   b.decoder_self_heads = b.decoder_ende_heads = b.decoder_ende_layers = {2};
   b.decoder_ende_layers = {1};
-  EXPECT_EQ(b, test::largest_arch(dense_dims, 2));
+  EXPECT_EQ(b, test::full_width_arch(dense_dims, 2));
   EXPECT_NEAR(dense.evaluate(b, batch, 0.1).loss, super.evaluate(b, batch, 0.1).loss,
               1e-12 * ls.loss);
 }
@@ -228,7 +228,7 @@ TEST(ModelParameters, CountMatchesHatsFormula) {
     // The largest SubTransformer uses every element of every tensor.
     int64_t total = 0;
     for (const auto& e : model.parameters().entries()) total += e.value.numel();
-    EXPECT_EQ(model.parameter_count(test::largest_arch(d), true), total);
+    EXPECT_EQ(model.parameter_count(test::full_width_arch(d), true), total);
   }
 }
 

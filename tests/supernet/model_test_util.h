@@ -43,7 +43,7 @@ inline ArchConfig tiny_arch() {
 }
 
 // The SuperTransformer's own maxima as a SubTransformer.
-inline ArchConfig largest_arch(const ModelDims& d, int64_t heads = 2) {
+inline ArchConfig full_width_arch(const ModelDims& d, int64_t heads = 2) {
   ArchConfig a;
   a.encoder_embed_dim = d.encoder_embed_max;
   a.decoder_embed_dim = d.decoder_embed_max;
