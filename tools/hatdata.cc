@@ -20,6 +20,7 @@
 #include "supernet/data/random.h"
 #include "supernet/data/text_lines.h"
 #include "supernet/data/token_batches.h"
+#include "tools/cli/cli.h"
 
 namespace po = boost::program_options;
 using namespace hat::data;
@@ -43,9 +44,7 @@ Commands:
 Run 'hatdata COMMAND --help' for the options of a command.
 )";
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using hat::cli::UsageError;
 
 const Clock::time_point kStart = Clock::now();
 double elapsed() { return std::chrono::duration<double>(Clock::now() - kStart).count(); }
@@ -259,18 +258,11 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
       {"prepare-default", prepare_default}, {"prepare", prepare_user}, {"extract-default", extract_default},
       {"info", info}, {"batches", batches}};
-  try {
-    const auto it = commands.find(command);
-    if (it == commands.end()) throw UsageError("unknown command '" + command + "' (see hatdata --help)");
-    return it->second(args);
-  } catch (const UsageError& e) {
-    std::cerr << "hatdata " << command << ": " << e.what() << "\n";
+  const auto it = commands.find(command);
+  if (it == commands.end()) {
+    std::cerr << "hatdata: unknown command '" << command << "' (see hatdata --help)\n";
     return 2;
-  } catch (const po::error& e) {
-    std::cerr << "hatdata " << command << ": " << e.what() << " (see hatdata " << command << " --help)\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "hatdata " << command << ": " << e.what() << "\n";
-    return 1;
   }
+  const std::string tool = "hatdata " + command;
+  return hat::cli::run_tool(tool.c_str(), [&] { return it->second(args); });
 }
