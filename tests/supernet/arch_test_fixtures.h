@@ -120,11 +120,9 @@ inline std::string replace(std::string text, const std::string& from, const std:
   return text;
 }
 
-// HAT's published configs: ../shared/data/hat-configs from the repository root (may be absent).
+// HAT's published configs, as committed in experiments/hat-configs (see SOURCE.md there).
 inline std::filesystem::path hat_configs_dir() {
-  return (std::filesystem::path(spaces_dir()) / ".." / ".." / ".." / "shared" / "data" /
-          "hat-configs")
-      .lexically_normal();
+  return (std::filesystem::path(spaces_dir()) / ".." / "hat-configs").lexically_normal();
 }
 
 }  // namespace hat::test
