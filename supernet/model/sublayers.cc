@@ -8,7 +8,7 @@
 
 #include "supernet/model/projection.h"
 #include "supernet/ops/fused_elementwise.h"
-#include "supernet/ops/layer_norm_write.h"
+#include "supernet/ops/layer_norm.h"
 #include "supernet/ops/relu.h"
 
 namespace hat {

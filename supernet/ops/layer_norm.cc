@@ -56,7 +56,8 @@ void forward_f64(const Tensor& x2, const Tensor& gamma, const Tensor& beta, doub
 //   dxhat = a;  dx = rstd * (a - mean(a) - xhat * mean(a * xhat))
 // (the two means are the gradients flowing through mu and through var).
 void backward_f64(const Tensor& x2, const Tensor& gamma, const LayerNormContext& ctx,
-                  const Tensor& dy2, const Tensor& dx2, const Tensor& dgamma, const Tensor& dbeta) {
+                  const Tensor& dy2, const Tensor& dx2, const Tensor& dgamma, const Tensor& dbeta,
+                  bool write_dx) {
   const int64_t rows = x2.size(0), d = x2.size(1), gs = gamma.stride(0);
   const double *px = x2.data<double>(), *pg = gamma.data<double>(), *pdy = dy2.data<double>();
   const double *pm = ctx.mean.data<double>(), *pv = ctx.variance.data<double>();
@@ -80,8 +81,10 @@ void backward_f64(const Tensor& x2, const Tensor& gamma, const LayerNormContext&
       mean_a /= d;
       mean_ax /= d;
       if (pdx)
-        for (int64_t c = 0; c < d; ++c)
-          pdx[r * d + c] += rstd * (pg[c * gs] * dyr[c] - mean_a - xhat[c] * mean_ax);
+        for (int64_t c = 0; c < d; ++c) {
+          const double g = rstd * (pg[c * gs] * dyr[c] - mean_a - xhat[c] * mean_ax);
+          pdx[r * d + c] = write_dx ? g : pdx[r * d + c] + g;
+        }
       if (params)
         for (int64_t c = 0; c < d; ++c) {
           part_g[c] += dyr[c] * xhat[c];  // dgamma += dy * xhat
@@ -166,17 +169,19 @@ void forward_f32(const Tensor& x2, const Tensor& gamma, const Tensor& beta, floa
   cpu::stream().wait();
 }
 
-// oneDNN writes diff_src, diff_scale and diff_shift; backward adds, so it writes into scratch
-// buffers that are then added into dx, dgamma and dbeta (the latter two possibly strided).
-// With use_shift oneDNN also insists on a SHIFT argument, which the backward never reads:
-// a zero vector stands in for beta.
+// oneDNN writes diff_src, diff_scale and diff_shift. Writing dx, diff_src is dx itself;
+// adding, it is a scratch buffer then added into dx. dgamma and dbeta (possibly strided) are
+// always added from scratch. With use_shift oneDNN also insists on a SHIFT argument, which the
+// backward never reads: a zero vector stands in for beta.
 void backward_f32(const Tensor& x2, const Tensor& gamma, const LayerNormContext& ctx,
-                  const Tensor& dy2, const Tensor& dx2, const Tensor& dgamma, const Tensor& dbeta) {
+                  const Tensor& dy2, const Tensor& dx2, const Tensor& dgamma, const Tensor& dbeta,
+                  bool write_dx) {
   const int64_t rows = x2.size(0), d = x2.size(1);
   const BackwardEntry& e = backward_primitive(rows, d, static_cast<float>(ctx.eps));
   const Descs& m = e.m;
   const Tensor g = dense(gamma);
-  std::unique_ptr<float[]> diff_src(new float[rows * d]);
+  const bool direct = write_dx && dx2.defined();
+  std::unique_ptr<float[]> diff_src(direct ? nullptr : new float[rows * d]);
   std::vector<float> diff_scale(d), diff_shift(d), unused_shift(d, 0.0f);
   const auto scratch = [&](const dnnl::memory::desc& md, float* p) {
     return dnnl::memory(md, cpu::engine(), p);
@@ -187,11 +192,12 @@ void backward_f32(const Tensor& x2, const Tensor& gamma, const LayerNormContext&
                                       {DNNL_ARG_DIFF_DST, cpu::memory(m.data, dy2)},
                                       {DNNL_ARG_SCALE, cpu::memory(m.param, g)},
                                       {DNNL_ARG_SHIFT, scratch(m.param, unused_shift.data())},
-                                      {DNNL_ARG_DIFF_SRC, scratch(m.data, diff_src.get())},
+                                      {DNNL_ARG_DIFF_SRC, direct ? cpu::memory(m.data, dx2)
+                                                                 : scratch(m.data, diff_src.get())},
                                       {DNNL_ARG_DIFF_SCALE, scratch(m.param, diff_scale.data())},
                                       {DNNL_ARG_DIFF_SHIFT, scratch(m.param, diff_shift.data())}});
   cpu::stream().wait();
-  if (dx2.defined()) {
+  if (dx2.defined() && !direct) {
     float* pdx = dx2.data<float>();
     const float* s = diff_src.get();
 #pragma omp parallel for
@@ -234,10 +240,13 @@ void layer_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta
   }
 }
 
-void layer_norm_backward(const Tensor& x, const Tensor& gamma, const LayerNormContext& ctx,
-                         const Tensor& dy, const Tensor& dx, const Tensor& dgamma,
-                         const Tensor& dbeta) {
-  const char* op = "layer_norm_backward";
+namespace {
+
+// Both backward entry points: checks, then the f32 or f64 kernel; `write_dx` selects dx = ...
+// (dx must then not alias x or dy) over dx += ....
+void layer_norm_backward_impl(const char* op, const Tensor& x, const Tensor& gamma,
+                              const LayerNormContext& ctx, const Tensor& dy, const Tensor& dx,
+                              const Tensor& dgamma, const Tensor& dbeta, bool write_dx) {
   const Tensor x2 = as_rows(x, op, "x");
   HAT_CHECK(x.dtype() != DType::i32, op, ": x must be floating, got ", x.describe());
   const int64_t rows = x2.size(0), d = x2.size(1);
@@ -256,6 +265,8 @@ void layer_norm_backward(const Tensor& x, const Tensor& gamma, const LayerNormCo
     check_shape(dx, x.shape(), op, "dx");
     HAT_CHECK(dx.dtype() == x.dtype(), op, ": dx ", dx.describe(), " and x ", x.describe(),
               " differ in type");
+    HAT_CHECK(!write_dx || (dx.raw() != dy.raw() && dx.raw() != x.raw()), op,
+              ": dx must not alias dy or x");
     dx2 = as_rows(dx, op, "dx");
   }
   if (dgamma.defined()) check_param(dgamma, x, d, op, "dgamma");
@@ -263,12 +274,27 @@ void layer_norm_backward(const Tensor& x, const Tensor& gamma, const LayerNormCo
   if (rows == 0 || (!dx.defined() && !dgamma.defined() && !dbeta.defined())) return;
   try {
     if (x.dtype() == DType::f32)
-      backward_f32(x2, gamma, ctx, dy2, dx2, dgamma, dbeta);
+      backward_f32(x2, gamma, ctx, dy2, dx2, dgamma, dbeta, write_dx);
     else
-      backward_f64(x2, gamma, ctx, dy2, dx2, dgamma, dbeta);
+      backward_f64(x2, gamma, ctx, dy2, dx2, dgamma, dbeta, write_dx);
   } catch (const dnnl::error& e) {
     cpu::rethrow_dnnl(op, e);
   }
+}
+
+}  // namespace
+
+void layer_norm_backward(const Tensor& x, const Tensor& gamma, const LayerNormContext& ctx,
+                         const Tensor& dy, const Tensor& dx, const Tensor& dgamma,
+                         const Tensor& dbeta) {
+  layer_norm_backward_impl("layer_norm_backward", x, gamma, ctx, dy, dx, dgamma, dbeta, false);
+}
+
+void layer_norm_backward_write(const Tensor& x, const Tensor& gamma, const LayerNormContext& ctx,
+                               const Tensor& dy, const Tensor& dx, const Tensor& dgamma,
+                               const Tensor& dbeta) {
+  HAT_CHECK(dx.defined(), "layer_norm_backward_write: dx is undefined");
+  layer_norm_backward_impl("layer_norm_backward_write", x, gamma, ctx, dy, dx, dgamma, dbeta, true);
 }
 
 }  // namespace hat

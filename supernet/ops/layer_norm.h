@@ -29,4 +29,12 @@ void layer_norm_backward(const Tensor& x, const Tensor& gamma, const LayerNormCo
                          const Tensor& dy, const Tensor& dx, const Tensor& dgamma,
                          const Tensor& dbeta);
 
+// The same, but writing dx instead of adding into it (dgamma and dbeta are still added): the
+// model's residual blocks take a fresh gradient buffer from each LayerNorm, so oneDNN writes its
+// diff_src straight into it (no zeroing, no scratch, no extra pass). dx must be defined and must
+// not alias dy or x.
+void layer_norm_backward_write(const Tensor& x, const Tensor& gamma, const LayerNormContext& ctx,
+                               const Tensor& dy, const Tensor& dx, const Tensor& dgamma,
+                               const Tensor& dbeta);
+
 }  // namespace hat

@@ -10,7 +10,7 @@
 #include "supernet/ops/dropout.h"
 #include "supernet/ops/fused_elementwise.h"
 #include "supernet/ops/layer_norm.h"
-#include "supernet/ops/layer_norm_write.h"
+#include "supernet/ops/layer_norm.h"
 #include "tests/support/test_util.h"
 
 namespace hat {
