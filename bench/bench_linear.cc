@@ -13,6 +13,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "bench/bench_common.h"
 #include "devices/backends.h"
 #include "devices/cpu/dnnl_context.h"
 #include "devices/parameters.h"
@@ -22,6 +23,9 @@
 namespace {
 
 using namespace hat;
+using bench::median;
+using bench::PlainMatmul;
+using bench::seconds;
 
 struct Options {
   int threads = 0;
@@ -65,52 +69,10 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-double seconds(const std::function<void()>& run) {
-  const auto start = std::chrono::steady_clock::now();
-  run();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
-
 void fill(const Tensor& t, float value) {
   float* p = t.data<float>();
   for (int64_t i = 0; i < t.numel(); ++i) p[i] = value * static_cast<float>((i * 7919) % 13 - 6);
 }
-
-// The reference: one oneDNN f32 matmul [M, K] x [K, N] on dense memory, built directly.
-class PlainMatmul {
- public:
-  PlainMatmul(int64_t M, int64_t K, int64_t N)
-      : a_(Tensor::zeros({M, K}, DType::f32)), b_(Tensor::zeros({K, N}, DType::f32)),
-        c_(Tensor::zeros({M, N}, DType::f32)) {
-    using dt = dnnl::memory::data_type;
-    using tag = dnnl::memory::format_tag;
-    dnnl::memory::desc a({M, K}, dt::f32, tag::ab), b({K, N}, dt::f32, tag::ab), c({M, N}, dt::f32, tag::ab);
-    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), cpu::engine());
-    impl_ = pd.impl_info_str();
-    primitive_ = dnnl::matmul(pd);
-    fill(a_, 0.01f);
-    fill(b_, 0.02f);
-    args_ = {{DNNL_ARG_SRC, dnnl::memory(a, cpu::engine(), a_.raw())},
-             {DNNL_ARG_WEIGHTS, dnnl::memory(b, cpu::engine(), b_.raw())},
-             {DNNL_ARG_DST, dnnl::memory(c, cpu::engine(), c_.raw())}};
-  }
-  void run() {
-    primitive_.execute(cpu::stream(), args_);
-    cpu::stream().wait();
-  }
-  const std::string& impl() const { return impl_; }
-
- private:
-  Tensor a_, b_, c_;
-  dnnl::matmul primitive_;
-  std::unordered_map<int, dnnl::memory> args_;
-  std::string impl_;
-};
 
 // Linear on W[:out, :in] of a [out_max, in_max] parameter (equal sizes = full weights).
 class SlicedLinear {

@@ -12,6 +12,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "bench/bench_common.h"
 #include "devices/backends.h"
 #include "devices/cpu/dnnl_context.h"
 #include "devices/random.h"
@@ -22,6 +23,7 @@
 namespace {
 
 using namespace hat;
+using bench::median;
 
 struct Options {
   int threads = 2;
@@ -90,10 +92,6 @@ double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double median(std::vector<double> v) {
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
 
 struct BenchShape {
   const char* name;
@@ -205,30 +203,6 @@ double train_flops(const BenchShape& s, const ModelBatch& b) {
   return s.layers * (enc + dec) + 6 * static_cast<double>(b.target_tokens) * d * V;
 }
 
-// The reference: one plain oneDNN f32 matmul [M, K] x [K, N], built directly.
-double plain_matmul_gflops(int64_t M, int64_t K, int64_t N, int repeats) {
-  using dt = dnnl::memory::data_type;
-  using tag = dnnl::memory::format_tag;
-  const Tensor a = Tensor::zeros({M, K}, DType::f32), w = Tensor::zeros({K, N}, DType::f32),
-               c = Tensor::zeros({M, N}, DType::f32);
-  for (int64_t i = 0; i < a.numel(); ++i) a.data<float>()[i] = 0.01f * static_cast<float>(i % 7);
-  for (int64_t i = 0; i < w.numel(); ++i) w.data<float>()[i] = 0.02f * static_cast<float>(i % 5);
-  dnnl::memory::desc ad({M, K}, dt::f32, tag::ab), wd({K, N}, dt::f32, tag::ab),
-      cd({M, N}, dt::f32, tag::ab);
-  dnnl::matmul mm(dnnl::matmul::primitive_desc(dnnl::matmul::desc(ad, wd, cd), cpu::engine()));
-  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, dnnl::memory(ad, cpu::engine(), a.raw())},
-                                             {DNNL_ARG_WEIGHTS, dnnl::memory(wd, cpu::engine(), w.raw())},
-                                             {DNNL_ARG_DST, dnnl::memory(cd, cpu::engine(), c.raw())}};
-  std::vector<double> times;
-  for (int i = 0; i < repeats + 2; ++i) {
-    const auto start = Clock::now();
-    mm.execute(cpu::stream(), args);
-    cpu::stream().wait();
-    if (i >= 2) times.push_back(since(start));
-  }
-  return 2.0 * M * K * N / median(times) / 1e9;
-}
-
 bool run_shape(const BenchShape& s, const Options& o) {
   ModelDims dims;
   dims.vocab_size = s.vocab;
@@ -279,7 +253,7 @@ bool run_shape(const BenchShape& s, const Options& o) {
     }
   }
   const ModelBatch& b0 = batches[0];
-  const double peak = plain_matmul_gflops(o.tokens, s.embed, s.ffn, 5);
+  const double peak = bench::PlainMatmul(o.tokens, s.embed, s.ffn).gflops(5);
   const double rate = median(rates), achieved = median(gflops);
   std::printf("\nshape %s: embed %lld, FFN %lld, %lld heads, qkv %lld, %lld+%lld layers, vocab %lld\n",
               s.name, (long long)s.embed, (long long)s.ffn, (long long)s.heads, (long long)s.qkv,
