@@ -112,18 +112,13 @@ class TrainingRun {
         result.stop_reason = "stopped";
         break;
       }
-      if (config_.time_budget_seconds > 0 && elapsed() >= config_.time_budget_seconds) {
+      if (config_.time_budget_seconds > 0 && seconds_since(start_) >= config_.time_budget_seconds) {
         result.stop_reason = "time-budget";
         break;
       }
       train_one_update(batches, interval);
-      if (update_ % config_.log_interval == 0 || update_ == s_.max_update) {
-        TrainProgress p = interval.progress(update_, s_.max_update, batches.cursor().epoch, elapsed());
-        p.fixed_arch = config_.arch.has_value();
-        metrics.write(p);
-        if (events_.on_progress) events_.on_progress(p);
-        interval = {};
-      }
+      if (update_ % config_.log_interval == 0 || update_ == s_.max_update)
+        report(interval, batches.cursor().epoch, metrics);
       if (update_ % s_.validate_interval_updates == 0) {
         validate(metrics);
         validated_at = update_;
@@ -133,6 +128,7 @@ class TrainingRun {
         saved_at = update_;
       }
     }
+    if (interval.updates > 0) report(interval, batches.cursor().epoch, metrics);  // stopped early
     if (validated_at != update_ && update_ > 0) validate(metrics);
     if (saved_at != update_ || !last_checkpoint_.has_value()) save();
     result.updates = update_;
@@ -163,6 +159,15 @@ class TrainingRun {
       return p;
     }
   };
+
+  // Writes the interval's metrics row, tells the caller, and starts a new interval.
+  void report(Interval& interval, uint64_t epoch, MetricsLog& metrics) const {
+    TrainProgress p = interval.progress(update_, s_.max_update, epoch, elapsed());
+    p.fixed_arch = config_.arch.has_value();
+    metrics.write(p);
+    if (events_.on_progress) events_.on_progress(p);
+    interval = {};
+  }
 
   void message(const std::string& text) const {
     if (events_.on_message) events_.on_message(text);

@@ -22,7 +22,7 @@ struct TrainerConfig {
   SpaceFile space;                       // search space and HAT's training settings
   TrainSettings settings;                // space.settings with command-line overrides
   std::optional<ArchConfig> arch;        // train only this SubTransformer (HAT's train-subtransformer)
-  double time_budget_seconds = 0;        // 0: no limit; else stop cleanly once reached
+  double time_budget_seconds = 0;        // 0: no limit; else stop cleanly once this run took it
   int64_t valid_max_sentences = 0;       // validate on the first N valid sentences (0: all)
   int64_t log_interval = 10;             // updates per metrics row
   bool resume = false;                   // continue from save_dir's latest checkpoint
