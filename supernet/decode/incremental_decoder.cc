@@ -1,0 +1,308 @@
+// Incremental decoding (see incremental_decoder.h).
+//
+// Followed: HAT's fairseq/models/transformer_super.py with fairseq's incremental_state: the
+// decoder embeds only the newest token (positions from padding_idx + 1 + step, as
+// SinusoidalPositionalEmbedding with incremental_state), each self-attention appends its key and
+// value to the cache and attends to every cached position (no future mask is needed); encoder-
+// decoder attention reads keys/values of torch.cat([encoder_out, encoder_out_all[-2],
+// encoder_out_all[-3]][:n]) (static_kv: computed once); the output layer runs every step and
+// get_normalized_probs takes log_softmax.
+#include "supernet/decode/incremental_decoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "supernet/decode/log_softmax.h"
+#include "supernet/model/projection.h"
+#include "supernet/ops/embedding.h"
+#include "supernet/ops/positions.h"
+
+namespace hat {
+
+namespace {
+
+constexpr const char* kOp = "IncrementalDecoder";
+constexpr int64_t kMaxEnde = 3;
+
+// [B, T, C] dense rows of a [B, capacity, C] buffer seen as [B, heads, t, width / heads] for
+// columns [start, start + width) and the first t positions.
+Tensor cache_heads(const Tensor& cache, int64_t t, int64_t start, int64_t width, int64_t heads) {
+  const int64_t dh = width / heads, C = cache.size(2);
+  return cache.reshape({cache.size(0), cache.size(1), C / dh, dh})
+      .narrow(1, 0, t)
+      .narrow(2, start / dh, heads)
+      .transpose(1, 2);
+}
+
+// x: [G*k, W] dense as [G, heads, k, W / heads].
+Tensor query_heads(const Tensor& x, int64_t groups, int64_t k, int64_t heads) {
+  return x.reshape({groups, k, heads, x.size(1) / heads}).transpose(1, 2);
+}
+
+}  // namespace
+
+struct IncrementalDecoder::Layer {
+  DecoderLayerParams params;
+  int64_t ende_layers = 1;
+  Slot kv_enc_slot, kv_group_slot, cache_slot, spare_slot, probs_slot;
+  Tensor kv_enc;    // [N * n*S, 2Q]: k | v of every encoded sentence
+  Tensor kv_group;  // [G * n*S, 2Q]: those of the current groups' sentences (or kv_enc)
+  Tensor cache;     // [rows, capacity, 2Q]: self-attention k | v of the steps so far
+  ResidualNormState self_norm, cross_norm, ffn_norm;
+  FfnState ffn;
+};
+
+IncrementalDecoder::IncrementalDecoder(const SuperTransformer& model, const ArchConfig& arch)
+    : model_(model), arch_(arch), dtype_(model.parameters().values().dtype()) {
+  model.check_arch(arch);
+  const ModelDims& d = model.dims();
+  const int64_t rows = d.max_positions + d.padding_idx + 1;  // as the model's tables
+  encoder_positions_ = sinusoidal_table(rows, d.encoder_embed_max, d.padding_idx, dtype_);
+  decoder_positions_ = sinusoidal_table(rows, d.decoder_embed_max, d.padding_idx, dtype_);
+  const ParameterStore& store = model.parameters();
+  for (int64_t l = 0; l < arch.encoder_layers; ++l)
+    encoder_params_.push_back(
+        encoder_layer_params(store, d, l, arch.encoder_embed_dim, arch.encoder_ffn_dims[l]));
+  encoder_states_.resize(arch.encoder_layers);
+  layers_.resize(arch.decoder_layers);
+  for (int64_t l = 0; l < arch.decoder_layers; ++l) {
+    layers_[l].params = decoder_layer_params(store, d, l, arch.decoder_embed_dim,
+                                             arch.encoder_embed_dim, arch.decoder_ffn_dims[l]);
+    layers_[l].ende_layers = arch.decoder_ende_layers[l];
+  }
+}
+
+IncrementalDecoder::~IncrementalDecoder() = default;
+
+int32_t IncrementalDecoder::source_length(int64_t row) const {
+  HAT_CHECK(row >= 0 && row < rows(), kOp, ": row ", row, " outside [0, ", rows(), ")");
+  return source_lengths_[row_source_[row]];
+}
+
+void IncrementalDecoder::encode(const Tensor& source, const std::vector<int32_t>& lengths) {
+  const ModelDims& d = model_.dims();
+  HAT_CHECK(source.defined() && source.dtype() == DType::i32 && source.dim() == 2 &&
+                source.is_contiguous() && source.size(0) >= 1 && source.size(1) >= 1,
+            kOp, ": source must be dense non-empty i32 [N, S], got ",
+            source.defined() ? source.describe() : std::string("undefined"));
+  const int64_t N = source.size(0), S = source.size(1);
+  HAT_CHECK(static_cast<int64_t>(lengths.size()) == N, kOp, ": ", lengths.size(),
+            " lengths for source ", source.describe());
+  HAT_CHECK(S <= d.max_positions, kOp, ": source ", source.describe(), " is longer than ",
+            "max_positions ", d.max_positions);
+  const int32_t* tok = source.data<int32_t>();
+  for (int64_t b = 0; b < N; ++b) {
+    HAT_CHECK(lengths[b] >= 1 && lengths[b] <= S, kOp, ": length ", lengths[b], " of row ", b,
+              " outside [1, ", S, "] (source ", source.describe(), ")");
+    for (int64_t i = 0; i < S; ++i) {
+      const int32_t t = tok[b * S + i];
+      HAT_CHECK(t >= 0 && t < d.vocab_size, kOp, ": source token ", t, " at row ", b,
+                " position ", i, " outside the vocabulary [0, ", d.vocab_size, ")");
+      HAT_CHECK((t == d.padding_idx) == (i >= lengths[b]), kOp, ": source row ", b,
+                " of length ", lengths[b], " has token ", t, " at position ", i,
+                " (padding must fill exactly the positions past the length)");
+    }
+  }
+  const int64_t de = arch_.encoder_embed_dim, Le = arch_.encoder_layers, Q = d.qkv_dim;
+  sentences_ = N, source_len_ = S, step_ = 0, capacity_ = 0;
+  source_lengths_ = lengths;
+  row_source_.resize(N);
+  for (int64_t b = 0; b < N; ++b) row_source_[b] = b;
+  group_sources_.clear();
+
+  // Encoder: x = sqrt(d) E[tokens, :d] + positions from padding_idx + 1, then the layers.
+  const Param embed = embedding_param(model_.parameters(), d, false, de);
+  Tensor x = encoder_x0_slot_.get({N * S, de}, dtype_);
+  Tensor x3 = x.reshape({N, S, de});
+  embedding_forward(source, embed.value, std::sqrt(static_cast<double>(de)), x3);
+  add_positions_forward(x3, encoder_positions_, d.padding_idx + 1, x3);
+  AttentionMask mask;
+  mask.key_lengths = lengths;
+  for (int64_t l = 0; l < Le; ++l) {
+    EncoderLayerCall call;
+    call.self_attn = {N, S, S, arch_.encoder_self_heads[l], {mask, 1}, 0.0, 0};
+    encoder_layer_forward(encoder_params_[l], call, x, encoder_states_[l]);
+    x = encoder_states_[l].output();
+  }
+
+  // Each decoder layer's k | v of the encoder outputs it attends to: segment j of a row's memory
+  // is the output of encoder layer min(L_max - 1 - j, L - 1) (HAT's encoder_out_all[-1 - j]).
+  for (Layer& L : layers_) {
+    const int64_t n = L.ende_layers;
+    Tensor memory = encoder_states_[Le - 1].output();
+    if (n > 1) {
+      memory = memory_slot_.get({N * n * S, de}, dtype_);
+      const Tensor rows = memory.reshape({N, n * S * de});
+      for (int64_t j = 0; j < n && j < kMaxEnde; ++j) {
+        const int64_t src = std::min(d.encoder_layers_max - 1 - j, Le - 1);
+        rows.narrow(1, j * S * de, S * de)
+            .copy_from(encoder_states_[src].output().reshape({N, S * de}));
+      }
+    }
+    const CrossAttentionParams& p = L.params.encoder_attn;
+    L.kv_enc = L.kv_enc_slot.get({N * n * S, 2 * Q}, dtype_);
+    if (p.kv_weight.value.defined()) {
+      project(memory, p.kv_weight.value, &p.kv_bias.value, L.kv_enc);
+    } else {
+      const Tensor bk = p.kv_bias.value.narrow(0, 0, Q), bv = p.kv_bias.value.narrow(0, Q, Q);
+      project(memory, p.k_weight.value, &bk, L.kv_enc.narrow(1, 0, Q));
+      project(memory, p.v_weight.value, &bv, L.kv_enc.narrow(1, Q, Q));
+    }
+    L.kv_group = L.kv_enc;
+    L.cache = Tensor();
+  }
+}
+
+void IncrementalDecoder::ensure_capacity(int64_t needed) {
+  if (needed <= capacity_) return;
+  const int64_t cap = std::min(std::max({2 * capacity_, int64_t{16}, needed}), max_steps());
+  const int64_t B = rows(), W = 2 * model_.dims().qkv_dim;
+  for (Layer& L : layers_) {
+    const Tensor dst = L.spare_slot.get({B, cap, W}, dtype_);
+    if (step_ > 0)
+      dst.reshape({B, cap * W}).narrow(1, 0, step_ * W)
+          .copy_from(L.cache.reshape({B, capacity_ * W}).narrow(1, 0, step_ * W));
+    std::swap(L.cache_slot, L.spare_slot);
+    L.cache = dst;
+  }
+  capacity_ = cap;
+}
+
+void IncrementalDecoder::reorder(const std::vector<int64_t>& indices) {
+  HAT_CHECK(sentences_ > 0, kOp, ": reorder before encode");
+  const int64_t B = rows(), Bn = static_cast<int64_t>(indices.size());
+  HAT_CHECK(Bn >= 1, kOp, ": reorder to no rows");
+  for (int64_t i = 0; i < Bn; ++i)
+    HAT_CHECK(indices[i] >= 0 && indices[i] < B, kOp, ": reorder index ", indices[i],
+              " at ", i, " outside the ", B, " rows");
+  if (capacity_ > 0) {
+    const int64_t W = 2 * model_.dims().qkv_dim, used = step_ * W;
+    for (Layer& L : layers_) {
+      const Tensor dst = L.spare_slot.get({Bn, capacity_, W}, dtype_);
+      const Tensor d2 = dst.reshape({Bn, capacity_ * W});
+      const Tensor s2 = L.cache.reshape({B, capacity_ * W});
+      if (used > 0)
+        for (int64_t i = 0; i < Bn; ++i)
+          d2.narrow(0, i, 1).narrow(1, 0, used).copy_from(
+              s2.narrow(0, indices[i], 1).narrow(1, 0, used));
+      std::swap(L.cache_slot, L.spare_slot);
+      L.cache = dst;
+    }
+  }
+  std::vector<int64_t> sources(Bn);
+  for (int64_t i = 0; i < Bn; ++i) sources[i] = row_source_[indices[i]];
+  row_source_ = std::move(sources);
+}
+
+int64_t IncrementalDecoder::prepare_groups() {
+  const int64_t B = rows();
+  int64_t k = 1;
+  while (k < B && row_source_[k] == row_source_[0]) ++k;
+  bool uniform = B % k == 0;
+  for (int64_t r = 0; r < B && uniform; ++r)
+    uniform = row_source_[r] == row_source_[(r / k) * k];
+  if (!uniform) k = 1;
+  const int64_t G = B / k;
+  std::vector<int64_t> groups(G);
+  bool identity = G == sentences_;
+  for (int64_t g = 0; g < G; ++g) {
+    groups[g] = row_source_[g * k];
+    identity = identity && groups[g] == g;
+  }
+  if (groups == group_sources_) return k;
+  const int64_t S = source_len_, W = 2 * model_.dims().qkv_dim;
+  for (Layer& L : layers_) {
+    if (identity) {
+      L.kv_group = L.kv_enc;
+      continue;
+    }
+    const int64_t n = L.ende_layers;
+    L.kv_group = L.kv_group_slot.get({G * n * S, W}, dtype_);
+    const Tensor dst = L.kv_group.reshape({G, n * S * W}), src = L.kv_enc.reshape({sentences_, n * S * W});
+    for (int64_t g = 0; g < G; ++g) dst.narrow(0, g, 1).copy_from(src.narrow(0, groups[g], 1));
+  }
+  group_sources_ = std::move(groups);
+  return k;
+}
+
+const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) {
+  const ModelDims& d = model_.dims();
+  HAT_CHECK(sentences_ > 0, kOp, ": step before encode");
+  const int64_t B = rows();
+  HAT_CHECK(static_cast<int64_t>(prev_tokens.size()) == B, kOp, ": ", prev_tokens.size(),
+            " tokens for ", B, " rows");
+  HAT_CHECK(step_ < max_steps(), kOp, ": step ", step_, " reaches max_positions ",
+            d.max_positions);
+  const Tensor tokens = tokens_slot_.get({B, 1}, DType::i32);
+  for (int64_t b = 0; b < B; ++b) {
+    HAT_CHECK(prev_tokens[b] >= 0 && prev_tokens[b] < d.vocab_size, kOp, ": token ",
+              prev_tokens[b], " of row ", b, " outside the vocabulary [0, ", d.vocab_size, ")");
+    tokens.data<int32_t>()[b] = prev_tokens[b];
+  }
+  ensure_capacity(step_ + 1);
+  const int64_t dd = arch_.decoder_embed_dim, Q = d.qkv_dim, t = step_ + 1, S = source_len_;
+
+  const Param embed = embedding_param(model_.parameters(), d, true, dd);
+  Tensor y = x_slot_.get({B, dd}, dtype_);
+  Tensor y3 = y.reshape({B, 1, dd});
+  embedding_forward(tokens, embed.value, std::sqrt(static_cast<double>(dd)), y3);
+  add_positions_forward(y3, decoder_positions_, d.padding_idx + 1 + step_, y3);
+
+  const int64_t k = prepare_groups(), G = B / k;
+  SegmentedMask cross_mask;
+  for (int64_t g = 0; g < G; ++g) cross_mask.mask.key_lengths.push_back(source_lengths_[group_sources_[g]]);
+  const Tensor q = q_slot_.get({B, Q}, dtype_), att = att_slot_.get({B, Q}, dtype_);
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    Layer& L = layers_[l];
+    const DecoderLayerParams& p = L.params;
+    // Self-attention: q of this position; its k | v appended to the cache at position step.
+    const int64_t H = arch_.decoder_self_heads[l];
+    const Tensor& w_in = p.self_attn.in_proj.weight.value;
+    const Tensor& b_in = p.self_attn.in_proj.bias.value;
+    const Tensor bq = b_in.narrow(0, 0, Q), bkv = b_in.narrow(0, Q, 2 * Q);
+    project(y, w_in.narrow(0, 0, Q), &bq, q);
+    project(y, w_in.narrow(0, Q, 2 * Q), &bkv,
+            L.cache.reshape({B, capacity_ * 2 * Q}).narrow(1, step_ * 2 * Q, 2 * Q));
+    AttentionBuffers buffers;
+    buffers.probs = L.probs_slot.get({B, H, 1, t}, dtype_);
+    attention_views_forward(query_heads(q, B, 1, H), cache_heads(L.cache, t, 0, Q, H),
+                            cache_heads(L.cache, t, Q, Q, H), SegmentedMask{}, 0.0, 0,
+                            query_heads(att, B, 1, H), buffers);
+    const Tensor y1 = residual_norm_input(L.self_norm, B, dd, dtype_);
+    project(att, p.self_attn.out_proj.weight.value, &p.self_attn.out_proj.bias.value, y1);
+    residual_norm_forward(p.self_attn_layer_norm, y, {}, L.self_norm);
+    const Tensor& h1 = L.self_norm.out;
+
+    // Encoder-decoder attention: the k rows of a group query their sentence's keys together.
+    const int64_t He = arch_.decoder_ende_heads[l], n = L.ende_layers;
+    const CrossAttentionParams& c = p.encoder_attn;
+    project(h1, c.q_weight.value, &c.q_bias.value, q);
+    cross_mask.segments = n;
+    buffers.probs = L.probs_slot.get({G, He, k, n * S}, dtype_);
+    const Tensor kv = L.kv_group.reshape({G, n * S, 2 * Q});
+    attention_views_forward(query_heads(q, G, k, He), cache_heads(kv, n * S, 0, Q, He),
+                            cache_heads(kv, n * S, Q, Q, He), cross_mask, 0.0, 0,
+                            query_heads(att, G, k, He), buffers);
+    const Tensor y2 = residual_norm_input(L.cross_norm, B, dd, dtype_);
+    project(att, c.out_proj.weight.value, &c.out_proj.bias.value, y2);
+    residual_norm_forward(p.encoder_attn_layer_norm, h1, {}, L.cross_norm);
+    const Tensor& h2 = L.cross_norm.out;
+
+    // Feed-forward.
+    const Tensor y3f = residual_norm_input(L.ffn_norm, B, dd, dtype_);
+    ffn_forward(p.ffn, h2, {}, L.ffn, y3f);
+    residual_norm_forward(p.final_layer_norm, h2, {}, L.ffn_norm);
+    y = L.ffn_norm.out;
+  }
+
+  // Output projection and log-softmax.
+  const Param out = output_param(model_.parameters(), d, dd);
+  logits_ = logits_slot_.get({B, d.vocab_size}, dtype_);
+  project(y, out.value, nullptr, logits_);
+  log_softmax_rows_inplace(logits_);
+  ++step_;
+  return logits_;
+}
+
+}  // namespace hat

@@ -1,0 +1,74 @@
+// Incremental (one position at a time) decoding of a SubTransformer with inherited weights: the
+// encoder runs once, the encoder-decoder keys/values are computed once per sentence, and each
+// decoder layer keeps a self-attention key/value cache that grows by one position per step.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "supernet/arch/arch_config.h"
+#include "supernet/model/layers.h"
+#include "supernet/model/super_transformer.h"
+
+namespace hat {
+
+class IncrementalDecoder {
+ public:
+  // Keeps references to `model` (which must outlive this) and a copy of `arch` (checked with
+  // model.check_arch); the parameter views are taken here, so values loaded into the model's
+  // store later are seen. Forward only: no dropout, no gradients; f32 or f64 as the model. Uses
+  // none of the model's buffers (the model can evaluate in between).
+  IncrementalDecoder(const SuperTransformer& model, const ArchConfig& arch);
+  ~IncrementalDecoder();
+  IncrementalDecoder(const IncrementalDecoder&) = delete;
+  IncrementalDecoder& operator=(const IncrementalDecoder&) = delete;
+
+  // Runs the encoder on `source` (i32 [N, S], each row: tokens, eos, then padding_idx exactly
+  // past lengths[row]; S <= max_positions) and computes every decoder layer's encoder-decoder
+  // keys/values from the encoder outputs it attends to (HAT's arbitrary attention, as
+  // SuperTransformer's forward). Resets the decoder to N rows (row r reads sentence r) at step 0.
+  void encode(const Tensor& source, const std::vector<int32_t>& lengths);
+
+  // Feeds one token per row (the previous output; eos at step 0) at position
+  // padding_idx + 1 + steps(), and returns the log-probabilities over the vocabulary,
+  // [rows(), V] (a view into a buffer the next step() overwrites).
+  const Tensor& step(const std::vector<int32_t>& prev_tokens);
+
+  // Row i becomes the old row indices[i] (caches and the sentence it reads): reorders beams,
+  // expands sentences to beams (indices may repeat) and drops rows (fewer indices).
+  void reorder(const std::vector<int64_t>& indices);
+
+  int64_t rows() const { return static_cast<int64_t>(row_source_.size()); }
+  int64_t sentences() const { return sentences_; }
+  int64_t steps() const { return step_; }
+  // The largest number of steps after encode() (the decoder's positions table).
+  int64_t max_steps() const { return model_.dims().max_positions; }
+  // Source length (eos included) of the sentence row r reads.
+  int32_t source_length(int64_t row) const;
+  const ArchConfig& arch() const { return arch_; }
+  const SuperTransformer& model() const { return model_; }
+
+ private:
+  struct Layer;  // per decoder layer: parameters, caches, states
+  void ensure_capacity(int64_t needed);
+  // Rows come in groups of k consecutive rows reading one sentence (k = 1 always works); makes
+  // each layer's group keys/values ready for those groups' sentences.
+  int64_t prepare_groups();
+
+  const SuperTransformer& model_;
+  ArchConfig arch_;
+  DType dtype_;
+  Tensor encoder_positions_, decoder_positions_;
+  std::vector<EncoderLayerParams> encoder_params_;
+  std::vector<EncoderLayerState> encoder_states_;
+  std::vector<Layer> layers_;
+  Slot encoder_x0_slot_, memory_slot_, x_slot_, tokens_slot_, logits_slot_, q_slot_, att_slot_;
+  Tensor logits_;
+
+  int64_t sentences_ = 0, source_len_ = 0, step_ = 0, capacity_ = 0;
+  std::vector<int32_t> source_lengths_;   // per encoded sentence
+  std::vector<int64_t> row_source_;       // per row: the encoded sentence it reads
+  std::vector<int64_t> group_sources_;    // the sentences the gathered group kv was built for
+};
+
+}  // namespace hat

@@ -1,0 +1,13 @@
+// Row-wise log-softmax in place: the decoder's output distribution (fairseq's
+// get_normalized_probs with log_probs = True).
+#pragma once
+
+#include "devices/tensor.h"
+
+namespace hat {
+
+// x[n, :] = x[n, :] - log sum_j exp(x[n, j]), for dense f32 or f64 x: [N, V] (V >= 1). The
+// exponentials are taken after subtracting the row maximum and summed in double.
+void log_softmax_rows_inplace(const Tensor& x);
+
+}  // namespace hat
