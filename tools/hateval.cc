@@ -2,8 +2,17 @@
 // parse options, read the files, call the scorers in supernet/eval, print.
 #include <boost/program_options.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+
+#include "devices/threads.h"
+#include "supernet/arch/arch_yaml.h"
+#include "supernet/data/data_directory.h"
+#include "supernet/data/special_tokens.h"
+#include "supernet/train/scorer.h"
+#include "supernet/translate/model_loader.h"
+#include "supernet/translate/translator.h"
 
 #include "supernet/eval/bleu.h"
 #include "supernet/eval/chrf.h"
@@ -16,11 +25,15 @@ using namespace hat;
 namespace {
 
 constexpr const char* kAbout =
-    "usage: hateval --hyp FILE --ref FILE [--ref FILE ...] [options]\n\n"
+    "usage: hateval --hyp FILE --ref FILE [--ref FILE ...] [options]\n"
+    "       hateval --checkpoint DIR --data DIR --split test [--arch largest] [options]\n\n"
     "Scores a detokenized hypothesis file against one or more reference files (one segment a\n"
     "line, UTF-8) with sacreBLEU 2.x's defaults: corpus BLEU (13a tokens, case-sensitive,\n"
     "4-grams, exp smoothing) and chrF2 (character 6-grams, beta 2, whitespace removed).\n"
-    "Each metric prints a sacreBLEU-style score line followed by its signature line.\n";
+    "Each metric prints a sacreBLEU-style score line followed by its signature line.\n"
+    "The model mode translates a split's source text with a SubTransformer of a trained\n"
+    "SuperTransformer (inherited weights), scores it against the split's target text, and\n"
+    "prints the model's loss and nll on the split in bits per target token.\n";
 
 // --metrics "bleu,chrf" -> which to print. Throws UsageError on an unknown name.
 void parse_metrics(const std::string& text, bool& bleu, bool& chrf) {
@@ -37,13 +50,8 @@ void parse_metrics(const std::string& text, bool& bleu, bool& chrf) {
   }
 }
 
-// The file mode: hypotheses from a file (a model-based mode will produce them by translating).
-int score_files(const po::variables_map& vm, bool bleu, bool chrf) {
-  if (!vm.count("ref")) throw cli::UsageError("--hyp needs at least one --ref");
-  std::vector<std::filesystem::path> refs;
-  for (const auto& r : vm["ref"].as<std::vector<std::string>>()) refs.emplace_back(r);
-  const eval::ScoringInput input = eval::read_scoring_input(vm["hyp"].as<std::string>(), refs);
-  const bool score_only = vm["score-only"].as<bool>();
+// Prints the chosen metrics of hypotheses against references.
+void print_scores(const eval::ScoringInput& input, bool bleu, bool chrf, bool score_only) {
   if (bleu) {
     const eval::BleuScore score = eval::corpus_bleu(input.hyps, input.refs);
     if (score_only) {
@@ -62,6 +70,76 @@ int score_files(const po::variables_map& vm, bool bleu, bool chrf) {
       std::cout << "chrF signature: " << eval::chrf_signature(input.refs) << "\n";
     }
   }
+}
+
+// The file mode: hypotheses from a file.
+int score_files(const po::variables_map& vm, bool bleu, bool chrf) {
+  if (!vm.count("ref")) throw cli::UsageError("--hyp needs at least one --ref");
+  std::vector<std::filesystem::path> refs;
+  for (const auto& r : vm["ref"].as<std::vector<std::string>>()) refs.emplace_back(r);
+  print_scores(eval::read_scoring_input(vm["hyp"].as<std::string>(), refs), bleu, chrf,
+               vm["score-only"].as<bool>());
+  return 0;
+}
+
+// The model mode: hypotheses by translating the split's source text.
+int score_model(const po::variables_map& vm, bool bleu, bool chrf) {
+  const int64_t beam = vm["beam"].as<int64_t>(), max_tokens = vm["max-tokens"].as<int64_t>();
+  const int64_t max_sentences = vm["max-sentences"].as<int64_t>();
+  const int64_t examples = vm["examples"].as<int64_t>();
+  if (beam < 1) throw cli::UsageError("--beam must be >= 1");
+  if (max_tokens < 1) throw cli::UsageError("--max-tokens must be >= 1");
+  if (max_sentences < 0 || examples < 0)
+    throw cli::UsageError("--max-sentences and --examples must be >= 0");
+  set_num_threads(vm["threads"].as<int>());
+  const bool score_only = vm["score-only"].as<bool>();
+  const auto warn = [](const std::string& m) { std::cerr << "hateval: warning: " << m << "\n"; };
+
+  const data::DataDirectory data(vm["data"].as<std::string>());
+  const LoadedModel loaded = load_model(vm["checkpoint"].as<std::string>(), data, warn);
+  const ArchConfig arch = resolve_arch(vm["arch"].as<std::string>(), loaded);
+  const std::string split = vm["split"].as<std::string>();
+  data::ParallelText text = data.load_text(split);
+  size_t count = text.size();
+  if (max_sentences > 0 && static_cast<size_t>(max_sentences) < count) count = max_sentences;
+  text.source.resize(count);
+  text.target.resize(count);
+  if (!score_only)
+    std::cout << "model: " << loaded.checkpoint.string() << " (update " << loaded.update
+              << "), arch " << arch_summary(arch) << "\n"
+              << "split: " << split << ", " << count << " sentences, beam " << beam
+              << ", lenpen " << vm["lenpen"].as<double>() << "\n";
+
+  SearchOptions options;
+  options.beam = beam;
+  options.len_penalty = vm["lenpen"].as<double>();
+  const data::Vocabulary vocabulary = data.vocabulary();
+  Translator translator(*loaded.model, arch, vocabulary, options, max_tokens, warn);
+  const auto start = std::chrono::steady_clock::now();
+  eval::ScoringInput input;
+  input.hyps = translator.translate(text.source);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  input.refs = {text.target};
+  print_scores(input, bleu, chrf, score_only);
+
+  const double smoothing = loaded.trainer.contains("settings")
+                               ? loaded.trainer["settings"].value("label_smoothing", 0.1)
+                               : 0.1;
+  const Scorer scorer(data.load_split(split), static_cast<int64_t>(count), max_tokens,
+                      data::kPadId, smoothing);
+  const Score score = scorer.score(*loaded.model, arch);
+  if (score_only) {
+    std::printf("%.4f\n%.4f\n", score.loss_bits, score.nll_bits);
+    return 0;
+  }
+  std::printf("loss = %.4f bits, nll = %.4f bits per target token (%lld tokens, label smoothing %g)\n",
+              score.loss_bits, score.nll_bits, static_cast<long long>(score.tokens), smoothing);
+  std::printf("translated %zu sentences in %.1f s (%.1f sentences/s)\n", count, seconds,
+              seconds > 0 ? count / seconds : 0.0);
+  for (size_t i = 0; i < count && i < static_cast<size_t>(examples); ++i)
+    std::cout << "example " << i + 1 << ":\n  source:     " << text.source[i]
+              << "\n  reference:  " << text.target[i] << "\n  hypothesis: " << input.hyps[i] << "\n";
   return 0;
 }
 
@@ -71,13 +149,27 @@ int run(int argc, char** argv) {
       ("hyp", po::value<std::string>(), "hypotheses: detokenized text, one segment a line")
       ("ref", po::value<std::vector<std::string>>()->composing(),
        "references, same line count (repeat for several references)");
+  po::options_description model("Scoring a model (when --hyp is not given)");
+  model.add_options()
+      ("checkpoint", po::value<std::string>()->default_value("checkpoints/default"),
+       "checkpoint directory, or a save directory (its newest checkpoint)")
+      ("data", po::value<std::string>()->default_value("data/default"), "data directory")
+      ("split", po::value<std::string>()->default_value("test"), "train, valid or test")
+      ("arch", po::value<std::string>()->default_value("largest"),
+       "SubTransformer: largest, smallest, trained, or an architecture YAML file")
+      ("beam", po::value<int64_t>()->default_value(5), "beam size")
+      ("lenpen", po::value<double>()->default_value(1.0), "length penalty")
+      ("max-tokens", po::value<int64_t>()->default_value(4096), "source tokens per batch")
+      ("max-sentences", po::value<int64_t>()->default_value(0), "score the first N sentences (0: all)")
+      ("examples", po::value<int64_t>()->default_value(0), "print the first N translations")
+      ("threads", po::value<int>()->default_value(0), "CPU threads (0: all cores)");
   po::options_description output("Output");
   output.add_options()
       ("metrics", po::value<std::string>()->default_value("bleu,chrf"), "bleu, chrf, or bleu,chrf")
       ("score-only,b", po::bool_switch(), "print only the numbers, one metric a line")
       ("help,h", "show this help");
   po::options_description all;
-  all.add(files).add(output);
+  all.add(files).add(model).add(output);
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, all), vm);
   if (vm.count("help")) {
@@ -88,7 +180,7 @@ int run(int argc, char** argv) {
   bool bleu = false, chrf = false;
   parse_metrics(vm["metrics"].as<std::string>(), bleu, chrf);
   if (vm.count("hyp")) return score_files(vm, bleu, chrf);
-  throw cli::UsageError("give --hyp FILE --ref FILE");
+  return score_model(vm, bleu, chrf);
 }
 
 }  // namespace

@@ -1,0 +1,50 @@
+// Translating raw text with a SubTransformer of a SuperTransformer (inherited weights):
+// normalise, SentencePiece encode, length-sorted token-budgeted batches, beam search, decode,
+// output in input order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "supernet/arch/arch_config.h"
+#include "supernet/data/vocabulary.h"
+#include "supernet/decode/incremental_decoder.h"
+#include "supernet/decode/search.h"
+#include "supernet/model/super_transformer.h"
+#include "supernet/translate/model_loader.h"
+
+namespace hat {
+
+class Translator {
+ public:
+  // Keeps references to `model` and `vocabulary` (which must outlive this). max_tokens bounds
+  // each batch: sentences * (longest source + 1) <= max_tokens (a longer single sentence goes
+  // alone). Throws hat::Error when the arch does not fit the model or max_tokens < 1.
+  Translator(const SuperTransformer& model, const ArchConfig& arch,
+             const data::Vocabulary& vocabulary, const SearchOptions& search, int64_t max_tokens,
+             TranslateWarning warn = {});
+  ~Translator();
+
+  // One output line per input line, in input order. Each line is validated (invalid UTF-8:
+  // hat::Error naming the 1-based line and byte), normalised as the data directory's text was,
+  // and encoded; empty lines give empty outputs without reaching the model; sources longer
+  // than max_source_tokens() are cut, with one warning per call naming how many and the first.
+  std::vector<std::string> translate(const std::vector<std::string>& lines);
+
+  // The same on token ids (no eos; at most max_source_tokens() each): best hypothesis tokens.
+  std::vector<std::vector<int32_t>> translate_ids(const std::vector<std::vector<int32_t>>& sources);
+
+  // Source tokens the model takes (its positions table, less one for the eos).
+  int64_t max_source_tokens() const;
+
+ private:
+  const SuperTransformer& model_;
+  const data::Vocabulary& vocabulary_;
+  SearchOptions search_;
+  int64_t max_tokens_;
+  TranslateWarning warn_;
+  IncrementalDecoder decoder_;
+};
+
+}  // namespace hat

@@ -1,0 +1,233 @@
+// Loading a SuperTransformer from a checkpoint and translating raw text with it.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "devices/error.h"
+#include "supernet/arch/search_space.h"
+#include "supernet/arch/space_file.h"
+#include "supernet/checkpoint/checkpoint_store.h"
+#include "supernet/data/corpus.h"
+#include "supernet/data/data_directory.h"
+#include "supernet/data/prepare.h"
+#include "supernet/data/special_tokens.h"
+#include "supernet/translate/model_loader.h"
+#include "supernet/translate/translator.h"
+#include "supernet/train/adam.h"
+#include "tests/support/synthetic_corpus.h"
+
+namespace hat {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSpace = R"(share-all-embeddings: True
+encoder-embed-dim: 32
+decoder-embed-dim: 32
+encoder-ffn-embed-dim: 64
+decoder-ffn-embed-dim: 64
+encoder-layers: 2
+decoder-layers: 2
+encoder-attention-heads: 2
+decoder-attention-heads: 2
+qkv-dim: 16
+encoder-embed-choice: [32, 24]
+decoder-embed-choice: [32, 24]
+encoder-ffn-embed-dim-choice: [64, 48]
+decoder-ffn-embed-dim-choice: [64, 48]
+encoder-layer-num-choice: [2]
+decoder-layer-num-choice: [2, 1]
+encoder-self-attention-heads-choice: [2, 1]
+decoder-self-attention-heads-choice: [2, 1]
+decoder-ende-attention-heads-choice: [2, 1]
+decoder-arbitrary-ende-attn-choice: [-1, 1]
+)";
+
+// ROOT/data (a synthetic corpus, 60-piece vocabulary) and ROOT/save/checkpoint_00000007 holding
+// a randomly initialised SuperTransformer of kSpace, as hattrain would save it.
+class TranslateFixture : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = new fs::path(fs::temp_directory_path() / ("hat_translate_" + std::to_string(::getpid())));
+    fs::remove_all(*root_);
+    fs::create_directories(*root_ / "corpus");
+    test::write_synthetic_split(*root_ / "corpus", "train", 300, 1);
+    test::write_synthetic_split(*root_ / "corpus", "valid", 10, 2);
+    test::write_synthetic_split(*root_ / "corpus", "test", 10, 3);
+    const data::Corpus corpus = data::read_user_corpus({*root_ / "corpus", "de", "en", {}});
+    data::PrepareOptions prepare;
+    prepare.out = *root_ / "data";
+    prepare.vocabulary.size = 60;
+    data::prepare_data_directory(corpus, prepare);
+    const data::DataDirectory data(*root_ / "data");
+    const SpaceFile space = parse_space_file(kSpace, "tiny", "test");
+    ModelDims dims = space.space.super_dims;
+    dims.vocab_size = data.vocab_size();
+    saved_ = new SuperTransformer(dims);
+    saved_->init_parameters(11);
+    const Adam adam(saved_->parameters());
+    const nlohmann::json trainer = {
+        {"space", {{"name", "tiny"}, {"hash", space.hash}, {"text", space.text}}},
+        {"arch", nullptr},
+        {"vocab_sha256", data.metadata().files.at("spm.model").sha256}};
+    CheckpointStore(*root_ / "save", 3).save(7, saved_->parameters(), adam, trainer, true);
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*root_);
+    delete saved_;
+    delete root_;
+  }
+
+  static SearchOptions options() {
+    SearchOptions s;
+    s.beam = 3;
+    s.max_len_b = 12;
+    return s;
+  }
+
+  static fs::path* root_;
+  static SuperTransformer* saved_;
+};
+
+fs::path* TranslateFixture::root_ = nullptr;
+SuperTransformer* TranslateFixture::saved_ = nullptr;
+
+TEST_F(TranslateFixture, LoaderRestoresExactParametersFromASaveDirectory) {
+  const data::DataDirectory data(*root_ / "data");
+  const LoadedModel loaded = load_model(*root_ / "save", data);
+  EXPECT_EQ(loaded.checkpoint.filename(), "checkpoint_00000007");
+  EXPECT_EQ(loaded.update, 7);
+  EXPECT_EQ(loaded.space.space.name, "tiny");
+  EXPECT_FALSE(loaded.trained_arch.has_value());
+  ASSERT_EQ(loaded.model->dims(), saved_->dims());
+  const Tensor& a = loaded.model->parameters().values();
+  const Tensor& b = saved_->parameters().values();
+  ASSERT_EQ(a.numel(), b.numel());
+  EXPECT_EQ(std::memcmp(a.data<float>(), b.data<float>(), sizeof(float) * a.numel()), 0);
+  // The checkpoint directory itself loads too, and the arch names resolve.
+  const LoadedModel direct = load_model(loaded.checkpoint, data);
+  EXPECT_EQ(direct.checkpoint, loaded.checkpoint);
+  EXPECT_EQ(resolve_arch("largest", direct), largest_arch(direct.space.space));
+  EXPECT_EQ(resolve_arch("smallest", direct), smallest_arch(direct.space.space));
+  EXPECT_THROW(resolve_arch("trained", direct), Error);
+}
+
+TEST_F(TranslateFixture, LoaderRefusesAnotherVocabularyAndMissingOrDamagedCheckpoints) {
+  const fs::path other = *root_ / "other_data";
+  fs::remove_all(other);
+  fs::copy(*root_ / "data", other);
+  // Same files, but metadata.json records another spm.model checksum.
+  std::ifstream in(other / "metadata.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const data::DataDirectory data(*root_ / "data");
+  const std::string sha = data.metadata().files.at("spm.model").sha256;
+  const size_t at = text.find(sha);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, sha.size(), std::string(sha.size(), '0'));
+  std::ofstream(other / "metadata.json") << text;
+  try {
+    load_model(*root_ / "save", data::DataDirectory(other));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("another vocabulary"), std::string::npos) << e.what();
+  }
+  try {
+    load_model(*root_ / "missing", data);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+  }
+  // A damaged copy of the checkpoint: one byte of the model file flipped.
+  const fs::path damaged = *root_ / "damaged";
+  fs::remove_all(damaged);
+  fs::copy(*root_ / "save" / "checkpoint_00000007", damaged);
+  {
+    std::fstream f(damaged / "model.safetensors", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-3, std::ios::end);
+    f.put('\x7f');
+  }
+  EXPECT_THROW(load_model(damaged, data), Error);
+  fs::remove_all(other);
+  fs::remove_all(damaged);
+}
+
+TEST_F(TranslateFixture, TranslatorKeepsOrderEmptyLinesAndMatchesOneByOne) {
+  const data::DataDirectory data(*root_ / "data");
+  const data::Vocabulary vocab = data.vocabulary();
+  const ArchConfig arch = smallest_arch(parse_space_file(kSpace, "tiny", "test").space);
+  const data::ParallelText text = data.load_text("test");
+  std::vector<std::string> lines(text.source.begin(), text.source.begin() + 6);
+  lines.insert(lines.begin() + 2, "");
+  lines.push_back("");
+  int warnings = 0;
+  Translator batched(*saved_, arch, vocab, options(), 4096, [&](const std::string&) { ++warnings; });
+  const std::vector<std::string> all = batched.translate(lines);
+  ASSERT_EQ(all.size(), lines.size());
+  EXPECT_EQ(all[2], "");
+  EXPECT_EQ(all.back(), "");
+  // A budget of one sentence per batch, and each line alone, give the same lines.
+  Translator single(*saved_, arch, vocab, options(), 1);
+  EXPECT_EQ(single.translate(lines), all);
+  bool some_non_empty = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(batched.translate({lines[i]}), std::vector<std::string>{all[i]}) << "line " << i;
+    some_non_empty = some_non_empty || !all[i].empty();
+  }
+  EXPECT_TRUE(some_non_empty);
+  // Reversed input gives reversed output.
+  std::vector<std::string> reversed(lines.rbegin(), lines.rend());
+  std::vector<std::string> expected(all.rbegin(), all.rend());
+  EXPECT_EQ(batched.translate(reversed), expected);
+  EXPECT_EQ(warnings, 0);
+}
+
+TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {
+  const data::DataDirectory data(*root_ / "data");
+  const data::Vocabulary vocab = data.vocabulary();
+  ModelDims dims = saved_->dims();
+  dims.max_positions = 8;  // 7 source tokens
+  SuperTransformer small(dims);
+  small.init_parameters(5);
+  const ArchConfig arch = largest_arch(parse_space_file(kSpace, "tiny", "test").space);
+  std::vector<std::string> warnings;
+  Translator t(small, arch, vocab, options(), 4096,
+               [&](const std::string& w) { warnings.push_back(w); });
+  ASSERT_EQ(t.max_source_tokens(), 7);
+  const data::ParallelText text = data.load_text("test");
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < 4; ++i) lines.push_back(text.source[i] + " " + text.source[i]);
+  for (const std::string& l : lines) ASSERT_GT(vocab.encode(l).size(), 7u);
+  const std::vector<std::string> out = t.translate(lines);
+  EXPECT_EQ(out.size(), lines.size());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("4 line(s)"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("line 1"), std::string::npos) << warnings[0];
+  // The cut line translates as its first 7 tokens do.
+  std::vector<int32_t> first = vocab.encode(lines[0]);
+  first.resize(7);
+  EXPECT_EQ(out[0], vocab.decode(t.translate_ids({first})[0]));
+}
+
+TEST_F(TranslateFixture, InvalidUtf8IsAnErrorNamingTheLine) {
+  const data::DataDirectory data(*root_ / "data");
+  const data::Vocabulary vocab = data.vocabulary();
+  const ArchConfig arch = smallest_arch(parse_space_file(kSpace, "tiny", "test").space);
+  Translator t(*saved_, arch, vocab, options(), 4096);
+  try {
+    t.translate({"ein Haus .", "", "gut \xC3\x28 ."});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("line 3 "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("UTF-8"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Translator(*saved_, arch, vocab, options(), 0), Error);
+}
+
+}  // namespace
+}  // namespace hat

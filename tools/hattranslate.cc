@@ -1,0 +1,118 @@
+// hattranslate: translates raw text with a SubTransformer of a trained SuperTransformer
+// (inherited weights). A thin main: parse options, load, call the Translator, write.
+#include <boost/program_options.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "devices/error.h"
+#include "devices/threads.h"
+#include "supernet/arch/arch_yaml.h"
+#include "supernet/checkpoint/atomic_file.h"
+#include "supernet/data/data_directory.h"
+#include "supernet/translate/model_loader.h"
+#include "supernet/translate/translator.h"
+#include "tools/cli/cli.h"
+
+namespace po = boost::program_options;
+using namespace hat;
+
+namespace {
+
+constexpr const char* kAbout =
+    "usage: hattranslate [--checkpoint DIR] [--data DIR] [--arch FILE|largest|smallest]\n"
+    "                    [--input FILE|-] [--output FILE|-] [options]\n\n"
+    "Translates one sentence a line (UTF-8) with a SubTransformer of a trained SuperTransformer:\n"
+    "its weights are inherited from the checkpoint (a checkpoint directory, or a save directory:\n"
+    "its newest checkpoint). The data directory supplies the vocabulary, which must be the one\n"
+    "the checkpoint was trained with. Empty lines stay empty; output is in input order.\n";
+
+// Lines of a stream: "\n"-separated, one trailing "\r" dropped, a last line without "\n" counts.
+std::vector<std::string> read_lines(std::istream& in) {
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+int run(int argc, char** argv) {
+  po::options_description model("Model");
+  model.add_options()
+      ("checkpoint", po::value<std::string>()->default_value("checkpoints/default"),
+       "checkpoint directory, or a save directory (its newest checkpoint)")
+      ("data", po::value<std::string>()->default_value("data/default"),
+       "data directory holding the vocabulary (spm.model)")
+      ("arch", po::value<std::string>()->default_value("largest"),
+       "SubTransformer: largest, smallest, trained, or an architecture YAML file");
+  po::options_description io("Input and output");
+  io.add_options()
+      ("input,i", po::value<std::string>()->default_value("-"), "source text (- = stdin)")
+      ("output,o", po::value<std::string>()->default_value("-"),
+       "translations (- = stdout; a file is written atomically)");
+  po::options_description search("Search");
+  search.add_options()
+      ("beam", po::value<int64_t>()->default_value(5), "beam size")
+      ("lenpen", po::value<double>()->default_value(1.0), "length penalty (score / length^lenpen)")
+      ("max-len-a", po::value<double>()->default_value(0.0), "max target length: a * source + b")
+      ("max-len-b", po::value<int64_t>()->default_value(200), "max target length: a * source + b")
+      ("max-tokens", po::value<int64_t>()->default_value(4096), "source tokens per batch")
+      ("threads", po::value<int>()->default_value(0), "CPU threads (0: all cores)")
+      ("help,h", "show this help");
+  po::options_description all;
+  all.add(model).add(io).add(search);
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, all), vm);
+  if (vm.count("help")) {
+    std::cout << kAbout << "\n" << all << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  if (vm["beam"].as<int64_t>() < 1) throw cli::UsageError("--beam must be >= 1");
+  if (vm["max-tokens"].as<int64_t>() < 1) throw cli::UsageError("--max-tokens must be >= 1");
+  set_num_threads(vm["threads"].as<int>());
+
+  const auto warn = [](const std::string& m) { std::cerr << "hattranslate: warning: " << m << "\n"; };
+  const data::DataDirectory data(vm["data"].as<std::string>());
+  const LoadedModel loaded = load_model(vm["checkpoint"].as<std::string>(), data, warn);
+  const ArchConfig arch = resolve_arch(vm["arch"].as<std::string>(), loaded);
+  std::cerr << "hattranslate: " << loaded.checkpoint.string() << " (update " << loaded.update
+            << "), " << arch_summary(arch) << "\n";
+
+  std::vector<std::string> lines;
+  const std::string input = vm["input"].as<std::string>();
+  if (input == "-") {
+    lines = read_lines(std::cin);
+  } else {
+    std::ifstream in(input, std::ios::binary);
+    HAT_CHECK(in, "cannot read ", input);
+    lines = read_lines(in);
+  }
+  SearchOptions options;
+  options.beam = vm["beam"].as<int64_t>();
+  options.len_penalty = vm["lenpen"].as<double>();
+  options.max_len_a = vm["max-len-a"].as<double>();
+  options.max_len_b = vm["max-len-b"].as<int64_t>();
+  const data::Vocabulary vocabulary = data.vocabulary();
+  Translator translator(*loaded.model, arch, vocabulary, options, vm["max-tokens"].as<int64_t>(), warn);
+  const std::vector<std::string> out = translator.translate(lines);
+
+  std::string text;
+  for (const std::string& line : out) text += line + "\n";
+  const std::string output = vm["output"].as<std::string>();
+  if (output == "-") {
+    std::cout << text << std::flush;
+  } else {
+    checkpoint::write_file_atomically(output, text);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return cli::run_tool("hattranslate", [&] { return run(argc, argv); });
+}
