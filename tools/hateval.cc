@@ -170,13 +170,9 @@ int run(int argc, char** argv) {
       ("help,h", "show this help");
   po::options_description all;
   all.add(files).add(model).add(output);
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, all), vm);
-  if (vm.count("help")) {
-    std::cout << kAbout << "\n" << all << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  const auto parsed = cli::parse_options(argc, argv, all, kAbout);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   bool bleu = false, chrf = false;
   parse_metrics(vm["metrics"].as<std::string>(), bleu, chrf);
   if (vm.count("hyp")) return score_files(vm, bleu, chrf);

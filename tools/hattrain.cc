@@ -72,13 +72,9 @@ int run(int argc, char** argv) {
       ("help,h", "show this help");
   po::options_description all;
   all.add(io).add(length).add(training).add(reporting);
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, all), vm);
-  if (vm.count("help")) {
-    std::cout << kAbout << "\n" << all << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  const auto parsed = cli::parse_options(argc, argv, all, kAbout);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
 
   set_num_threads(vm["threads"].as<int>());
   TrainerConfig config;

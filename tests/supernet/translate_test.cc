@@ -20,36 +20,15 @@
 #include "supernet/translate/translator.h"
 #include "supernet/train/adam.h"
 #include "tests/support/synthetic_corpus.h"
+#include "tests/support/tiny_space.h"
 
 namespace hat {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kSpace = R"(share-all-embeddings: True
-encoder-embed-dim: 32
-decoder-embed-dim: 32
-encoder-ffn-embed-dim: 64
-decoder-ffn-embed-dim: 64
-encoder-layers: 2
-decoder-layers: 2
-encoder-attention-heads: 2
-decoder-attention-heads: 2
-qkv-dim: 16
-encoder-embed-choice: [32, 24]
-decoder-embed-choice: [32, 24]
-encoder-ffn-embed-dim-choice: [64, 48]
-decoder-ffn-embed-dim-choice: [64, 48]
-encoder-layer-num-choice: [2]
-decoder-layer-num-choice: [2, 1]
-encoder-self-attention-heads-choice: [2, 1]
-decoder-self-attention-heads-choice: [2, 1]
-decoder-ende-attention-heads-choice: [2, 1]
-decoder-arbitrary-ende-attn-choice: [-1, 1]
-)";
-
 // ROOT/data (a synthetic corpus, 60-piece vocabulary) and ROOT/save/checkpoint_00000007 holding
-// a randomly initialised SuperTransformer of kSpace, as hattrain would save it.
+// a randomly initialised SuperTransformer of test::kTinySpaceYaml, as hattrain would save it.
 class TranslateFixture : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -65,7 +44,7 @@ class TranslateFixture : public ::testing::Test {
     prepare.vocabulary.size = 60;
     data::prepare_data_directory(corpus, prepare);
     const data::DataDirectory data(*root_ / "data");
-    const SpaceFile space = parse_space_file(kSpace, "tiny", "test");
+    const SpaceFile space = parse_space_file(test::kTinySpaceYaml, "tiny", "test");
     ModelDims dims = space.space.super_dims;
     dims.vocab_size = data.vocab_size();
     saved_ = new SuperTransformer(dims);
@@ -160,7 +139,7 @@ TEST_F(TranslateFixture, LoaderRefusesAnotherVocabularyAndMissingOrDamagedCheckp
 TEST_F(TranslateFixture, TranslatorKeepsOrderEmptyLinesAndMatchesOneByOne) {
   const data::DataDirectory data(*root_ / "data");
   const data::Vocabulary vocab = data.vocabulary();
-  const ArchConfig arch = smallest_arch(parse_space_file(kSpace, "tiny", "test").space);
+  const ArchConfig arch = smallest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
   const data::ParallelText text = data.load_text("test");
   std::vector<std::string> lines(text.source.begin(), text.source.begin() + 6);
   lines.insert(lines.begin() + 2, "");
@@ -194,7 +173,7 @@ TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {
   dims.max_positions = 8;  // 7 source tokens
   SuperTransformer small(dims);
   small.init_parameters(5);
-  const ArchConfig arch = largest_arch(parse_space_file(kSpace, "tiny", "test").space);
+  const ArchConfig arch = largest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
   std::vector<std::string> warnings;
   Translator t(small, arch, vocab, options(), 4096,
                [&](const std::string& w) { warnings.push_back(w); });
@@ -217,7 +196,7 @@ TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {
 TEST_F(TranslateFixture, InvalidUtf8IsAnErrorNamingTheLine) {
   const data::DataDirectory data(*root_ / "data");
   const data::Vocabulary vocab = data.vocabulary();
-  const ArchConfig arch = smallest_arch(parse_space_file(kSpace, "tiny", "test").space);
+  const ArchConfig arch = smallest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
   Translator t(*saved_, arch, vocab, options(), 4096);
   try {
     t.translate({"ein Haus .", "", "gut \xC3\x28 ."});

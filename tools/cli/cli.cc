@@ -26,6 +26,20 @@ int run_tool(const char* tool, const std::function<int()>& body) {
   }
 }
 
+std::optional<boost::program_options::variables_map> parse_options(
+    int argc, char** argv, const boost::program_options::options_description& options,
+    const char* about) {
+  namespace po = boost::program_options;
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, options), vm);
+  if (vm.count("help")) {
+    std::cout << about << "\n" << options << "\n";
+    return std::nullopt;
+  }
+  po::notify(vm);
+  return vm;
+}
+
 double parse_duration_seconds(const std::string& text, const std::string& option) {
   size_t used = 0;
   double value = 0;

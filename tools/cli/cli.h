@@ -4,8 +4,11 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include <boost/program_options.hpp>
 
 namespace hat::cli {
 
@@ -17,6 +20,12 @@ struct UsageError : std::runtime_error {
 // Runs body(), printing "TOOL: message" on one line for any exception: 2 for usage errors
 // (Boost.Program_options' included), 1 for failures. Returns body's status otherwise.
 int run_tool(const char* tool, const std::function<int()>& body);
+
+// Parses the command line against `options`; with --help prints `about` and the options and
+// returns nothing (the tool then exits 0). Errors throw (run_tool turns them into status 2).
+std::optional<boost::program_options::variables_map> parse_options(
+    int argc, char** argv, const boost::program_options::options_description& options,
+    const char* about);
 
 // "90", "90s", "250ms", "30m", "1.5h" -> seconds. Throws UsageError naming `option`.
 double parse_duration_seconds(const std::string& text, const std::string& option);
