@@ -51,28 +51,9 @@ ParameterStore make_params() {
   return params;
 }
 
-bool same_bytes(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && std::memcmp(a.raw(), b.raw(), a.numel() * dtype_size(a.dtype())) == 0;
-}
+using test::same_bytes;
 
-class DiskFullTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            str("hat_disk_full_", ::getpid(), "_", ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(root_)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
-  fs::path root_;
-};
+using DiskFullTest = test::TempDirectoryTest;
 
 TEST_F(DiskFullTest, AFailedSaveLeavesThePreviousCheckpointIntact) {
   ParameterStore params = make_params();

@@ -37,10 +37,7 @@ void fake_step(ParameterStore& params, Adam& adam, int step) {
   adam.step(1e-2);
 }
 
-bool same_bytes(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
-         std::memcmp(a.raw(), b.raw(), a.numel() * dtype_size(a.dtype())) == 0;
-}
+using test::same_bytes;
 
 ::testing::AssertionResult same_state(const ParameterStore& p1, const Adam& a1, const ParameterStore& p2,
                                       const Adam& a2) {
@@ -60,24 +57,7 @@ void flip_byte(const fs::path& path, uint64_t offset) {
   f.put(static_cast<char>(c ^ 0x10));
 }
 
-class CheckpointTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            str("hat_checkpoint_", ::getpid(), "_", ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(root_)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
-  fs::path root_;
-};
+using CheckpointTest = test::TempDirectoryTest;
 
 TEST_F(CheckpointTest, SaveLoadIsBitIdenticalAndTrainingContinuesIdentically) {
   ParameterStore params = make_params();

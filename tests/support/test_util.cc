@@ -1,6 +1,10 @@
 #include "tests/support/test_util.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 namespace hat::test {
@@ -72,6 +76,28 @@ Tensor cast(const Tensor& t, DType dtype) {
   return ::testing::AssertionFailure()
          << "element " << worst_i << " of " << a.describe() << ": " << element(a, worst_i)
          << " vs " << element(b, worst_i) << " (" << worst << " x tolerance)";
+}
+
+bool same_bytes(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
+         std::memcmp(a.raw(), b.raw(), a.numel() * dtype_size(a.dtype())) == 0;
+}
+
+void TempDirectoryTest::SetUp() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  root_ = std::filesystem::temp_directory_path() /
+          str("hat_", info->test_suite_name(), "_", info->name(), "_", ::getpid());
+  std::filesystem::remove_all(root_);
+}
+
+void TempDirectoryTest::TearDown() { std::filesystem::remove_all(root_); }
+
+std::vector<std::string> TempDirectoryTest::names() const {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(root_))
+    out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 void expect_error(const std::function<void()>& call, const std::vector<std::string>& parts) {

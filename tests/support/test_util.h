@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +25,20 @@ std::vector<double> to_vector(const Tensor& t);
 
 // Max |a - b| / (atol + rtol |b|) <= 1 over all elements, with the worst element reported.
 ::testing::AssertionResult all_close(const Tensor& a, const Tensor& b, double rtol, double atol);
+
+// Same shape, type and bytes (bit-for-bit equality, NaNs included).
+bool same_bytes(const Tensor& a, const Tensor& b);
+
+// A fixture with a fresh directory per test (in the system temp directory, named after the
+// process and the test), removed afterwards.
+class TempDirectoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // The sorted names of the entries of root_.
+  std::vector<std::string> names() const;
+  std::filesystem::path root_;
+};
 
 // Expects `call` to throw hat::Error whose message contains every one of `parts` (the op's
 // name, the offending shapes...).

@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstring>
 #include <iostream>
 #include <random>
 #include <thread>
 
 #include "supernet/checkpoint/checkpoint_store.h"
 #include "supernet/checkpoint/safetensors.h"
+#include "tests/support/test_util.h"
 #include "tests/train/hattrain_fixture.h"
 
 namespace hat {
@@ -31,8 +31,7 @@ fs::path temp_root(const char* name) {
   for (const auto& [name, t] : ta) {
     const auto it = tb.find(name);
     if (it == tb.end()) return ::testing::AssertionFailure() << name << " missing in " << b;
-    if (t.shape() != it->second.shape() ||
-        std::memcmp(t.raw(), it->second.raw(), t.numel() * dtype_size(t.dtype())) != 0)
+    if (!test::same_bytes(t, it->second))
       return ::testing::AssertionFailure() << name << " differs between " << a << " and " << b;
   }
   return ::testing::AssertionSuccess();
