@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "devices/parameters.h"
 #include "devices/threads.h"
 #include "supernet/ops/linear.h"
+#include "tools/cli/cli.h"
 
 namespace {
 
@@ -34,38 +36,26 @@ struct Options {
   int64_t tokens = 4096;
 };
 
-void usage(const char* argv0) {
-  std::printf(
-      "usage: %s [--threads N] [--repeats N] [--warmups N] [--tokens N]\n"
-      "Times linear forward+backward (y = x W^T + b; dx, dW, db) at Transformer shapes on full\n"
-      "and on sliced SuperTransformer weights, and a plain oneDNN matmul of the same size.\n"
-      "Reports median GFLOP/s over the repeats and each ratio to the plain matmul.\n"
-      "  --threads N   OpenMP threads for every op (default: all cores)\n"
-      "  --repeats N   timed repetitions per case, median reported (default 10)\n"
-      "  --warmups N   untimed repetitions first (default 2)\n"
-      "  --tokens N    rows of the activations, batch x time (default 4096)\n",
-      argv0);
-}
+constexpr const char* kAbout =
+    "usage: bench_linear [--threads N] [--repeats N] [--warmups N] [--tokens N]\n"
+    "Times linear forward+backward (y = x W^T + b; dx, dW, db) at Transformer shapes on full\n"
+    "and on sliced SuperTransformer weights, and a plain oneDNN matmul of the same size.\n"
+    "Reports median GFLOP/s over the repeats and each ratio to the plain matmul.\n";
 
-Options parse(int argc, char** argv) {
+// The options, or nothing when --help was printed.
+std::optional<Options> parse(int argc, char** argv) {
+  namespace po = boost::program_options;
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      usage(argv[0]);
-      std::exit(0);
-    }
-    if (i + 1 >= argc) throw Error(str("bench_linear: ", arg, " needs a value (see --help)"));
-    char* end = nullptr;
-    const long value = std::strtol(argv[++i], &end, 10);
-    if (*end != '\0' || value < 0)
-      throw Error(str("bench_linear: ", arg, " needs a non-negative integer, got '", argv[i], "'"));
-    if (arg == "--threads") o.threads = static_cast<int>(value);
-    else if (arg == "--repeats" && value > 0) o.repeats = static_cast<int>(value);
-    else if (arg == "--warmups") o.warmups = static_cast<int>(value);
-    else if (arg == "--tokens" && value > 0) o.tokens = value;
-    else throw Error(str("bench_linear: unknown or invalid option ", arg, " (see --help)"));
-  }
+  po::options_description options("Options");
+  options.add_options()
+      ("threads", po::value(&o.threads)->default_value(o.threads), "OpenMP threads for every op (0: all cores)")
+      ("repeats", po::value(&o.repeats)->default_value(o.repeats), "timed repetitions per case, median reported")
+      ("warmups", po::value(&o.warmups)->default_value(o.warmups), "untimed repetitions first")
+      ("tokens", po::value(&o.tokens)->default_value(o.tokens), "rows of the activations, batch x time")
+      ("help,h", "show this help");
+  if (!cli::parse_options(argc, argv, options, kAbout)) return std::nullopt;
+  if (o.threads < 0 || o.repeats < 1 || o.warmups < 0 || o.tokens < 1)
+    throw cli::UsageError("--threads and --warmups must be >= 0, --repeats and --tokens >= 1");
   return o;
 }
 
@@ -102,9 +92,10 @@ class SlicedLinear {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    const Options o = parse(argc, argv);
+int run(int argc, char** argv) {
+    const std::optional<Options> parsed = parse(argc, argv);
+    if (!parsed) return 0;
+    const Options& o = *parsed;
     set_num_threads(o.threads);
     std::printf("bench_linear: %s; median of %d interleaved runs after %d warm-ups\n",
                 backend_summary().c_str(), o.repeats, o.warmups);
@@ -155,8 +146,8 @@ int main(int argc, char** argv) {
     std::printf("target: sliced linear forward+backward >= 70%% of plain matmul GFLOP/s: %s\n",
                 target_met ? "met" : "NOT met");
     return 0;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s\n", e.what());
-    return 1;
-  }
+}
+
+int main(int argc, char** argv) {
+  return cli::run_tool("bench_linear", [&] { return run(argc, argv); });
 }

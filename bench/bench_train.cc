@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "devices/threads.h"
 #include "supernet/model/super_transformer.h"
 #include "supernet/train/adam.h"
+#include "tools/cli/cli.h"
 
 namespace {
 
@@ -36,54 +38,41 @@ struct Options {
   bool unsorted = false;
 };
 
-void usage(const char* argv0) {
-  std::printf(
-      "usage: %s [--threads N] [--updates N] [--warmups N] [--tokens N] [--shape a|b|ab]\n"
-      "          [--dropout P] [--attention-dropout P] [--stages] [--unsorted]\n"
-      "Trains dense SuperTransformers (the SubTransformer equals the SuperTransformer) on four\n"
-      "batches of random sentences (targets of 25-35 tokens, sources within +-3), cycled, and\n"
-      "reports the median target tokens/s of zero_grad + forward_backward + Adam over the timed\n"
-      "updates. The warm-up updates see every batch shape once (oneDNN primitives and buffers\n"
-      "are then built: the steady state of a training run).\n"
-      "  shape a: embed 256, FFN 1024, 4 heads, qkv 256, 4+4 layers, vocab 8000\n"
-      "  shape b: embed 512, FFN 2048, 8 heads, qkv 512, 6+6 layers, vocab 32000\n"
-      "  --threads N   OpenMP threads (default 2)\n"
-      "  --updates N   timed updates, median reported (default 5)\n"
-      "  --warmups N   untimed updates first (default 4: every batch once)\n"
-      "  --tokens N    target tokens per batch (default 4096)\n"
-      "  --dropout P, --attention-dropout P   HAT's WMT settings by default (0.3, 0.1)\n"
-      "  --stages      also time the forward alone (evaluate) and the Adam step\n"
-      "  --unsorted    mix lengths at random within a batch (most padding) instead of bucketing\n"
-      "                by length as hatdata and fairseq do\n",
-      argv0);
-}
+constexpr const char* kAbout =
+    "usage: bench_train [--threads N] [--updates N] [--warmups N] [--tokens N] [--shape a|b|ab]\n"
+    "          [--dropout P] [--attention-dropout P] [--stages] [--unsorted]\n"
+    "Trains dense SuperTransformers (the SubTransformer equals the SuperTransformer) on four\n"
+    "batches of random sentences (targets of 25-35 tokens, sources within +-3), cycled, and\n"
+    "reports the median target tokens/s of zero_grad + forward_backward + Adam over the timed\n"
+    "updates. The warm-up updates see every batch shape once (oneDNN primitives and buffers\n"
+    "are then built: the steady state of a training run).\n"
+    "  shape a: embed 256, FFN 1024, 4 heads, qkv 256, 4+4 layers, vocab 8000\n"
+    "  shape b: embed 512, FFN 2048, 8 heads, qkv 512, 6+6 layers, vocab 32000\n";
 
-Options parse(int argc, char** argv) {
+// The options, or nothing when --help was printed.
+std::optional<Options> parse(int argc, char** argv) {
+  namespace po = boost::program_options;
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      usage(argv[0]);
-      std::exit(0);
-    }
-    if (arg == "--stages" || arg == "--unsorted") {
-      (arg == "--stages" ? o.stages : o.unsorted) = true;
-      continue;
-    }
-    if (i + 1 >= argc) throw Error(str("bench_train: ", arg, " needs a value (see --help)"));
-    const std::string value = argv[++i];
-    char* end = nullptr;
-    const double number = std::strtod(value.c_str(), &end);
-    const bool numeric = *end == '\0' && number >= 0;
-    if (arg == "--shape" && (value == "a" || value == "b" || value == "ab")) o.shapes = value;
-    else if (arg == "--threads" && numeric) o.threads = static_cast<int>(number);
-    else if (arg == "--updates" && numeric && number >= 1) o.updates = static_cast<int>(number);
-    else if (arg == "--warmups" && numeric) o.warmups = static_cast<int>(number);
-    else if (arg == "--tokens" && numeric && number >= 64) o.tokens = static_cast<int64_t>(number);
-    else if (arg == "--dropout" && numeric && number < 1) o.dropout = number;
-    else if (arg == "--attention-dropout" && numeric && number < 1) o.attention_dropout = number;
-    else throw Error(str("bench_train: invalid option ", arg, " ", value, " (see --help)"));
-  }
+  po::options_description options("Options");
+  options.add_options()
+      ("threads", po::value(&o.threads)->default_value(o.threads), "OpenMP threads")
+      ("updates", po::value(&o.updates)->default_value(o.updates), "timed updates, median reported")
+      ("warmups", po::value(&o.warmups)->default_value(o.warmups), "untimed updates first")
+      ("tokens", po::value(&o.tokens)->default_value(o.tokens), "target tokens per batch")
+      ("shape", po::value(&o.shapes)->default_value(o.shapes), "a, b or ab")
+      ("dropout", po::value(&o.dropout)->default_value(o.dropout, "0.3"), "dropout (HAT's WMT setting)")
+      ("attention-dropout", po::value(&o.attention_dropout)->default_value(o.attention_dropout, "0.1"),
+       "attention dropout")
+      ("stages", po::bool_switch(&o.stages), "also time the forward alone and the Adam step")
+      ("unsorted", po::bool_switch(&o.unsorted), "mix lengths at random within a batch (most padding) instead of bucketing by length as hatdata and fairseq do")
+      ("help,h", "show this help");
+  if (!cli::parse_options(argc, argv, options, kAbout)) return std::nullopt;
+  if (o.shapes != "a" && o.shapes != "b" && o.shapes != "ab")
+    throw cli::UsageError("--shape must be a, b or ab, got '" + o.shapes + "'");
+  if (o.threads < 0 || o.updates < 1 || o.warmups < 0 || o.tokens < 64 || o.dropout < 0 ||
+      o.dropout >= 1 || o.attention_dropout < 0 || o.attention_dropout >= 1)
+    throw cli::UsageError("--threads and --warmups must be >= 0, --updates >= 1, --tokens >= 64, "
+                          "dropouts in [0, 1)");
   return o;
 }
 
@@ -290,9 +279,10 @@ bool run_shape(const BenchShape& s, const Options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    const Options o = parse(argc, argv);
+int run(int argc, char** argv) {
+    const std::optional<Options> parsed = parse(argc, argv);
+    if (!parsed) return 0;
+    const Options& o = *parsed;
     set_num_threads(o.threads);
     std::printf("bench_train: %s; dropout %.2f, attention dropout %.2f, label smoothing 0.1\n",
                 backend_summary().c_str(), o.dropout, o.attention_dropout);
@@ -305,8 +295,8 @@ int main(int argc, char** argv) {
     std::printf("(GFLOP/s counts the matmul FLOPs of forward + backward on the padded shapes the "
                 "layers compute; the output projection runs on real target tokens only)\n");
     return 0;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s\n", e.what());
-    return 1;
-  }
+}
+
+int main(int argc, char** argv) {
+  return cli::run_tool("bench_train", [&] { return run(argc, argv); });
 }
