@@ -80,7 +80,7 @@ int32_t IncrementalDecoder::source_length(int64_t row) const {
   return source_lengths_[row_source_[row]];
 }
 
-void IncrementalDecoder::encode(const Tensor& source, const std::vector<int32_t>& lengths) {
+void IncrementalDecoder::run_encoder(const Tensor& source, const std::vector<int32_t>& lengths) {
   const ModelDims& d = model_.dims();
   HAT_CHECK(source.defined() && source.dtype() == DType::i32 && source.dim() == 2 &&
                 source.is_contiguous() && source.size(0) >= 1 && source.size(1) >= 1,
@@ -106,6 +106,7 @@ void IncrementalDecoder::encode(const Tensor& source, const std::vector<int32_t>
   }
   const int64_t de = arch_.encoder_embed_dim, Le = arch_.encoder_layers, Q = d.qkv_dim;
   sentences_ = N, source_len_ = S, step_ = 0, capacity_ = 0;
+  for (Layer& L : layers_) L.cache = Tensor();
   source_lengths_ = lengths;
   row_source_.resize(N);
   for (int64_t b = 0; b < N; ++b) row_source_[b] = b;
@@ -126,6 +127,20 @@ void IncrementalDecoder::encode(const Tensor& source, const std::vector<int32_t>
     x = encoder_states_[l].output();
   }
 
+  cross_attention_ready_ = false;
+}
+
+void IncrementalDecoder::encode(const Tensor& source, const std::vector<int32_t>& lengths) {
+  run_encoder(source, lengths);
+  prepare_cross_attention();
+}
+
+void IncrementalDecoder::prepare_cross_attention() {
+  HAT_CHECK(sentences_ > 0, kOp, ": prepare_cross_attention before run_encoder");
+  if (cross_attention_ready_) return;
+  const ModelDims& d = model_.dims();
+  const int64_t N = sentences_, S = source_len_, de = arch_.encoder_embed_dim,
+                Le = arch_.encoder_layers, Q = d.qkv_dim;
   // Each decoder layer's k | v of the encoder outputs it attends to: segment j of a row's memory
   // is the output of encoder layer min(L_max - 1 - j, L - 1) (HAT's encoder_out_all[-1 - j]).
   for (Layer& L : layers_) {
@@ -150,8 +165,9 @@ void IncrementalDecoder::encode(const Tensor& source, const std::vector<int32_t>
       project(memory, p.v_weight.value, &bv, L.kv_enc.narrow(1, Q, Q));
     }
     L.kv_group = L.kv_enc;
-    L.cache = Tensor();
   }
+  group_sources_.clear();
+  cross_attention_ready_ = true;
 }
 
 void IncrementalDecoder::ensure_capacity(int64_t needed) {
@@ -229,6 +245,7 @@ int64_t IncrementalDecoder::prepare_groups() {
 const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) {
   const ModelDims& d = model_.dims();
   HAT_CHECK(sentences_ > 0, kOp, ": step before encode");
+  prepare_cross_attention();
   const int64_t B = rows();
   HAT_CHECK(static_cast<int64_t>(prev_tokens.size()) == B, kOp, ": ", prev_tokens.size(),
             " tokens for ", B, " rows");

@@ -28,6 +28,11 @@ class IncrementalDecoder {
   // keys/values from the encoder outputs it attends to (HAT's arbitrary attention, as
   // SuperTransformer's forward). Resets the decoder to N rows (row r reads sentence r) at step 0.
   void encode(const Tensor& source, const std::vector<int32_t>& lengths);
+  // encode() in its two parts, which the latency protocol times apart (HAT counts the
+  // encoder-decoder keys/values, computed in fairseq's first decoder step, as decoder time):
+  // the encoder alone, then the keys/values (step() runs it when it has not run).
+  void run_encoder(const Tensor& source, const std::vector<int32_t>& lengths);
+  void prepare_cross_attention();
 
   // Feeds one token per row (the previous output; eos at step 0) at position
   // padding_idx + 1 + steps(), and returns the log-probabilities over the vocabulary,
@@ -65,6 +70,7 @@ class IncrementalDecoder {
   Slot encoder_x0_slot_, memory_slot_, x_slot_, tokens_slot_, logits_slot_, q_slot_, att_slot_;
   Tensor logits_;
 
+  bool cross_attention_ready_ = false;
   int64_t sentences_ = 0, source_len_ = 0, step_ = 0, capacity_ = 0;
   std::vector<int32_t> source_lengths_;   // per encoded sentence
   std::vector<int64_t> row_source_;       // per row: the encoded sentence it reads
