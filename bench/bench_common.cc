@@ -19,6 +19,29 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
+ModelDims dense_dims(const DenseShape& s) {
+  ModelDims dims;
+  dims.vocab_size = s.vocab;
+  dims.encoder_embed_max = dims.decoder_embed_max = s.embed;
+  dims.encoder_ffn_max = dims.decoder_ffn_max = s.ffn;
+  dims.encoder_layers_max = dims.decoder_layers_max = s.layers;
+  dims.qkv_dim = s.qkv;
+  return dims;
+}
+
+ArchConfig dense_arch(const DenseShape& s) {
+  ArchConfig arch;
+  arch.encoder_embed_dim = arch.decoder_embed_dim = s.embed;
+  arch.encoder_layers = arch.decoder_layers = s.layers;
+  arch.encoder_ffn_dims.assign(s.layers, s.ffn);
+  arch.decoder_ffn_dims.assign(s.layers, s.ffn);
+  arch.encoder_self_heads.assign(s.layers, s.heads);
+  arch.decoder_self_heads.assign(s.layers, s.heads);
+  arch.decoder_ende_heads.assign(s.layers, s.heads);
+  arch.decoder_ende_layers.assign(s.layers, 1);
+  return arch;
+}
+
 PlainMatmul::PlainMatmul(int64_t M, int64_t K, int64_t N)
     : M_(M), K_(K), N_(N), a_(Tensor::zeros({M, K}, DType::f32)),
       b_(Tensor::zeros({K, N}, DType::f32)), c_(Tensor::zeros({M, N}, DType::f32)) {

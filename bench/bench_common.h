@@ -11,11 +11,23 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "devices/tensor.h"
+#include "supernet/arch/arch_config.h"
+#include "supernet/model/model_dims.h"
 
 namespace hat::bench {
 
 double seconds(const std::function<void()>& run);
 double median(std::vector<double> values);
+
+// A dense Transformer of the benchmarks (the SubTransformer equals its SuperTransformer):
+// equal encoder and decoder sides, every layer at full width, attending to the last encoder
+// layer.
+struct DenseShape {
+  const char* name;
+  int64_t embed, ffn, heads, qkv, layers, vocab;
+};
+ModelDims dense_dims(const DenseShape& shape);
+ArchConfig dense_arch(const DenseShape& shape);
 
 // One oneDNN f32 matmul [M, K] x [K, N] on dense memory (deterministic non-zero inputs).
 class PlainMatmul {

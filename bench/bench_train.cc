@@ -82,9 +82,7 @@ double since(Clock::time_point start) {
 }
 
 
-struct BenchShape {
-  const char* name;
-  int64_t embed, ffn, heads, qkv, layers, vocab;
+struct BenchShape : bench::DenseShape {
   double target;  // tokens/s
 };
 
@@ -193,24 +191,10 @@ double train_flops(const BenchShape& s, const ModelBatch& b) {
 }
 
 bool run_shape(const BenchShape& s, const Options& o) {
-  ModelDims dims;
-  dims.vocab_size = s.vocab;
-  dims.encoder_embed_max = dims.decoder_embed_max = s.embed;
-  dims.encoder_ffn_max = dims.decoder_ffn_max = s.ffn;
-  dims.encoder_layers_max = dims.decoder_layers_max = s.layers;
-  dims.qkv_dim = s.qkv;
-  SuperTransformer model(dims, DType::f32);
+  SuperTransformer model(bench::dense_dims(s), DType::f32);
   model.init_parameters(1);
   Adam adam(model.parameters());
-  ArchConfig arch;
-  arch.encoder_embed_dim = arch.decoder_embed_dim = s.embed;
-  arch.encoder_layers = arch.decoder_layers = s.layers;
-  arch.encoder_ffn_dims.assign(s.layers, s.ffn);
-  arch.decoder_ffn_dims.assign(s.layers, s.ffn);
-  arch.encoder_self_heads.assign(s.layers, s.heads);
-  arch.decoder_self_heads.assign(s.layers, s.heads);
-  arch.decoder_ende_heads.assign(s.layers, s.heads);
-  arch.decoder_ende_layers.assign(s.layers, 1);
+  const ArchConfig arch = bench::dense_arch(s);
   Regularization reg;
   reg.dropout = o.dropout;
   reg.attention_dropout = o.attention_dropout;

@@ -135,8 +135,9 @@ int score_model(const po::variables_map& vm, bool bleu, bool chrf) {
   }
   std::printf("loss = %.4f bits, nll = %.4f bits per target token (%lld tokens, label smoothing %g)\n",
               score.loss_bits, score.nll_bits, static_cast<long long>(score.tokens), smoothing);
-  std::printf("translated %zu sentences in %.1f s (%.1f sentences/s)\n", count, seconds,
-              seconds > 0 ? count / seconds : 0.0);
+  std::printf("translated %zu sentences in %.1f s (%.1f sentences/s, %.0f target tokens/s)\n",
+              count, seconds, seconds > 0 ? count / seconds : 0.0,
+              seconds > 0 ? translator.generated_tokens() / seconds : 0.0);
   for (size_t i = 0; i < count && i < static_cast<size_t>(examples); ++i)
     std::cout << "example " << i + 1 << ":\n  source:     " << text.source[i]
               << "\n  reference:  " << text.target[i] << "\n  hypothesis: " << input.hyps[i] << "\n";

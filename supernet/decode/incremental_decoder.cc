@@ -13,10 +13,12 @@
 #include <cmath>
 #include <utility>
 
+#include "supernet/decode/decode_attention.h"
 #include "supernet/decode/log_softmax.h"
 #include "supernet/model/projection.h"
 #include "supernet/ops/embedding.h"
 #include "supernet/ops/positions.h"
+#include "supernet/ops/relu.h"
 
 namespace hat {
 
@@ -25,32 +27,20 @@ namespace {
 constexpr const char* kOp = "IncrementalDecoder";
 constexpr int64_t kMaxEnde = 3;
 
-// [B, T, C] dense rows of a [B, capacity, C] buffer seen as [B, heads, t, width / heads] for
-// columns [start, start + width) and the first t positions.
-Tensor cache_heads(const Tensor& cache, int64_t t, int64_t start, int64_t width, int64_t heads) {
-  const int64_t dh = width / heads, C = cache.size(2);
-  return cache.reshape({cache.size(0), cache.size(1), C / dh, dh})
-      .narrow(1, 0, t)
-      .narrow(2, start / dh, heads)
-      .transpose(1, 2);
-}
-
-// x: [G*k, W] dense as [G, heads, k, W / heads].
-Tensor query_heads(const Tensor& x, int64_t groups, int64_t k, int64_t heads) {
-  return x.reshape({groups, k, heads, x.size(1) / heads}).transpose(1, 2);
-}
-
 }  // namespace
 
 struct IncrementalDecoder::Layer {
-  DecoderLayerParams params;
+  DecoderLayerParams params;  // views: layer norms and the encoder-decoder k | v weights
+  // The weights every step reads, transposed once (see packed_linear.h).
+  PackedLinear self_q, self_kv, self_out, cross_q, cross_out, fc1, fc2;
   int64_t ende_layers = 1;
-  Slot kv_enc_slot, kv_group_slot, cache_slot, spare_slot, probs_slot;
+  Slot kv_enc_slot, kv_group_slot, cache_slot, spare_slot;
   Tensor kv_enc;    // [N * n*S, 2Q]: k | v of every encoded sentence
   Tensor kv_group;  // [G * n*S, 2Q]: those of the current groups' sentences (or kv_enc)
   Tensor cache;     // [rows, capacity, 2Q]: self-attention k | v of the steps so far
   ResidualNormState self_norm, cross_norm, ffn_norm;
-  FfnState ffn;
+  Slot hidden_slot;
+  Tensor hidden;  // relu(fc1(x)), [rows, f]
 };
 
 IncrementalDecoder::IncrementalDecoder(const SuperTransformer& model, const ArchConfig& arch)
@@ -70,7 +60,25 @@ IncrementalDecoder::IncrementalDecoder(const SuperTransformer& model, const Arch
     layers_[l].params = decoder_layer_params(store, d, l, arch.decoder_embed_dim,
                                              arch.encoder_embed_dim, arch.decoder_ffn_dims[l]);
     layers_[l].ende_layers = arch.decoder_ende_layers[l];
+    pack_layer(layers_[l]);
   }
+  output_ = PackedLinear::pack(output_param(store, d, arch.decoder_embed_dim).value, nullptr);
+}
+
+void IncrementalDecoder::pack_layer(Layer& L) {
+  const int64_t Q = model_.dims().qkv_dim;
+  const DecoderLayerParams& p = L.params;
+  const Tensor& w_in = p.self_attn.in_proj.weight.value;
+  const Tensor& b_in = p.self_attn.in_proj.bias.value;
+  const Tensor bq = b_in.narrow(0, 0, Q), bkv = b_in.narrow(0, Q, 2 * Q);
+  L.self_q = PackedLinear::pack(w_in.narrow(0, 0, Q), &bq);
+  L.self_kv = PackedLinear::pack(w_in.narrow(0, Q, 2 * Q), &bkv);
+  L.self_out = PackedLinear::pack(p.self_attn.out_proj.weight.value, &p.self_attn.out_proj.bias.value);
+  L.cross_q = PackedLinear::pack(p.encoder_attn.q_weight.value, &p.encoder_attn.q_bias.value);
+  L.cross_out = PackedLinear::pack(p.encoder_attn.out_proj.weight.value,
+                                   &p.encoder_attn.out_proj.bias.value);
+  L.fc1 = PackedLinear::pack(p.ffn.fc1.weight.value, &p.ffn.fc1.bias.value);
+  L.fc2 = PackedLinear::pack(p.ffn.fc2.weight.value, &p.ffn.fc2.bias.value);
 }
 
 IncrementalDecoder::~IncrementalDecoder() = default;
@@ -267,56 +275,47 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
   add_positions_forward(y3, decoder_positions_, d.padding_idx + 1 + step_, y3);
 
   const int64_t k = prepare_groups(), G = B / k;
-  SegmentedMask cross_mask;
-  for (int64_t g = 0; g < G; ++g) cross_mask.mask.key_lengths.push_back(source_lengths_[group_sources_[g]]);
+  std::vector<int32_t> group_lengths(G);
+  for (int64_t g = 0; g < G; ++g) group_lengths[g] = source_lengths_[group_sources_[g]];
   const Tensor q = q_slot_.get({B, Q}, dtype_), att = att_slot_.get({B, Q}, dtype_);
   for (size_t l = 0; l < layers_.size(); ++l) {
     Layer& L = layers_[l];
     const DecoderLayerParams& p = L.params;
     // Self-attention: q of this position; its k | v appended to the cache at position step.
     const int64_t H = arch_.decoder_self_heads[l];
-    const Tensor& w_in = p.self_attn.in_proj.weight.value;
-    const Tensor& b_in = p.self_attn.in_proj.bias.value;
-    const Tensor bq = b_in.narrow(0, 0, Q), bkv = b_in.narrow(0, Q, 2 * Q);
-    project(y, w_in.narrow(0, 0, Q), &bq, q);
-    project(y, w_in.narrow(0, Q, 2 * Q), &bkv,
-            L.cache.reshape({B, capacity_ * 2 * Q}).narrow(1, step_ * 2 * Q, 2 * Q));
-    AttentionBuffers buffers;
-    buffers.probs = L.probs_slot.get({B, H, 1, t}, dtype_);
-    attention_views_forward(query_heads(q, B, 1, H), cache_heads(L.cache, t, 0, Q, H),
-                            cache_heads(L.cache, t, Q, Q, H), SegmentedMask{}, 0.0, 0,
-                            query_heads(att, B, 1, H), buffers);
+    packed_project(y, L.self_q, q);
+    packed_project(y, L.self_kv,
+                   L.cache.reshape({B, capacity_ * 2 * Q}).narrow(1, step_ * 2 * Q, 2 * Q));
+    decode_attention_forward(q, L.cache, 1, t, H, att);
     const Tensor y1 = residual_norm_input(L.self_norm, B, dd, dtype_);
-    project(att, p.self_attn.out_proj.weight.value, &p.self_attn.out_proj.bias.value, y1);
+    packed_project(att, L.self_out, y1);
     residual_norm_forward(p.self_attn_layer_norm, y, {}, L.self_norm);
     const Tensor& h1 = L.self_norm.out;
 
     // Encoder-decoder attention: the k rows of a group query their sentence's keys together.
     const int64_t He = arch_.decoder_ende_heads[l], n = L.ende_layers;
     const CrossAttentionParams& c = p.encoder_attn;
-    project(h1, c.q_weight.value, &c.q_bias.value, q);
-    cross_mask.segments = n;
-    buffers.probs = L.probs_slot.get({G, He, k, n * S}, dtype_);
-    const Tensor kv = L.kv_group.reshape({G, n * S, 2 * Q});
-    attention_views_forward(query_heads(q, G, k, He), cache_heads(kv, n * S, 0, Q, He),
-                            cache_heads(kv, n * S, Q, Q, He), cross_mask, 0.0, 0,
-                            query_heads(att, G, k, He), buffers);
+    packed_project(h1, L.cross_q, q);
+    decode_attention_forward(q, L.kv_group.reshape({G, n * S, 2 * Q}), k, n * S, He, att, S,
+                             &group_lengths);
     const Tensor y2 = residual_norm_input(L.cross_norm, B, dd, dtype_);
-    project(att, c.out_proj.weight.value, &c.out_proj.bias.value, y2);
+    packed_project(att, L.cross_out, y2);
     residual_norm_forward(p.encoder_attn_layer_norm, h1, {}, L.cross_norm);
     const Tensor& h2 = L.cross_norm.out;
 
     // Feed-forward.
     const Tensor y3f = residual_norm_input(L.ffn_norm, B, dd, dtype_);
-    ffn_forward(p.ffn, h2, {}, L.ffn, y3f);
+    L.hidden = L.hidden_slot.get({B, L.fc1.out()}, dtype_);
+    packed_project(h2, L.fc1, L.hidden);
+    relu_forward(L.hidden, L.hidden);
+    packed_project(L.hidden, L.fc2, y3f);
     residual_norm_forward(p.final_layer_norm, h2, {}, L.ffn_norm);
     y = L.ffn_norm.out;
   }
 
   // Output projection and log-softmax.
-  const Param out = output_param(model_.parameters(), d, dd);
   logits_ = logits_slot_.get({B, d.vocab_size}, dtype_);
-  project(y, out.value, nullptr, logits_);
+  packed_project(y, output_, logits_);
   log_softmax_rows_inplace(logits_);
   ++step_;
   return logits_;

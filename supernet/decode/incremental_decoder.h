@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "supernet/arch/arch_config.h"
+#include "supernet/decode/packed_linear.h"
 #include "supernet/model/layers.h"
 #include "supernet/model/super_transformer.h"
 
@@ -15,9 +16,11 @@ namespace hat {
 class IncrementalDecoder {
  public:
   // Keeps references to `model` (which must outlive this) and a copy of `arch` (checked with
-  // model.check_arch); the parameter views are taken here, so values loaded into the model's
-  // store later are seen. Forward only: no dropout, no gradients; f32 or f64 as the model. Uses
-  // none of the model's buffers (the model can evaluate in between).
+  // model.check_arch). The weights each step reads are copied here, transposed (see
+  // packed_linear.h: the SubTransformer's size in memory), so load values into the model
+  // BEFORE constructing a decoder; the encoder's weights are read in place. Forward only: no
+  // dropout, no gradients; f32 or f64 as the model. Uses none of the model's buffers (the model
+  // can evaluate in between).
   IncrementalDecoder(const SuperTransformer& model, const ArchConfig& arch);
   ~IncrementalDecoder();
   IncrementalDecoder(const IncrementalDecoder&) = delete;
@@ -55,6 +58,7 @@ class IncrementalDecoder {
 
  private:
   struct Layer;  // per decoder layer: parameters, caches, states
+  void pack_layer(Layer& layer);
   void ensure_capacity(int64_t needed);
   // Rows come in groups of k consecutive rows reading one sentence (k = 1 always works); makes
   // each layer's group keys/values ready for those groups' sentences.
@@ -68,6 +72,7 @@ class IncrementalDecoder {
   std::vector<EncoderLayerState> encoder_states_;
   std::vector<Layer> layers_;
   Slot encoder_x0_slot_, memory_slot_, x_slot_, tokens_slot_, logits_slot_, q_slot_, att_slot_;
+  PackedLinear output_;  // the output projection (the decoder's embedding matrix), [d, V]
   Tensor logits_;
 
   bool cross_attention_ready_ = false;

@@ -6,8 +6,9 @@
 
 namespace hat {
 
-// x[n, :] = x[n, :] - log sum_j exp(x[n, j]), for dense f32 or f64 x: [N, V] (V >= 1). The
-// exponentials are taken after subtracting the row maximum and summed in double.
+// x[n, :] = x[n, :] - log sum_j exp(x[n, j]), for dense f32 or f64 x: [N, V] (V >= 1), with
+// the row maximum subtracted first. f32 runs on oneDNN's log-softmax; f64 on a loop that sums
+// the exponentials in double.
 void log_softmax_rows_inplace(const Tensor& x);
 
 }  // namespace hat

@@ -46,7 +46,10 @@ std::vector<std::vector<int32_t>> Translator::translate_ids(
     std::vector<std::vector<int32_t>> batch;
     for (size_t k = begin; k < end; ++k) batch.push_back(sources[order[k]]);
     std::vector<Hypothesis> hyps = beam_search(decoder_, batch, search_);
-    for (size_t k = begin; k < end; ++k) out[order[k]] = std::move(hyps[k - begin].tokens);
+    for (size_t k = begin; k < end; ++k) {
+      generated_tokens_ += static_cast<int64_t>(hyps[k - begin].tokens.size());
+      out[order[k]] = std::move(hyps[k - begin].tokens);
+    }
     begin = end;
   }
   return out;

@@ -38,6 +38,9 @@ class Translator {
   // Source tokens the model takes (its positions table, less one for the eos).
   int64_t max_source_tokens() const;
 
+  // Target tokens of the best hypotheses produced so far (eos not counted), for throughput.
+  int64_t generated_tokens() const { return generated_tokens_; }
+
  private:
   const SuperTransformer& model_;
   const data::Vocabulary& vocabulary_;
@@ -45,6 +48,7 @@ class Translator {
   int64_t max_tokens_;
   TranslateWarning warn_;
   IncrementalDecoder decoder_;
+  int64_t generated_tokens_ = 0;
 };
 
 }  // namespace hat
