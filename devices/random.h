@@ -18,4 +18,17 @@ inline uint64_t mix64(uint64_t z) {
 // One step of the splitmix64 sequence from `state`.
 inline uint64_t splitmix64(uint64_t& state) { return mix64(state += kGoldenGamma); }
 
+// Uniform index in [0, n) (n >= 1) by rejection (no modulo bias), from the stream `state`.
+inline uint64_t uniform_index(uint64_t& state, uint64_t n) {
+  const uint64_t limit = UINT64_MAX - UINT64_MAX % n;  // accept x < limit
+  uint64_t x = splitmix64(state);
+  while (x >= limit) x = splitmix64(state);
+  return x % n;
+}
+
+// Uniform double in [0, 1) from the top 53 bits.
+inline double uniform_unit(uint64_t& state) {
+  return static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53;
+}
+
 }  // namespace hat

@@ -60,15 +60,6 @@ void check_heads(const SearchSpace& s, const char* field, const std::vector<int6
               " does not divide qkv_dim ", s.super_dims.qkv_dim);
 }
 
-// Uniform index in [0, n) by rejection (no modulo bias), from the splitmix64 stream `state`.
-size_t uniform_index(uint64_t& state, size_t n) {
-  const uint64_t bound = static_cast<uint64_t>(n);
-  const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;  // accept x < limit
-  uint64_t x = splitmix64(state);
-  while (x >= limit) x = splitmix64(state);
-  return static_cast<size_t>(x % bound);
-}
-
 int64_t pick(uint64_t& state, const std::vector<int64_t>& choices) {
   HAT_CHECK(!choices.empty(), "sample_arch: a choice list is empty");
   return choices[uniform_index(state, choices.size())];
