@@ -9,10 +9,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${BUILD_DIR:-$root/build}"
 jobs="${JOBS:-$(nproc)}"
 
-# Every dependency is a Debian package (see DESIGN.md section 4).
+# Every dependency is a Debian package (see DESIGN.md section 4). ocl-icd-opencl-dev is only
+# libdnnl-dev's recommendation, but Debian's dnnl-config.cmake requires OpenCL (its GPU runtime).
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libdnnl-dev libtbb-dev libboost-program-options-dev libsqlite3-dev
+  libdnnl-dev ocl-icd-opencl-dev libtbb-dev libboost-program-options-dev libsqlite3-dev
   googletest libgtest-dev libsentencepiece-dev libyaml-cpp-dev nlohmann-json3-dev
   libicu-dev libssl-dev trans-de-en
 )

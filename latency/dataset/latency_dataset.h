@@ -1,0 +1,117 @@
+// The SQLite latency dataset (DESIGN.md section 3): devices, architectures (canonical text, hash
+// and HAT's ten features; features only for rows imported from HAT's CSV) and measurements
+// (encoder and decoder trimmed mean, std and median, the protocol, the software, the host and the
+// time). One file per board; files merge. Safe for several processes at once (WAL, waits for
+// locks, bounded), and every write is one transaction: a failure (full disk, Ctrl-C, kill) keeps
+// everything committed before it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "latency/features.h"
+#include "latency/hat_csv.h"
+#include "supernet/arch/arch_config.h"
+
+namespace hat::latency {
+
+class SqliteDb;
+
+struct DatasetDevice {
+  std::string name;
+  std::string hardware;
+  std::string backend;
+  int threads = 0;
+};
+
+// One measured timing summary of a part (ms). Medians are absent for HAT's CSV rows.
+struct PartLatency {
+  double mean_ms = 0, std_ms = 0;
+  std::optional<double> median_ms;
+};
+
+struct Measurement {
+  std::string uid;                 // filled by add_measurement when empty
+  std::string device;              // device name (devices table)
+  std::optional<ArchConfig> arch;  // absent: features only
+  HatFeatures features{};          // hat_features(*arch) when arch is present
+  std::string mode = "protocol";   // protocol | translate | imported
+  PartLatency encoder, decoder;
+  // Protocol and model (absent when unknown, as for imports without a device profile).
+  std::optional<int64_t> source_length, beam, warmups, iterations, threads, vocabulary_size, qkv_dim;
+  std::optional<double> trim;
+  std::optional<std::string> weights, library_versions, host, measured_at, source;
+  std::optional<std::string> run_key;  // with sample_index: a hatprofile run's sample
+  std::optional<int64_t> sample_index;
+
+  double total_ms() const { return encoder.mean_ms + decoder.mean_ms; }
+};
+
+struct DatasetOptions {
+  bool read_only = false;
+  // How long one statement waits for another process's lock; writes retry a few times on top.
+  int busy_timeout_ms = 10000;
+};
+
+class LatencyDataset {
+ public:
+  // Opens or creates (read-write) the dataset at `path`, migrating an older schema; refuses a
+  // newer schema version or a SQLite file that is not a dataset. Read-only opens never create.
+  explicit LatencyDataset(const std::filesystem::path& path, const DatasetOptions& options = {});
+  ~LatencyDataset();
+  LatencyDataset(const LatencyDataset&) = delete;
+  LatencyDataset& operator=(const LatencyDataset&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+  // Creates the device or updates its description (name is the key).
+  void put_device(const DatasetDevice& device);
+  std::vector<DatasetDevice> devices();
+
+  // Adds one measurement (its device must exist) in its own transaction. Returns false (nothing
+  // added) when its uid or (run_key, sample_index) is already there.
+  bool add_measurement(Measurement m);
+  // Adds all or none (one transaction); returns how many were new.
+  int64_t add_measurements(std::vector<Measurement> rows);
+
+  // One device's measurements in insertion order (all devices when empty).
+  std::vector<Measurement> measurements(const std::string& device = "");
+  int64_t count(const std::string& device = "");
+  // sample_index values already stored for a run.
+  std::set<int64_t> run_samples(const std::string& run_key);
+
+  // HAT's CSV: imports every row of a file under `device` (created from `device_info` when
+  // missing), all or nothing (a malformed row: hat::Error with the line; nothing imported).
+  // `template_row` supplies the protocol columns (source length, beam, ...). Re-importing the
+  // same file for the same device adds nothing. Returns the rows added.
+  int64_t import_hat_csv(const std::filesystem::path& file, const DatasetDevice& device_info,
+                         const Measurement& template_row = {});
+  // One device's rows as HAT's CSV rows (features, means, stds), insertion order.
+  std::vector<HatCsvRow> hat_csv_rows(const std::string& device);
+
+  // Adds every device and measurement of another dataset (architectures matched by hash or
+  // features); measurements already present (same uid) are skipped. Returns the rows added.
+  int64_t merge_from(const std::filesystem::path& other);
+
+  SqliteDb& db() { return *db_; }
+
+ private:
+  int64_t device_id(const std::string& name);
+  int64_t architecture_id(const Measurement& m);
+  bool insert(const Measurement& m);
+
+  std::filesystem::path path_;
+  std::unique_ptr<SqliteDb> db_;
+};
+
+// A new random measurement uid (128 bits, hex).
+std::string new_measurement_uid();
+// Current UTC time, ISO 8601 ("2025-01-31T12:00:00Z").
+std::string utc_timestamp();
+
+}  // namespace hat::latency

@@ -1,0 +1,49 @@
+// Training data of a latency predictor: measured rows (architecture summary with the inference
+// setting it ran at, encoder and decoder latency) of one device, and HAT's 80/10/10 split.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "latency/hat_csv.h"
+#include "latency/predict/arch_summary.h"
+
+namespace hat::latency {
+
+struct PredictorRow {
+  ArchSummary arch;
+  double encoder_ms = 0, decoder_ms = 0;
+  double total_ms() const { return encoder_ms + decoder_ms; }
+};
+
+struct PredictorData {
+  std::string source;  // file it came from, for messages and the predictor's record
+  InferenceSetting setting;  // the device's usual setting; each row carries its own in arch.setting
+  std::vector<PredictorRow> rows;
+};
+
+// HAT's CSV rows (features only: the operator model's sums come from the averages).
+PredictorData dataset_from_hat_rows(const std::vector<HatCsvRow>& rows,
+                                     const InferenceSetting& setting, const std::string& source);
+
+struct Measurement;
+// Rows of our SQLite dataset (latency/dataset): exact sums where the row has its architecture,
+// the row's own vocabulary, L, beam and qkv where recorded, `defaults` otherwise.
+PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
+                                        const InferenceSetting& defaults, const std::string& source);
+
+struct DataSplit {
+  std::vector<size_t> train, valid, test;
+};
+
+// A seeded shuffle of the row indices (splitmix64 Fisher-Yates: the same on every machine), cut
+// into the first 80%, the next 10% and the rest (HAT's latency_predictor.py proportions).
+DataSplit split_rows(size_t rows, uint64_t seed, double train_share = 0.8, double valid_share = 0.1);
+
+// The fewest training rows train_predictor accepts for the kinds with a network (the operator
+// model alone needs kMinOpsRows: two equations a row for its ten coefficients, with margin).
+inline constexpr size_t kMinTrainingRows = 20;
+inline constexpr size_t kMinOpsRows = 8;
+
+}  // namespace hat::latency

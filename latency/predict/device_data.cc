@@ -1,0 +1,36 @@
+#include "latency/predict/device_data.h"
+
+#include "devices/error.h"
+#include "latency/dataset/latency_dataset.h"
+#include "latency/hat_csv.h"
+
+namespace hat::latency {
+
+InferenceSetting device_setting(const DeviceProfile& p) {
+  InferenceSetting s;
+  s.vocab_size = p.vocabulary_size;
+  s.source_length = p.source_length;
+  s.beam = p.beam;
+  s.qkv_dim = p.qkv_dim;
+  return s;
+}
+
+PredictorData load_csv_data(const std::filesystem::path& file, const InferenceSetting& setting) {
+  return dataset_from_hat_rows(read_hat_csv(file), setting, file.string());
+}
+
+PredictorData load_device_data(const DeviceProfile& p) {
+  const InferenceSetting setting = device_setting(p);
+  HAT_CHECK(std::filesystem::exists(p.data_file), "device '", p.name, "': its data file ",
+            p.data_file.string(), " does not exist (profile ", p.profile_file.string(), ")");
+  if (p.data_format == LatencyDataFormat::hat_csv) return load_csv_data(p.data_file, setting);
+  DatasetOptions options;
+  options.read_only = true;
+  LatencyDataset dataset(p.data_file, options);
+  PredictorData d = dataset_from_measurements(dataset.measurements(p.name), setting,
+                                              p.data_file.string());
+  HAT_CHECK(!d.rows.empty(), p.data_file.string(), ": no measurements of device '", p.name, "'");
+  return d;
+}
+
+}  // namespace hat::latency

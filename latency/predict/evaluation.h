@@ -1,0 +1,52 @@
+// Held-out accuracy of predictor kinds on one device's data: the metrics table (all test rows,
+// and without the rows flagged as measurement outliers), extrapolation across the space, and
+// transfer between inference settings.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "latency/predict/metrics.h"
+#include "latency/predict/training.h"
+
+namespace hat::latency {
+
+struct KindEvaluation {
+  std::string kind;
+  PredictionMetrics all, clean;  // clean: without the outlier rows
+  double train_seconds = 0;
+  LatencyPredictor predictor;  // as trained for this evaluation
+};
+
+struct Evaluation {
+  size_t train_rows = 0, valid_rows = 0, test_rows = 0;
+  size_t outliers = 0, test_outliers = 0;  // flagged over the whole file / in the test split
+  std::vector<KindEvaluation> kinds;
+};
+
+// Predicted totals of `predictor` on `rows`.
+std::vector<double> predict_totals(const LatencyPredictor& predictor, const PredictorData& data,
+                                   const std::vector<size_t>& rows);
+
+// Splits with options.seed (80/10/10), trains every kind on the training rows, scores each on the
+// test rows. Outliers are flagged with an operator fit on the training rows (training.h).
+Evaluation evaluate_kinds(const PredictorData& data, const std::vector<std::string>& kinds,
+                          const TrainOptions& options);
+
+struct ExtrapolationCase {
+  std::string name;        // "embed 640 -> 512", "decoder layers 1-3 -> 4-6"
+  size_t train_rows = 0, test_rows = 0, test_outliers = 0;
+  std::vector<KindEvaluation> kinds;
+};
+
+// Trained only on rows with both embed dims 640, predicting rows with both 512; trained only on
+// decoder layers 1-3, predicting 4-6. Each kind trains on 90% of its side (10% validation).
+std::vector<ExtrapolationCase> evaluate_extrapolation(const PredictorData& data,
+                                                      const std::vector<std::string>& kinds,
+                                                      const TrainOptions& options);
+
+// Trains on every row of `from` and scores on every row of `to`, whose setting may differ.
+KindEvaluation evaluate_transfer(const std::string& kind, const PredictorData& from,
+                                 const PredictorData& to, const TrainOptions& options);
+
+}  // namespace hat::latency

@@ -1,0 +1,83 @@
+// A latency-profiling run (hatprofile run): N SubTransformers sampled uniformly from a space
+// (seeded; or one fixed architecture measured N times), each measured on this machine with HAT's
+// protocol (or the full beam-search translate path) and committed to the dataset one sample per
+// transaction. Resumable: the run's key names everything that defines it except N, so running
+// the same command again measures only the samples still missing and ends with exactly N.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "latency/dataset/latency_dataset.h"
+#include "latency/protocol.h"
+#include "supernet/arch/search_space.h"
+#include "supernet/model/super_transformer.h"
+
+namespace hat::latency {
+
+// When to stop timing one part (encoder or decoder) of one architecture.
+struct IterationPolicy {
+  int iterations = 20;        // at least this many timed runs (exactly this many when no target)
+  double precision = 0;       // > 0: go on until the standard error of the trimmed mean is at
+                              // most this fraction of it ...
+  double seconds = 0;         // > 0: ... or until this much time went on the part ...
+  int max_iterations = 200;   // ... and never more than this many runs
+  bool adaptive() const { return precision > 0 || seconds > 0; }
+};
+
+struct ProfileRunConfig {
+  SearchSpace space;
+  std::string space_hash;
+  std::optional<ArchConfig> fixed_arch;  // measure this one N times instead of sampling
+  int64_t samples = 0;
+  uint64_t seed = 1;
+  std::string mode = "protocol";         // protocol | translate
+  ProtocolOptions protocol;              // L, beam, warm-ups, trim (iterations: see policy)
+  IterationPolicy policy;
+  int threads = 0;                       // as set_num_threads: recorded
+  std::string device;                    // dataset device name (must exist in the dataset)
+  std::string weights;                   // "random (seed S)" or the checkpoint path
+  std::string host, library_versions;    // recorded with each row
+};
+
+// The run key: SHA-256 over every setting above except `samples` and `library_versions`, so a
+// rerun (even with a larger N) extends the same run; the host is included, so runs of different
+// machines never collide when their files are merged.
+std::string profile_run_key(const ProfileRunConfig& config);
+
+// The architecture of sample i: fixed_arch, or sample_arch(space, mix(seed, i)).
+ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index);
+
+// One architecture measured by the policy: warm-ups, then encoder runs, then decoder runs
+// (HAT's order). In translate mode the decoder figure is a whole beam search (encoder included)
+// less the encoder's trimmed mean, so encoder + decoder is the translate time. `tick` is called
+// after every timed run (it may throw to stop).
+ProtocolResult measure_architecture(const SuperTransformer& model, const ArchConfig& arch,
+                                    const ProfileRunConfig& config, const std::function<void()>& tick);
+
+struct ProfileRunProgress {
+  int64_t done = 0, total = 0;  // samples stored / wanted
+  int64_t index = -1;           // sample just measured (-1: none yet)
+  std::optional<ArchConfig> arch;
+  ProtocolResult result;
+};
+
+struct ProfileRunSummary {
+  int64_t already = 0;    // samples found from earlier runs
+  int64_t measured = 0;   // samples measured and committed now
+  int64_t total = 0;      // samples stored at the end (== config.samples unless stopped)
+  bool stopped = false;
+  double seconds = 0;
+};
+
+// Measures the missing samples in index order, committing each. `should_stop` is polled after
+// every timed run: a sample being measured when it turns true is dropped (not committed) and
+// the run returns with stopped = true.
+ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dataset,
+                              const ProfileRunConfig& config,
+                              const std::function<bool()>& should_stop,
+                              const std::function<void(const ProfileRunProgress&)>& on_progress);
+
+}  // namespace hat::latency

@@ -1,0 +1,58 @@
+#include "search/result_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "latency/dataset/sqlite_db.h"
+#include "supernet/arch/arch_yaml.h"
+
+namespace hat::search {
+
+struct SearchResultStore::Impl {
+  explicit Impl(const std::filesystem::path& path) : db(path, false, true, 5000) {}
+  latency::SqliteDb db;
+};
+
+SearchResultStore::SearchResultStore(const std::filesystem::path& path)
+    : impl_(std::make_unique<Impl>(path)) {
+  impl_->db.exec(
+      "CREATE TABLE IF NOT EXISTS candidates ("
+      "  run TEXT NOT NULL, hash TEXT NOT NULL, iteration INTEGER NOT NULL,"
+      "  origin TEXT NOT NULL, loss REAL NOT NULL, parameters INTEGER NOT NULL,"
+      "  parameters_with_embeddings INTEGER NOT NULL, latency_ms TEXT NOT NULL,"
+      "  arch TEXT NOT NULL, PRIMARY KEY (run, hash));"
+      "CREATE TABLE IF NOT EXISTS iterations ("
+      "  run TEXT NOT NULL, iteration INTEGER NOT NULL, best_loss REAL NOT NULL,"
+      "  evaluations INTEGER NOT NULL, PRIMARY KEY (run, iteration));");
+}
+
+SearchResultStore::~SearchResultStore() = default;
+
+void SearchResultStore::record(const std::string& run, const SearchState& state,
+                               const GenomeSpace& space,
+                               const std::function<CandidateFacts(const ArchConfig&)>& facts) {
+  impl_->db.write_transaction([&] {
+    latency::SqliteStatement insert(
+        impl_->db,
+        "INSERT OR IGNORE INTO candidates VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    for (const Candidate& c : state.scored) {
+      const ArchConfig arch = space.decode(c.genome);
+      const CandidateFacts f = facts(arch);
+      insert.bind(1, run).bind(2, c.hash).bind(3, static_cast<int64_t>(c.iteration))
+          .bind(4, std::string(origin_name(c.origin))).bind(5, c.fitness).bind(6, f.parameters)
+          .bind(7, f.parameters_with_embeddings)
+          .bind(8, nlohmann::json(f.latency_ms).dump()).bind(9, arch_to_yaml(arch));
+      insert.run();
+    }
+    latency::SqliteStatement iteration(
+        impl_->db, "INSERT OR REPLACE INTO iterations VALUES (?1, ?2, ?3, ?4)");
+    for (size_t i = 0; i < state.best_per_iteration.size(); ++i) {
+      int64_t evaluations = 0;
+      for (const Candidate& c : state.scored) evaluations += c.iteration <= static_cast<int>(i);
+      iteration.bind(1, run).bind(2, static_cast<int64_t>(i)).bind(3, state.best_per_iteration[i])
+          .bind(4, evaluations);
+      iteration.run();
+    }
+  });
+}
+
+}  // namespace hat::search

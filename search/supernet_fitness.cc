@@ -1,0 +1,18 @@
+#include "search/supernet_fitness.h"
+
+#include "supernet/data/special_tokens.h"
+
+namespace hat::search {
+
+SupernetFitness::SupernetFitness(SuperTransformer& model, const data::TokenSplit& valid,
+                                 int64_t sentences, int64_t max_tokens, double label_smoothing)
+    : model_(model), scorer_(valid, sentences, max_tokens, data::kPadId, label_smoothing) {}
+
+std::vector<double> SupernetFitness::operator()(const std::vector<ArchConfig>& archs) const {
+  std::vector<double> losses;
+  losses.reserve(archs.size());
+  for (const ArchConfig& arch : archs) losses.push_back(scorer_.score(model_, arch).loss_bits);
+  return losses;
+}
+
+}  // namespace hat::search

@@ -1,0 +1,30 @@
+// The search's fitness (HAT's evo_search get_scores): the validation loss of a SubTransformer
+// with weights inherited from the SuperTransformer, in bits per target token (label-smoothed,
+// as fairseq's valid loss), on a fixed subset of the validation sentences for speed.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "search/evolution.h"
+#include "supernet/data/data_directory.h"
+#include "supernet/train/scorer.h"
+
+namespace hat::search {
+
+class SupernetFitness {
+ public:
+  // sentences: the first N validation sentences (0 = all).
+  SupernetFitness(SuperTransformer& model, const data::TokenSplit& valid, int64_t sentences,
+                  int64_t max_tokens, double label_smoothing);
+
+  // One loss per architecture, scored one after another (each uses every thread).
+  std::vector<double> operator()(const std::vector<ArchConfig>& archs) const;
+  int64_t sentences() const { return scorer_.sentences(); }
+
+ private:
+  SuperTransformer& model_;
+  Scorer scorer_;
+};
+
+}  // namespace hat::search

@@ -1,0 +1,202 @@
+// The real hatprofile binary as child processes: a run stores exactly N samples; a killed run
+// resumes to exactly N; Ctrl-C stops cleanly keeping what was measured; two runs writing one
+// dataset at once lose no row; CSV import/export and bad input through the command line.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "latency/dataset/latency_dataset.h"
+#include "tests/latency/dataset_test_util.h"
+#include "tests/support/test_util.h"
+#include "latency/profile_run.h"
+#include "tests/support/tiny_space.h"
+
+extern char** environ;
+
+namespace hat::latency {
+namespace {
+
+namespace fs = std::filesystem;
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  HAT_CHECK(rc == 0, "cannot start ", args[0], ": error ", rc);
+  return pid;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class Hatprofile : public test::DatasetTest {
+ protected:
+  void SetUp() override {
+    DatasetTest::SetUp();
+    std::ofstream(root_ / "space.yml") << hat::test::kTinySpaceYaml;
+    dataset_ = root_ / "host.sqlite";
+    log_ = root_ / "log.txt";
+  }
+  // A run on the tiny space with a 40-token vocabulary, 1 thread, short protocol.
+  std::vector<std::string> run_args(int64_t samples, int iterations, uint64_t seed = 1) const {
+    return {HATPROFILE_PATH, "run",        "--space",      (root_ / "space.yml").string(),
+            "--samples",     std::to_string(samples),      "--seed",       std::to_string(seed),
+            "--vocab",       "40",         "--source-length", "6",         "--beam", "2",
+            "--warmups",     "1",          "--iterations", std::to_string(iterations),
+            "--threads",     "1",          "--dataset",    dataset_.string()};
+  }
+  int run(const std::vector<std::string>& args) { return wait_status(spawn(args, log_)); }
+  int64_t rows() {
+    if (!fs::exists(dataset_)) return 0;
+    DatasetOptions ro;
+    ro.read_only = true;
+    ro.busy_timeout_ms = 2000;
+    try {
+      LatencyDataset d(dataset_, ro);
+      return d.count();
+    } catch (const Error&) {
+      return 0;  // still being created
+    }
+  }
+  // Sample indices of the (single) run stored, checked to be unique and 0..n-1.
+  void expect_exactly(int64_t n) {
+    LatencyDataset d(dataset_);
+    const std::vector<Measurement> all = d.measurements();
+    ASSERT_EQ(static_cast<int64_t>(all.size()), n) << read_text(log_);
+    std::set<int64_t> indices;
+    for (const Measurement& m : all) {
+      ASSERT_TRUE(m.run_key && m.sample_index);
+      EXPECT_EQ(*m.run_key, *all[0].run_key);
+      indices.insert(*m.sample_index);
+      EXPECT_TRUE(m.arch.has_value());
+      EXPECT_EQ(m.device, "host");
+      EXPECT_GT(m.encoder.mean_ms, 0);
+      EXPECT_GT(m.decoder.mean_ms, 0);
+    }
+    EXPECT_EQ(static_cast<int64_t>(indices.size()), n);
+    EXPECT_EQ(*indices.rbegin(), n - 1);
+  }
+  // Starts a long run and kills it with `signal` once it has stored some rows.
+  int interrupt_run(int signal_number, int64_t samples) {
+    const pid_t pid = spawn(run_args(samples, 40), log_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (rows() < 3 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    kill(pid, signal_number);
+    return wait_status(pid);
+  }
+  fs::path dataset_, log_;
+};
+
+TEST_F(Hatprofile, RunStoresExactlyNSamplesAndARerunAddsNone) {
+  ASSERT_EQ(run(run_args(5, 2)), 0) << read_text(log_);
+  expect_exactly(5);
+  ASSERT_EQ(run(run_args(5, 2)), 0) << read_text(log_);
+  expect_exactly(5);
+  ASSERT_EQ(run(run_args(8, 2)), 0) << read_text(log_);  // a larger N extends the same run
+  expect_exactly(8);
+  // The same seed samples the same architectures: the stored ones are the run's samples.
+  LatencyDataset d(dataset_);
+  const auto all = d.measurements();
+  for (const Measurement& m : all) {
+    ProfileRunConfig c;
+    c.space = test::tiny_space();
+    c.seed = 1;
+    EXPECT_EQ(*m.arch, profile_sample_arch(c, *m.sample_index));
+  }
+}
+
+TEST_F(Hatprofile, AKilledRunResumesToExactlyNSamples) {
+  constexpr int64_t kSamples = 60;
+  EXPECT_EQ(interrupt_run(SIGKILL, kSamples), -SIGKILL);
+  const int64_t after_kill = rows();
+  EXPECT_GE(after_kill, 3);
+  EXPECT_LT(after_kill, kSamples) << "the run finished before it could be killed";
+  EXPECT_EQ(test::integrity(dataset_), "ok");
+  std::vector<std::string> args = run_args(kSamples, 40);
+  ASSERT_EQ(run(args), 0) << read_text(log_);
+  expect_exactly(kSamples);
+}
+
+TEST_F(Hatprofile, CtrlCStopsCleanlyKeepingWhatWasMeasured) {
+  constexpr int64_t kSamples = 60;
+  EXPECT_EQ(interrupt_run(SIGINT, kSamples), 130) << read_text(log_);
+  const int64_t kept = rows();
+  EXPECT_GE(kept, 3);
+  EXPECT_LT(kept, kSamples);
+  EXPECT_NE(read_text(log_).find("run the same command again"), std::string::npos);
+}
+
+TEST_F(Hatprofile, TwoRunsWritingOneDatasetAtOnceLoseNoRow) {
+  const pid_t a = spawn(run_args(25, 2, 1), log_);
+  const pid_t b = spawn(run_args(25, 2, 2), log_);
+  EXPECT_EQ(wait_status(a), 0);
+  EXPECT_EQ(wait_status(b), 0);
+  EXPECT_EQ(rows(), 50) << read_text(log_);
+  EXPECT_EQ(test::integrity(dataset_), "ok");
+}
+
+TEST_F(Hatprofile, FixedArchitectureAndTranslateModeAndStats) {
+  std::vector<std::string> args = run_args(3, 2);
+  args.insert(args.end(), {"--arch", "largest", "--mode", "translate"});
+  ASSERT_EQ(run(args), 0) << read_text(log_);
+  LatencyDataset d(dataset_);
+  const auto all = d.measurements();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].arch, all[2].arch);
+  EXPECT_EQ(all[0].mode, "translate");
+  ASSERT_EQ(run({HATPROFILE_PATH, "stats", "--dataset", dataset_.string()}), 0);
+  const std::string log = read_text(log_);
+  EXPECT_NE(log.find("host"), std::string::npos);
+  EXPECT_NE(log.find("(1)"), std::string::npos) << "one architecture repeated: " << log;
+}
+
+TEST_F(Hatprofile, CsvImportExportAndBadInputThroughTheCommandLine) {
+  const fs::path csv = fs::path(HAT_SOURCE_DIR) / "experiments/hat-latency/wmt14ende_cpu_xeon_all.csv";
+  const fs::path db = root_ / "hat.sqlite";
+  ASSERT_EQ(run({HATPROFILE_PATH, "import-csv", "--csv", csv.string(), "--device", "xeon",
+                 "--dataset", db.string()}), 0) << read_text(log_);
+  const fs::path out = root_ / "out.csv";
+  ASSERT_EQ(run({HATPROFILE_PATH, "export-csv", "--dataset", db.string(), "--device", "xeon",
+                 "--output", out.string()}), 0) << read_text(log_);
+  EXPECT_EQ(read_text(out), read_text(csv));
+  EXPECT_EQ(run({HATPROFILE_PATH, "import-csv", "--csv", csv.string(), "--device", "jetson",
+                 "--dataset", db.string()}), 1);
+  EXPECT_NE(read_text(log_).find("unknown device 'jetson'"), std::string::npos);
+  EXPECT_EQ(run({HATPROFILE_PATH, "frobnicate"}), 2);
+  EXPECT_EQ(run({HATPROFILE_PATH, "run", "--samples", "0", "--dataset", db.string()}), 2);
+  const fs::path merged = root_ / "merged.sqlite";
+  ASSERT_EQ(run({HATPROFILE_PATH, "merge", "--into", merged.string(), "--from", db.string()}), 0);
+  LatencyDataset m(merged);
+  EXPECT_EQ(m.count("xeon"), 2000);
+}
+
+}  // namespace
+}  // namespace hat::latency

@@ -1,0 +1,125 @@
+// hatsearch as a user meets it, on a tiny SuperTransformer trained by the real hattrain: a short
+// search writes its output directory and resumes to the same winner; bad budgets, unknown
+// devices, an existing output directory and impossible constraints are clear errors.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/train/hattrain_fixture.h"
+
+namespace hat {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+// Runs hatsearch with `args` through the shell (arguments are quoted), capturing its output.
+Outcome hatsearch(const std::vector<std::string>& args) {
+  std::string command = std::string("'") + HATSEARCH_PATH + "'";
+  for (const std::string& a : args) command += " '" + a + "'";
+  command += " 2>&1";
+  Outcome o;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::array<char, 4096> buffer;
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) o.output.append(buffer.data(), n);
+  const int raw = ::pclose(pipe);
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return o;
+}
+
+std::string read(const fs::path& path) {
+  std::ostringstream out;
+  out << std::ifstream(path).rdbuf();
+  return out.str();
+}
+
+class HatsearchCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    fixture_ = new test::HattrainFixture(fs::temp_directory_path() /
+                                         ("hat_search_" + std::to_string(::getpid())));
+    std::vector<std::string> train = fixture_->args("super");
+    train.insert(train.end(), {"--max-update", "12"});
+    ASSERT_EQ(test::HattrainFixture::run(train), 0);
+  }
+  static void TearDownTestSuite() { delete fixture_; }
+  static std::vector<std::string> base(const std::string& out) {
+    const fs::path r = fixture_->root();
+    return {"--checkpoint", (r / "super").string(), "--data", (r / "data").string(),
+            "--out", (r / out).string(), "--threads", "1", "--rank-check", "0",
+            "--iterations", "3", "--parents", "3", "--mutations", "4", "--crossovers", "4"};
+  }
+  static test::HattrainFixture* fixture_;
+};
+test::HattrainFixture* HatsearchCli::fixture_ = nullptr;
+
+TEST_F(HatsearchCli, ASearchWritesItsOutputAndResumesToTheSameWinner) {
+  std::vector<std::string> args = base("s1");
+  args.insert(args.end(), {"--max-params", "1000000000", "--seed", "3"});
+  const Outcome first = hatsearch(args);
+  ASSERT_EQ(first.status, 0) << first.output;
+  const fs::path out = fixture_->root() / "s1";
+  for (const char* name : {"best.yml", "best.hat.yml", "result.json", "candidates.sqlite", "state.json"})
+    EXPECT_TRUE(fs::exists(out / name)) << name;
+  const nlohmann::json result = nlohmann::json::parse(read(out / "result.json"));
+  const nlohmann::json& run = result.at("runs").at(0);
+  EXPECT_GT(run.at("evaluations").get<int>(), 3);
+  EXPECT_EQ(run.at("best_loss_per_iteration").size(), 3u);
+  const std::string best = read(out / "best.yml");
+
+  // A finished search resumed changes nothing; the same seed elsewhere gives the same winner.
+  args.push_back("--resume");
+  const Outcome resumed = hatsearch(args);
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_EQ(read(out / "best.yml"), best);
+  std::vector<std::string> again = base("s2");
+  again.insert(again.end(), {"--max-params", "1000000000", "--seed", "3"});
+  ASSERT_EQ(hatsearch(again).status, 0);
+  EXPECT_EQ(read(fixture_->root() / "s2" / "best.yml"), best);
+}
+
+TEST_F(HatsearchCli, BadInputIsAClearError) {
+  std::vector<std::string> args = base("bad");
+  args.insert(args.end(), {"--device", "rpi4", "--latency", "5"});
+  Outcome o = hatsearch(args);
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.output.find("needs a unit"), std::string::npos) << o.output;
+
+  args = base("bad");
+  args.insert(args.end(), {"--device", "rpi4", "--latency", "-5s"});
+  o = hatsearch(args);
+  EXPECT_EQ(o.status, 2) << o.output;
+
+  args = base("bad");
+  args.insert(args.end(), {"--device", "no-such-board", "--latency", "5s"});
+  o = hatsearch(args);
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.output.find("rpi4"), std::string::npos) << o.output;  // the known devices
+
+  args = base("tight");
+  args.insert(args.end(), {"--max-params", "10"});
+  o = hatsearch(args);
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.output.find("range from"), std::string::npos) << o.output;
+
+  fs::create_directories(fixture_->root() / "taken");
+  args = base("taken");
+  args.insert(args.end(), {"--max-params", "1000000000"});
+  o = hatsearch(args);
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.output.find("--force"), std::string::npos) << o.output;
+}
+
+}  // namespace
+}  // namespace hat

@@ -1,0 +1,437 @@
+// hatpredict: trains, evaluates and queries latency predictors per device (latency/predict). A thin
+// main: parse options, resolve the device, call the library, print.
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "devices/error.h"
+#include "devices/threads.h"
+#include "latency/device_profile.h"
+#include "latency/hat_csv.h"
+#include "latency/predict/device_data.h"
+#include "latency/predict/evaluation.h"
+#include "latency/predict/host_measure.h"
+#include "latency/predict/predictor_file.h"
+#include "latency/predict/published.h"
+#include "supernet/arch/arch_yaml.h"
+#include "tools/cli/cli.h"
+
+namespace po = boost::program_options;
+using namespace hat;
+using namespace hat::latency;
+
+namespace {
+
+constexpr const char* kAbout =
+    "usage: hatpredict COMMAND [options]   (hatpredict COMMAND --help for its options)\n\n"
+    "  train     --device D | --data FILE.csv   --kind K --out FILE\n"
+    "            train a predictor on the 80% training split (seed 0) and print its test metrics\n"
+    "  eval      --device D[,D...]|all | --data FILE.csv   [--kind mlp,hybrid|all]\n"
+    "            [--extrapolate] [--published]\n"
+    "            metrics of each kind on the same test split: RMSE, MAPE, within 5%/10%,\n"
+    "            Kendall tau, Spearman rho; all test rows and without measurement outliers\n"
+    "  predict   --device D | --predictor FILE   --arch CONFIG.yml [--arch ...]\n"
+    "            latency in ms (encoder/decoder split where the kind gives it)\n"
+    "  transfer  --data A.csv --vocab V --beam B  --to-data B.csv --to-vocab V --to-beam B\n"
+    "            fit on one inference setting, score on another (MAPE)\n"
+    "  measure   --vocab V --beam B --out FILE.csv [--space wmt14.en-de --archs 30]\n"
+    "            HAT-protocol latency rows of this machine (random weights), HAT's CSV format\n\n"
+    "Kinds: mlp (HAT's predictor), ops (operator model), hybrid (default: ops x learned residual).\n";
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> parse_kinds(const std::string& text) {
+  std::vector<std::string> kinds;
+  if (text == "all") {
+    for (const PredictorKind& k : predictor_kinds()) kinds.push_back(k.name);
+    return kinds;
+  }
+  for (const std::string& k : split_list(text)) {
+    try {
+      check_kind(k);
+    } catch (const Error& e) {
+      throw cli::UsageError(std::string("--kind: ") + e.what());
+    }
+    kinds.push_back(k);
+  }
+  if (kinds.empty()) throw cli::UsageError("--kind: no kind given");
+  return kinds;
+}
+
+// Options every command that reads data shares.
+void add_data_options(po::options_description& o) {
+  o.add_options()
+      ("device", po::value<std::string>(), "device name or alias (its profile gives data and setting)")
+      ("data", po::value<std::string>(), "a HAT CSV file instead of a device's data")
+      ("vocab", po::value<int64_t>()->default_value(32768), "with --data: vocabulary size measured with")
+      ("source-length", po::value<int64_t>()->default_value(30), "with --data: L (source tokens, decoder steps)")
+      ("beam", po::value<int64_t>()->default_value(5), "with --data: beam")
+      ("qkv", po::value<int64_t>()->default_value(512), "with --data: Q/K/V width")
+      ("target-scale", po::value<double>()->default_value(0),
+       "mlp: target divisor in ms (HAT's --lat-norm; default: the device's, else the largest total)")
+      ("seed", po::value<uint64_t>()->default_value(0), "split and training seed")
+      ("mlp-steps", po::value<int>()->default_value(5000), "mlp: Adam steps (HAT: 5000)")
+      ("residual-huber", po::value<double>()->default_value(TrainOptions{}.residual_huber),
+       "hybrid: Huber threshold of the correction's loss in its spread's units (0: squared error)")
+      ("expected", po::bool_switch(), "hybrid: predict the expected measured latency, the typical "
+                                      "one plus the expected share of measurement outliers")
+      ("threads", po::value<int>()->default_value(1), "CPU threads for training (0: all cores)");
+}
+
+InferenceSetting setting_from(const po::variables_map& vm, const std::string& prefix = "") {
+  InferenceSetting s;
+  s.vocab_size = vm[prefix + "vocab"].as<int64_t>();
+  s.source_length = vm[prefix + "source-length"].as<int64_t>();
+  s.beam = vm[prefix + "beam"].as<int64_t>();
+  s.qkv_dim = vm[prefix + "qkv"].as<int64_t>();
+  if (s.vocab_size < 1 || s.source_length < 1 || s.beam < 1 || s.qkv_dim < 1)
+    throw cli::UsageError("--" + prefix + "vocab, --" + prefix + "source-length, --" + prefix +
+                          "beam and --" + prefix + "qkv must be >= 1");
+  return s;
+}
+
+TrainOptions train_options(const po::variables_map& vm, const DeviceProfile* profile) {
+  TrainOptions o;
+  o.seed = vm["seed"].as<uint64_t>();
+  o.mlp_steps = vm["mlp-steps"].as<int>();
+  o.residual_huber = vm["residual-huber"].as<double>();
+  o.expected_latency = vm["expected"].as<bool>();
+  if (o.residual_huber < 0) throw cli::UsageError("--residual-huber must be >= 0");
+  if (o.mlp_steps < 1) throw cli::UsageError("--mlp-steps must be >= 1");
+  o.target_scale_ms = vm["target-scale"].as<double>();
+  if (o.target_scale_ms < 0) throw cli::UsageError("--target-scale must be >= 0");
+  if (profile) {
+    o.device = profile->name;
+    if (o.target_scale_ms == 0) o.target_scale_ms = profile->predictor_scale_ms;
+  }
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) throw cli::UsageError("--threads must be >= 0");
+  set_num_threads(threads);
+  return o;
+}
+
+std::string pct(double v) { return str(static_cast<double>(static_cast<int64_t>(v * 1000 + 0.5)) / 10, "%"); }
+
+void print_metrics_header() {
+  std::printf("  %-8s %10s %7s %7s %7s %7s %7s\n", "kind", "RMSE ms", "MAPE", "<=5%", "<=10%",
+              "tau", "rho");
+}
+
+void print_metrics_row(const std::string& kind, const PredictionMetrics& m) {
+  std::printf("  %-8s %10.2f %6.2f%% %6.1f%% %6.1f%% %7.4f %7.4f\n", kind.c_str(), m.rmse_ms,
+              100 * m.mape, 100 * m.within5, 100 * m.within10, m.kendall_tau, m.spearman_rho);
+}
+
+// Whether `a` is better than `b` on every metric (lower RMSE and MAPE, higher the rest).
+bool beats(const PredictionMetrics& a, const PredictionMetrics& b) {
+  return a.rmse_ms < b.rmse_ms && a.mape < b.mape && a.within5 >= b.within5 &&
+         a.within10 >= b.within10 && a.kendall_tau > b.kendall_tau && a.spearman_rho > b.spearman_rho;
+}
+
+void print_evaluation(const std::string& name, const Evaluation& ev) {
+  std::printf("%s: %zu rows: train %zu, valid %zu, test %zu; %zu rows flagged as measurement "
+              "outliers (%zu in test)\n",
+              name.c_str(), ev.train_rows + ev.valid_rows + ev.test_rows, ev.train_rows,
+              ev.valid_rows, ev.test_rows, ev.outliers, ev.test_outliers);
+  std::printf(" all %zu test rows:\n", ev.test_rows);
+  print_metrics_header();
+  for (const KindEvaluation& k : ev.kinds) print_metrics_row(k.kind, k.all);
+  std::printf(" without the %zu outlier rows (%zu test rows):\n", ev.test_outliers,
+              ev.test_rows - ev.test_outliers);
+  print_metrics_header();
+  for (const KindEvaluation& k : ev.kinds) print_metrics_row(k.kind, k.clean);
+  const KindEvaluation* mlp = nullptr;
+  for (const KindEvaluation& k : ev.kinds)
+    if (k.kind == "mlp") mlp = &k;
+  if (mlp)
+    for (const KindEvaluation& k : ev.kinds)
+      if (k.kind != "mlp")
+        std::printf(" %s beats mlp on every metric: all rows %s, without outliers %s\n",
+                    k.kind.c_str(), beats(k.all, mlp->all) ? "yes" : "NO",
+                    beats(k.clean, mlp->clean) ? "yes" : "NO");
+}
+
+// HAT's published SubTransformers of this device: file-name latency against each kind.
+void print_published(const DeviceProfile& profile, const InferenceSetting& setting,
+                     const Evaluation& ev) {
+  std::vector<PublishedArch> archs;
+  for (const PublishedArch& p :
+       read_published_archs(published_configs_directory() / "wmt14.en-de" / "subtransformer"))
+    if (profile.matches(p.device)) archs.push_back(p);
+  if (archs.empty()) return;
+  std::printf(" HAT's published SubTransformers for %s (latency from the file name):\n",
+              profile.name.c_str());
+  std::printf("  %-44s %10s", "config", "HAT ms");
+  for (const KindEvaluation& k : ev.kinds) std::printf(" %10s %7s", k.kind.c_str(), "err");
+  std::printf("\n");
+  for (const PublishedArch& p : archs) {
+    std::printf("  %-44s %10.1f", p.file.filename().string().c_str(), p.latency_ms);
+    for (const KindEvaluation& k : ev.kinds) {
+      const double ms = k.predictor.predict(summarize_arch(p.arch, setting)).total_ms;
+      std::printf(" %10.1f %+6.1f%%", ms, 100 * (ms - p.latency_ms) / p.latency_ms);
+    }
+    std::printf("\n");
+  }
+}
+
+void print_extrapolation(const std::vector<ExtrapolationCase>& cases) {
+  for (const ExtrapolationCase& c : cases) {
+    if (c.kinds.empty()) {
+      std::printf(" extrapolation %s: not enough rows\n", c.name.c_str());
+      continue;
+    }
+    std::printf(" extrapolation %s (train %zu rows, test %zu, %zu outliers):", c.name.c_str(),
+                c.train_rows, c.test_rows, c.test_outliers);
+    for (const KindEvaluation& k : c.kinds)
+      std::printf("  %s MAPE %s (%s without outliers)", k.kind.c_str(), pct(k.all.mape).c_str(),
+                  pct(k.clean.mape).c_str());
+    std::printf("\n");
+  }
+}
+
+std::optional<po::variables_map> parse(int argc, char** argv, po::options_description& o,
+                                       const char* about) {
+  o.add_options()("help,h", "show this help");
+  return cli::parse_options(argc, argv, o, about);
+}
+
+int cmd_eval(int argc, char** argv) {
+  po::options_description o("hatpredict eval");
+  add_data_options(o);
+  o.add_options()
+      ("kind", po::value<std::string>()->default_value(std::string("mlp,") + kDefaultKind),
+       "kinds to compare, comma-separated, or all")
+      ("extrapolate", po::bool_switch(), "also train on embed 640 / decoder layers 1-3 and predict "
+                                         "embed 512 / layers 4-6")
+      ("published", po::bool_switch(), "also predict HAT's published SubTransformers of the device");
+  const auto vm = parse(argc, argv, o, "usage: hatpredict eval --device D[,D...]|all | --data FILE [options]\n");
+  if (!vm) return 0;
+  const std::vector<std::string> kinds = parse_kinds((*vm)["kind"].as<std::string>());
+  if (vm->count("data")) {
+    const TrainOptions opt = train_options(*vm, nullptr);
+    const PredictorData data = load_csv_data((*vm)["data"].as<std::string>(), setting_from(*vm));
+    print_evaluation(data.source, evaluate_kinds(data, kinds, opt));
+    if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
+    return 0;
+  }
+  if (!vm->count("device")) throw cli::UsageError("give --device or --data");
+  std::vector<DeviceProfile> devices;
+  const std::string names = (*vm)["device"].as<std::string>();
+  if (names == "all") devices = known_devices();
+  else
+    for (const std::string& n : split_list(names)) devices.push_back(resolve_device(n));
+  for (const DeviceProfile& profile : devices) {
+    if (names == "all" && !std::filesystem::exists(profile.data_file)) {
+      std::printf("%s: no data yet (%s)\n\n", profile.name.c_str(), profile.data_file.string().c_str());
+      continue;
+    }
+    const TrainOptions opt = train_options(*vm, &profile);
+    const PredictorData data = load_device_data(profile);
+    const Evaluation ev = evaluate_kinds(data, kinds, opt);
+    print_evaluation(profile.name + " (" + data.source + ")", ev);
+    if ((*vm)["published"].as<bool>()) print_published(profile, data.setting, ev);
+    if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+int cmd_train(int argc, char** argv) {
+  po::options_description o("hatpredict train");
+  add_data_options(o);
+  o.add_options()
+      ("kind", po::value<std::string>()->default_value(kDefaultKind), "mlp, ops or hybrid")
+      ("out", po::value<std::string>(), "predictor file (default with --device: the profile's)");
+  const auto vm = parse(argc, argv, o, "usage: hatpredict train --device D | --data FILE --kind K --out FILE\n");
+  if (!vm) return 0;
+  const std::string kind = parse_kinds((*vm)["kind"].as<std::string>()).front();
+  std::optional<DeviceProfile> profile;
+  if (vm->count("device")) profile = resolve_device((*vm)["device"].as<std::string>());
+  else if (!vm->count("data")) throw cli::UsageError("give --device or --data");
+  const TrainOptions opt = train_options(*vm, profile ? &*profile : nullptr);
+  const PredictorData data = vm->count("data")
+                                 ? load_csv_data((*vm)["data"].as<std::string>(), setting_from(*vm))
+                                 : load_device_data(*profile);
+  std::filesystem::path out;
+  if (vm->count("out")) out = (*vm)["out"].as<std::string>();
+  else if (profile) out = profile->predictor_file;
+  else throw cli::UsageError("give --out FILE (or --device, whose profile names the file)");
+  if (data.rows.size() < kMinTrainingRows * 10 / 8 + 2)
+    throw Error(str(data.source, ": ", data.rows.size(), " rows; training needs at least ",
+                    kMinTrainingRows * 10 / 8 + 2, " (80/10/10 split, ", kMinTrainingRows,
+                    " training rows)"));
+  const DataSplit split = split_rows(data.rows.size(), opt.seed);
+  const LatencyPredictor p = train_predictor(kind, data, split.train, split.valid, opt);
+  std::vector<double> measured;
+  for (size_t i : split.test) measured.push_back(data.rows[i].total_ms());
+  const PredictionMetrics m = compute_metrics(predict_totals(p, data, split.test), measured);
+  if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
+  save_predictor(out, p);
+  std::printf("%s predictor trained on %zu rows of %s -> %s\n", kind.c_str(), split.train.size(),
+              data.source.c_str(), out.string().c_str());
+  print_metrics_header();
+  print_metrics_row(kind, m);
+  return 0;
+}
+
+int cmd_predict(int argc, char** argv) {
+  po::options_description o("hatpredict predict");
+  o.add_options()
+      ("device", po::value<std::string>(), "device: its profile's predictor file")
+      ("predictor", po::value<std::string>(), "a predictor file")
+      ("arch", po::value<std::vector<std::string>>()->composing(), "architecture YAML file (repeatable)")
+      ("vocab", po::value<int64_t>(), "vocabulary size (default: the predictor's data's)")
+      ("source-length", po::value<int64_t>(), "L (default: the predictor's data's)")
+      ("beam", po::value<int64_t>(), "beam (default: the predictor's data's)");
+  const auto vm = parse(argc, argv, o, "usage: hatpredict predict --device D | --predictor FILE --arch CONFIG.yml\n");
+  if (!vm) return 0;
+  if (!vm->count("arch")) throw cli::UsageError("give --arch CONFIG.yml");
+  LatencyPredictor p;
+  if (vm->count("predictor")) {
+    p = load_predictor((*vm)["predictor"].as<std::string>(),
+                       vm->count("device") ? resolve_device((*vm)["device"].as<std::string>()).name : "");
+  } else if (vm->count("device")) {
+    const DeviceProfile profile = resolve_device((*vm)["device"].as<std::string>());
+    if (!std::filesystem::exists(profile.predictor_file))
+      throw Error("device '" + profile.name + "' has no predictor yet (" +
+                  profile.predictor_file.string() + "): run hatpredict train --device " + profile.name);
+    p = load_predictor(profile.predictor_file, profile.name);
+  } else {
+    throw cli::UsageError("give --device or --predictor");
+  }
+  InferenceSetting s = p.setting;
+  if (vm->count("vocab")) s.vocab_size = (*vm)["vocab"].as<int64_t>();
+  if (vm->count("source-length")) s.source_length = (*vm)["source-length"].as<int64_t>();
+  if (vm->count("beam")) s.beam = (*vm)["beam"].as<int64_t>();
+  if (s.vocab_size < 1 || s.source_length < 1 || s.beam < 1)
+    throw cli::UsageError("--vocab, --source-length and --beam must be >= 1");
+  for (const std::string& file : (*vm)["arch"].as<std::vector<std::string>>()) {
+    const ArchSummary a = summarize_arch(arch_from_file(file), s);
+    const LatencyPrediction r = p.predict(a);
+    for (const std::string& w : p.warnings(a)) std::cerr << "hatpredict: warning: " << file << ": " << w << "\n";
+    if (r.has_split)
+      std::printf("%s: %.2f ms (encoder %.2f, decoder %.2f) [%s, %s]\n", file.c_str(), r.total_ms,
+                  r.encoder_ms, r.decoder_ms, p.kind.c_str(), p.device.c_str());
+    else
+      std::printf("%s: %.2f ms [%s, %s]\n", file.c_str(), r.total_ms, p.kind.c_str(), p.device.c_str());
+  }
+  return 0;
+}
+
+int cmd_transfer(int argc, char** argv) {
+  po::options_description o("hatpredict transfer");
+  add_data_options(o);
+  o.add_options()
+      ("to-data", po::value<std::string>(), "HAT CSV file measured at the other setting")
+      ("to-vocab", po::value<int64_t>()->default_value(32768), "its vocabulary size")
+      ("to-source-length", po::value<int64_t>()->default_value(30), "its L")
+      ("to-beam", po::value<int64_t>()->default_value(5), "its beam")
+      ("to-qkv", po::value<int64_t>()->default_value(512), "its Q/K/V width")
+      ("also-data", po::value<std::string>(), "a second training file (another setting)")
+      ("also-vocab", po::value<int64_t>()->default_value(32768), "its vocabulary size")
+      ("also-source-length", po::value<int64_t>()->default_value(30), "its L")
+      ("also-beam", po::value<int64_t>()->default_value(5), "its beam")
+      ("also-qkv", po::value<int64_t>()->default_value(512), "its Q/K/V width")
+      ("kind", po::value<std::string>()->default_value("ops,hybrid,mlp"), "kinds");
+  const auto vm = parse(argc, argv, o, "usage: hatpredict transfer --data A.csv --vocab V --beam B --to-data B.csv --to-vocab V --to-beam B\n");
+  if (!vm) return 0;
+  if (!vm->count("data") || !vm->count("to-data")) throw cli::UsageError("give --data and --to-data");
+  const TrainOptions opt = train_options(*vm, nullptr);
+  PredictorData from = load_csv_data((*vm)["data"].as<std::string>(), setting_from(*vm));
+  if (vm->count("also-data")) {  // rows carry their own setting, so two files simply join
+    const PredictorData also =
+        load_csv_data((*vm)["also-data"].as<std::string>(), setting_from(*vm, "also-"));
+    from.rows.insert(from.rows.end(), also.rows.begin(), also.rows.end());
+    from.source += " + " + also.source;
+  }
+  const PredictorData to = load_csv_data((*vm)["to-data"].as<std::string>(), setting_from(*vm, "to-"));
+  std::printf("transfer %s (vocab %lld, L %lld, beam %lld) -> %s (vocab %lld, L %lld, beam %lld)\n",
+              from.source.c_str(), static_cast<long long>(from.setting.vocab_size),
+              static_cast<long long>(from.setting.source_length), static_cast<long long>(from.setting.beam),
+              to.source.c_str(), static_cast<long long>(to.setting.vocab_size),
+              static_cast<long long>(to.setting.source_length), static_cast<long long>(to.setting.beam));
+  print_metrics_header();
+  for (const std::string& k : parse_kinds((*vm)["kind"].as<std::string>()))
+    print_metrics_row(k, evaluate_transfer(k, from, to, opt).all);
+  return 0;
+}
+
+int cmd_measure(int argc, char** argv) {
+  po::options_description o("hatpredict measure");
+  o.add_options()
+      ("space", po::value<std::string>()->default_value("wmt14.en-de"), "search space name or file")
+      ("vocab", po::value<int64_t>()->default_value(8000), "vocabulary size of the random model")
+      ("source-length", po::value<int64_t>()->default_value(30), "L")
+      ("beam", po::value<int64_t>()->default_value(5), "beam")
+      ("qkv", po::value<int64_t>()->default_value(512), "Q/K/V width (must be the space's)")
+      ("archs", po::value<int>()->default_value(30), "architectures (the same for a given seed)")
+      ("seed", po::value<uint64_t>()->default_value(1), "architecture and weight seed")
+      ("warmups", po::value<int>()->default_value(1), "untimed runs first")
+      ("iterations", po::value<int>()->default_value(5), "timed runs of each part")
+      ("threads", po::value<int>()->default_value(1), "CPU threads (0: all cores)")
+      ("minimum", po::bool_switch(), "record each part's fastest run instead of HAT's trimmed mean "
+                                     "(a shared, busy machine)")
+      ("out", po::value<std::string>(), "HAT CSV file to write");
+  const auto vm = parse(argc, argv, o, "usage: hatpredict measure --vocab V --beam B --out FILE.csv [options]\n");
+  if (!vm) return 0;
+  if (!vm->count("out")) throw cli::UsageError("give --out FILE.csv");
+  HostMeasureOptions m;
+  m.space = (*vm)["space"].as<std::string>();
+  m.setting = setting_from(*vm);
+  m.architectures = (*vm)["archs"].as<int>();
+  m.seed = (*vm)["seed"].as<uint64_t>();
+  m.warmups = (*vm)["warmups"].as<int>();
+  m.iterations = (*vm)["iterations"].as<int>();
+  m.record_minimum = (*vm)["minimum"].as<bool>();
+  if (m.architectures < 1 || m.warmups < 0 || m.iterations < 1)
+    throw cli::UsageError("--archs and --iterations must be >= 1, --warmups >= 0");
+  const int threads = (*vm)["threads"].as<int>();
+  if (threads < 0) throw cli::UsageError("--threads must be >= 0");
+  set_num_threads(threads);
+  cli::install_stop_handler();
+  cli::StatusLine status;
+  m.progress = [&](int done, int total) {
+    if (cli::stop_requested()) throw Error("stopped: nothing written");
+    status.update(str("measured ", done, "/", total, " architectures"));
+  };
+  const std::vector<HatCsvRow> rows = measure_host_rows(m);
+  write_hat_csv((*vm)["out"].as<std::string>(), rows);
+  status.print(str("wrote ", rows.size(), " rows to ", (*vm)["out"].as<std::string>()));
+  return 0;
+}
+
+int run(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::cout << kAbout;
+    if (argc < 2) throw cli::UsageError("no command given (train, eval, predict, transfer, measure)");
+    return 0;
+  }
+  const std::string command = argv[1];
+  argv[1] = argv[0];  // the command's options parse as if it were the program
+  if (command == "eval") return cmd_eval(argc - 1, argv + 1);
+  if (command == "train") return cmd_train(argc - 1, argv + 1);
+  if (command == "predict") return cmd_predict(argc - 1, argv + 1);
+  if (command == "transfer") return cmd_transfer(argc - 1, argv + 1);
+  if (command == "measure") return cmd_measure(argc - 1, argv + 1);
+  throw cli::UsageError("unknown command '" + command + "' (train, eval, predict, transfer, measure)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return cli::run_tool("hatpredict", [&] { return run(argc, argv); });
+}
