@@ -10,14 +10,15 @@
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/data/data_directory.h"
 #include "supernet/data/special_tokens.h"
+#include "supernet/export/inference_model.h"
 #include "supernet/train/scorer.h"
-#include "supernet/translate/model_loader.h"
 #include "supernet/translate/translator.h"
 
 #include "supernet/eval/bleu.h"
 #include "supernet/eval/chrf.h"
 #include "supernet/eval/eval_files.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/model_choice.h"
 
 namespace po = boost::program_options;
 using namespace hat;
@@ -26,14 +27,17 @@ namespace {
 
 constexpr const char* kAbout =
     "usage: hateval --hyp FILE --ref FILE [--ref FILE ...] [options]\n"
+    "       hateval --model DIR --data DIR --split test [options]\n"
     "       hateval --checkpoint DIR --data DIR --split test [--arch largest] [options]\n\n"
     "Scores a detokenized hypothesis file against one or more reference files (one segment a\n"
     "line, UTF-8) with sacreBLEU 2.x's defaults: corpus BLEU (13a tokens, case-sensitive,\n"
     "4-grams, exp smoothing) and chrF2 (character 6-grams, beta 2, whitespace removed).\n"
     "Each metric prints a sacreBLEU-style score line followed by its signature line.\n"
-    "The model mode translates a split's source text with a SubTransformer of a trained\n"
-    "SuperTransformer (inherited weights), scores it against the split's target text, and\n"
-    "prints the model's loss and nll on the split in bits per target token.\n";
+    "The model mode translates a split's source text with a standalone model (--model: a model\n"
+    "directory from hatexport) or a SubTransformer of a trained SuperTransformer (inherited\n"
+    "weights), scores it against the split's target text, and prints the model's loss and nll\n"
+    "on the split in bits per target token. The data directory supplies the split; its\n"
+    "vocabulary must be the model's.\n";
 
 // --metrics "bleu,chrf" -> which to print. Throws UsageError on an unknown name.
 void parse_metrics(const std::string& text, bool& bleu, bool& chrf) {
@@ -95,9 +99,12 @@ int score_model(const po::variables_map& vm, bool bleu, bool chrf) {
   const bool score_only = vm["score-only"].as<bool>();
   const auto warn = [](const std::string& m) { std::cerr << "hateval: warning: " << m << "\n"; };
 
+  ModelChoice choice = cli::model_choice(vm);
+  choice.data = vm["data"].as<std::string>();  // the split's, so always checked
+  const InferenceModel m = open_inference_model(choice, warn);
+  const LoadedModel& loaded = m.loaded;
+  const ArchConfig& arch = m.arch;
   const data::DataDirectory data(vm["data"].as<std::string>());
-  const LoadedModel loaded = load_model(vm["checkpoint"].as<std::string>(), data, warn);
-  const ArchConfig arch = resolve_arch(vm["arch"].as<std::string>(), loaded);
   const std::string split = vm["split"].as<std::string>();
   data::ParallelText text = data.load_text(split);
   size_t count = text.size();
@@ -105,16 +112,14 @@ int score_model(const po::variables_map& vm, bool bleu, bool chrf) {
   text.source.resize(count);
   text.target.resize(count);
   if (!score_only)
-    std::cout << "model: " << loaded.checkpoint.string() << " (update " << loaded.update
-              << "), arch " << arch_summary(arch) << "\n"
+    std::cout << "model: " << m.description << ", arch " << arch_summary(arch) << "\n"
               << "split: " << split << ", " << count << " sentences, beam " << beam
               << ", lenpen " << vm["lenpen"].as<double>() << "\n";
 
   SearchOptions options;
   options.beam = beam;
   options.len_penalty = vm["lenpen"].as<double>();
-  const data::Vocabulary vocabulary = data.vocabulary();
-  Translator translator(*loaded.model, arch, vocabulary, options, max_tokens, warn);
+  Translator translator(*loaded.model, arch, m.vocabulary, options, max_tokens, warn);
   const auto start = std::chrono::steady_clock::now();
   eval::ScoringInput input;
   input.hyps = translator.translate(text.source);
@@ -152,12 +157,14 @@ int run(int argc, char** argv) {
        "references, same line count (repeat for several references)");
   po::options_description model("Scoring a model (when --hyp is not given)");
   model.add_options()
+      ("model", po::value<std::string>(), "model directory from hatexport (instead of --checkpoint)")
       ("checkpoint", po::value<std::string>()->default_value("checkpoints/default"),
        "checkpoint directory, or a save directory (its newest checkpoint)")
       ("data", po::value<std::string>()->default_value("data/default"), "data directory")
       ("split", po::value<std::string>()->default_value("test"), "train, valid or test")
       ("arch", po::value<std::string>()->default_value("largest"),
-       "SubTransformer: largest, smallest, trained, or an architecture YAML file")
+       "SubTransformer: largest, smallest, trained, or an architecture YAML file (with --model: "
+       "the model's own)")
       ("beam", po::value<int64_t>()->default_value(5), "beam size")
       ("lenpen", po::value<double>()->default_value(1.0), "length penalty")
       ("max-tokens", po::value<int64_t>()->default_value(4096), "source tokens per batch")

@@ -21,6 +21,7 @@
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/arch/space_file.h"
 #include "supernet/data/data_directory.h"
+#include "supernet/export/model_directory.h"
 #include "supernet/translate/model_loader.h"
 #include "tools/cli/cli.h"
 
@@ -41,7 +42,8 @@ constexpr const char* kAbout =
     "protocol (batch 1, L source tokens, encoder once, L incremental decoder steps over the beam,\n"
     "warm-ups, 10% trimmed mean), or the whole beam-search translate path (--mode translate).\n"
     "Each sample is committed as soon as it is measured; Ctrl-C stops cleanly, and running the\n"
-    "same command again continues and ends with exactly N samples. Devices resolve through\n"
+    "same command again continues and ends with exactly N samples. --model DIR measures one\n"
+    "model directory (hatexport's) N times instead. Devices resolve through\n"
     "devices/profiles (HAT_DEVICE_PROFILES overrides the directory).\n";
 
 po::options_description help_option() {
@@ -85,6 +87,8 @@ int run_command(int argc, char** argv) {
        "measure this one architecture N times instead (largest, smallest, or a YAML file): "
        "run-to-run noise")
       ("checkpoint", po::value<std::string>(), "inherit weights from this checkpoint (random otherwise)")
+      ("model", po::value<std::string>(),
+       "measure this model directory (hatexport's): its own architecture and weights, N times")
       ("data", po::value<std::string>()->default_value("data/default"),
        "data directory of the checkpoint's vocabulary (with --checkpoint)")
       ("vocab", po::value<int64_t>(), "vocabulary size of random-weight models (the device profile's)")
@@ -144,11 +148,19 @@ int run_command(int argc, char** argv) {
   set_num_threads(config.threads);
   const int pool = num_threads();
 
-  // The model: a checkpoint's SuperTransformer, or one with random weights for the space.
+  // The model: a model directory, a checkpoint's SuperTransformer, or one with random weights
+  // for the space.
+  cli::conflicting_options(vm, "model", "checkpoint");
   std::unique_ptr<SuperTransformer> model;
   LoadedModel loaded;
   SpaceFile space;
-  if (vm.count("checkpoint")) {
+  if (vm.count("model")) {
+    ModelDirectory dir = load_model_directory(vm["model"].as<std::string>());
+    config.fixed_arch = resolve_model_arch(vm.count("arch") ? vm["arch"].as<std::string>() : "", dir);
+    loaded = std::move(dir.loaded);
+    space = loaded.space;
+    config.weights = "model directory " + loaded.checkpoint.string();
+  } else if (vm.count("checkpoint")) {
     const data::DataDirectory data(vm["data"].as<std::string>());
     loaded = load_model(vm["checkpoint"].as<std::string>(), data,
                         [](const std::string& m) { std::cerr << "hatprofile: warning: " << m << "\n"; });
@@ -168,7 +180,7 @@ int run_command(int argc, char** argv) {
   config.space = space.space;
   config.space.super_dims.vocab_size = net.dims().vocab_size;
   config.space_hash = space.hash;
-  if (vm.count("arch")) {
+  if (vm.count("arch") && !vm.count("model")) {
     const std::string spec = vm["arch"].as<std::string>();
     config.fixed_arch = spec == "largest"    ? largest_arch(config.space)
                         : spec == "smallest" ? smallest_arch(config.space)

@@ -15,6 +15,7 @@
 
 #include "devices/random.h"
 #include "devices/threads.h"
+#include "latency/predict/deployment_setting.h"
 #include "latency/predict/metrics.h"
 #include "latency/predict/predictor_file.h"
 #include "search/constraints.h"
@@ -92,7 +93,7 @@ int run(int argc, char** argv) {
   options.add_options()
       ("checkpoint", po::value<std::string>()->default_value("checkpoints/default"), "trained SuperTransformer (checkpoint or save directory)")
       ("data", po::value<std::string>()->default_value("data/default"), "data directory (validation split, vocabulary)")
-      ("device", po::value<std::vector<std::string>>()->composing(), "device name (see hatprofile devices); repeatable")
+      ("device", po::value<std::vector<std::string>>()->composing(), "device name or alias (devices/profiles: rpi4, xeon, titanxp, host); repeatable")
       ("latency", po::value<std::vector<std::string>>()->composing(), "latency budget with a unit; repeatable")
       ("max-params", po::value<int64_t>(), "at most this many parameters (without embeddings, as HAT)")
       ("max-memory-mb", po::value<double>(), "at most this estimated inference memory (MB)")
@@ -101,13 +102,13 @@ int run(int argc, char** argv) {
       ("parents", po::value<int>()->default_value(25), "parents kept per iteration")
       ("mutations", po::value<int>()->default_value(50), "mutants per iteration")
       ("crossovers", po::value<int>()->default_value(50), "crossover children per iteration")
-      ("mutation-prob", po::value<double>()->default_value(0.3), "probability of redrawing each gene")
+      ("mutation-prob", po::value<double>()->default_value(0.3, "0.3"), "probability of redrawing each gene")
       ("seed", po::value<uint64_t>()->default_value(1), "random seed")
       ("valid-sentences", po::value<int64_t>()->default_value(300), "validation sentences scored per candidate (0 = all)")
       ("rank-check", po::value<int>()->default_value(10), "architectures scored on the subset and on all sentences, to report their Kendall tau (0 = skip)")
       ("max-tokens", po::value<int64_t>()->default_value(4096), "tokens per scoring batch")
       ("threads", po::value<int>()->default_value(0), "threads (0 = all cores)")
-      ("out", po::value<std::string>(), "output directory (default search/<budgets>)")
+      ("out", po::value<std::string>(), "output directory (default runs/search/<budgets>)")
       ("resume", po::bool_switch(), "continue the search saved in --out")
       ("force", po::bool_switch(), "replace an existing --out")
       ("config", po::value<std::string>(), "read options from FILE (key = value lines)")
@@ -175,7 +176,7 @@ int run(int argc, char** argv) {
   const search::GenomeSpace genomes(space);
 
   const fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>())
-                                       : fs::path("search") / budget_label(runs.front());
+                                       : fs::path("runs/search") / budget_label(runs.front());
   const bool resume = vm["resume"].as<bool>();
   if (fs::exists(out) && !resume && !vm["force"].as<bool>())
     throw cli::UsageError(out.string() + " exists: pass --resume to continue it or --force to replace it");
@@ -198,11 +199,7 @@ int run(int argc, char** argv) {
       search::LatencyBound bound;
       bound.device = profiles.at(b.device);
       bound.predictor = predictors.at(b.device);
-      bound.setting = bound.predictor.setting;
-      bound.setting.vocab_size = model.dims().vocab_size;
-      bound.setting.qkv_dim = model.dims().qkv_dim;
-      bound.setting.source_length = bound.device.source_length;
-      bound.setting.beam = bound.device.beam;
+      bound.setting = latency::deployment_setting(bound.device, model.dims());
       bound.budget_ms = b.ms;
       for (const std::string& w : bound.predictor.warnings(latency::summarize_arch(largest_arch(space), bound.setting)))
         warn(str(bound.device.name, " predictor: ", w));

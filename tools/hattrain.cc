@@ -1,5 +1,6 @@
-// hattrain: trains HAT's weight-sharing SuperTransformer (or, with --arch, one SubTransformer)
-// on a data directory. A thin main: parse options, call hat::train, print progress.
+// hattrain: trains HAT's weight-sharing SuperTransformer (or, with --arch, one SubTransformer,
+// from scratch or fine-tuned from a model directory) on a data directory. A thin main: parse
+// options, call hat::train, print progress, export the result when asked.
 #include <boost/program_options.hpp>
 
 #include <cstdio>
@@ -9,7 +10,12 @@
 #include "devices/error.h"
 #include "devices/threads.h"
 #include "supernet/arch/arch_yaml.h"
+#include "supernet/checkpoint/checkpoint_store.h"
+#include "supernet/data/data_directory.h"
+#include "supernet/export/exporter.h"
+#include "supernet/export/model_config.h"
 #include "supernet/train/trainer.h"
+#include "supernet/translate/model_loader.h"
 #include "tools/cli/cli.h"
 
 namespace po = boost::program_options;
@@ -21,13 +27,30 @@ constexpr const char* kAbout =
     "usage: hattrain [--data DIR] [--space NAME|FILE] [--save-dir DIR] [options]\n\n"
     "Trains HAT's weight-sharing SuperTransformer: every update samples one SubTransformer of\n"
     "the search space uniformly (seeded by the update number) and trains its slice of the\n"
-    "shared weights. With --arch, trains one fixed SubTransformer (a from-scratch baseline).\n"
-    "Checkpoints and metrics.csv go to --save-dir; a killed run continues with --resume.\n";
+    "shared weights. With --arch, trains one fixed SubTransformer (a from-scratch baseline)\n"
+    "inside the SuperTransformer; with --init DIR (a model directory from hatexport), fine-tunes\n"
+    "that model's SubTransformer from its inherited weights (HAT's Table 6). --export DIR ends a\n"
+    "fixed-architecture run by exporting its best checkpoint (the last without validation) into\n"
+    "a model directory. Checkpoints and metrics.csv go to --save-dir; a killed run continues with\n"
+    "--resume.\n";
 
 // Settings given on the command line override the space file's.
 template <typename T>
 void override_setting(const po::variables_map& vm, const char* name, T& field) {
   if (vm.count(name)) field = vm[name].as<T>();
+}
+
+// --export: the best checkpoint of the run (judged by the fixed SubTransformer's validation
+// loss), or the last one, cut out by hatexport's exporter.
+void export_trained(const TrainerConfig& config, const TrainResult& result, const ExportOptions& request) {
+  const auto warn = [](const std::string& m) { std::cerr << "hattrain: warning: " << m << "\n"; };
+  const data::DataDirectory data(config.data_dir);
+  const std::filesystem::path from =
+      checkpoint::CheckpointStore(config.save_dir, 0, warn).best().value_or(result.last_checkpoint);
+  const LoadedModel loaded = load_model(from, data, warn);
+  const ExportSummary s = export_model(loaded, *config.arch, data, request, warn);
+  std::cout << "hattrain: exported " << from.string() << " to " << s.dir.string() << ": " << s.parameters
+            << " parameters (" << s.parameters_without_embeddings << " without embeddings)\n";
 }
 
 int run(int argc, char** argv) {
@@ -39,6 +62,10 @@ int run(int argc, char** argv) {
       ("save-dir", po::value<std::string>(), "checkpoints and metrics.csv (default checkpoints/SPACE, "
        "or checkpoints/SPACE-ARCHHASH with --arch)")
       ("arch", po::value<std::string>(), "train only this SubTransformer (our YAML or HAT's)")
+      ("init", po::value<std::string>(),
+       "fine-tune a model directory (hatexport's): its architecture, its weights as the start")
+      ("export", po::value<std::string>(), "at the end, export the SubTransformer to this model directory")
+      ("export-force", po::bool_switch(), "replace an existing --export model directory")
       ("resume", po::bool_switch(), "continue from the latest checkpoint in --save-dir");
   po::options_description length("How long");
   length.add_options()
@@ -85,6 +112,24 @@ int run(int argc, char** argv) {
   s.validate_interval_updates = s.save_interval_updates = 250;
   s.keep_last = 3;
   if (vm.count("arch")) config.arch = arch_from_file(vm["arch"].as<std::string>());
+  if (vm.count("init")) {
+    config.init_model = vm["init"].as<std::string>();
+    const ArchConfig own = read_model_config(*config.init_model).arch;
+    if (config.arch && *config.arch != own)
+      throw cli::UsageError(str("--arch ", vm["arch"].as<std::string>(), " (", arch_hash(*config.arch),
+                                ") is not the architecture of --init ", config.init_model->string(), " (",
+                                arch_hash(own), ")"));
+    config.arch = own;
+  }
+  std::optional<ExportOptions> export_to;
+  if (vm.count("export")) {
+    if (!config.arch) throw cli::UsageError("--export needs a fixed SubTransformer: --arch or --init");
+    export_to = ExportOptions{vm["export"].as<std::string>(), vm["export-force"].as<bool>(), {}};
+    // Refused now rather than after the training.
+    if (std::filesystem::exists(export_to->out) && !export_to->force)
+      throw cli::UsageError("--export " + export_to->out.string() +
+                            " already exists; pass --export-force to replace it");
+  }
   config.save_dir = vm.count("save-dir") ? vm["save-dir"].as<std::string>()
                     : "checkpoints/" + config.space.space.name +
                           (config.arch ? "-" + arch_hash(*config.arch) : std::string());
@@ -139,7 +184,9 @@ int run(int argc, char** argv) {
   const TrainResult result = train(config, events);
   status.print(str("hattrain: ", result.updates, " updates (", result.stop_reason, "); last checkpoint ",
                    result.last_checkpoint.string(), "; metrics ", (config.save_dir / "metrics.csv").string()));
-  return result.stop_reason == "stopped" ? 130 : 0;
+  if (result.stop_reason == "stopped") return 130;
+  if (export_to) export_trained(config, result, *export_to);
+  return 0;
 }
 
 }  // namespace

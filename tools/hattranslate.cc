@@ -1,5 +1,6 @@
-// hattranslate: translates raw text with a SubTransformer of a trained SuperTransformer
-// (inherited weights). A thin main: parse options, load, call the Translator, write.
+// hattranslate: translates raw text with a standalone model (hatexport's model directory) or a
+// SubTransformer of a trained SuperTransformer (inherited weights). A thin main: parse options,
+// load, call the Translator, write.
 #include <boost/program_options.hpp>
 
 #include <fstream>
@@ -10,10 +11,10 @@
 #include "devices/threads.h"
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/checkpoint/atomic_file.h"
-#include "supernet/data/data_directory.h"
-#include "supernet/translate/model_loader.h"
+#include "supernet/export/inference_model.h"
 #include "supernet/translate/translator.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/model_choice.h"
 
 namespace po = boost::program_options;
 using namespace hat;
@@ -21,12 +22,15 @@ using namespace hat;
 namespace {
 
 constexpr const char* kAbout =
-    "usage: hattranslate [--checkpoint DIR] [--data DIR] [--arch FILE|largest|smallest]\n"
+    "usage: hattranslate --model DIR [--input FILE|-] [--output FILE|-] [options]\n"
+    "       hattranslate [--checkpoint DIR] [--data DIR] [--arch FILE|largest|smallest]\n"
     "                    [--input FILE|-] [--output FILE|-] [options]\n\n"
-    "Translates one sentence a line (UTF-8) with a SubTransformer of a trained SuperTransformer:\n"
-    "its weights are inherited from the checkpoint (a checkpoint directory, or a save directory:\n"
-    "its newest checkpoint). The data directory supplies the vocabulary, which must be the one\n"
-    "the checkpoint was trained with. Empty lines stay empty; output is in input order.\n";
+    "Translates one sentence a line (UTF-8) with a standalone model (--model: a model directory\n"
+    "from hatexport, which holds its vocabulary) or with a SubTransformer of a trained\n"
+    "SuperTransformer: its weights are inherited from the checkpoint (a checkpoint directory, or\n"
+    "a save directory: its newest checkpoint), and the data directory supplies the vocabulary,\n"
+    "which must be the one the checkpoint was trained with. Empty lines stay empty; output is in\n"
+    "input order.\n";
 
 // Lines of a stream: "\n"-separated, one trailing "\r" dropped, a last line without "\n" counts.
 std::vector<std::string> read_lines(std::istream& in) {
@@ -42,12 +46,15 @@ std::vector<std::string> read_lines(std::istream& in) {
 int run(int argc, char** argv) {
   po::options_description model("Model");
   model.add_options()
+      ("model", po::value<std::string>(), "model directory from hatexport (instead of --checkpoint)")
       ("checkpoint", po::value<std::string>()->default_value("checkpoints/default"),
        "checkpoint directory, or a save directory (its newest checkpoint)")
       ("data", po::value<std::string>()->default_value("data/default"),
-       "data directory holding the vocabulary (spm.model)")
+       "data directory holding the vocabulary (spm.model); with --model, checked against the "
+       "model's when given")
       ("arch", po::value<std::string>()->default_value("largest"),
-       "SubTransformer: largest, smallest, trained, or an architecture YAML file");
+       "SubTransformer: largest, smallest, trained, or an architecture YAML file (with --model: "
+       "the model's own)");
   po::options_description io("Input and output");
   io.add_options()
       ("input,i", po::value<std::string>()->default_value("-"), "source text (- = stdin)")
@@ -72,11 +79,8 @@ int run(int argc, char** argv) {
   set_num_threads(vm["threads"].as<int>());
 
   const auto warn = [](const std::string& m) { std::cerr << "hattranslate: warning: " << m << "\n"; };
-  const data::DataDirectory data(vm["data"].as<std::string>());
-  const LoadedModel loaded = load_model(vm["checkpoint"].as<std::string>(), data, warn);
-  const ArchConfig arch = resolve_arch(vm["arch"].as<std::string>(), loaded);
-  std::cerr << "hattranslate: " << loaded.checkpoint.string() << " (update " << loaded.update
-            << "), " << arch_summary(arch) << "\n";
+  const InferenceModel m = open_inference_model(cli::model_choice(vm), warn);
+  std::cerr << "hattranslate: " << m.description << ", " << arch_summary(m.arch) << "\n";
 
   std::vector<std::string> lines;
   const std::string input = vm["input"].as<std::string>();
@@ -92,8 +96,7 @@ int run(int argc, char** argv) {
   options.len_penalty = vm["lenpen"].as<double>();
   options.max_len_a = vm["max-len-a"].as<double>();
   options.max_len_b = vm["max-len-b"].as<int64_t>();
-  const data::Vocabulary vocabulary = data.vocabulary();
-  Translator translator(*loaded.model, arch, vocabulary, options, vm["max-tokens"].as<int64_t>(), warn);
+  Translator translator(*m.loaded.model, m.arch, m.vocabulary, options, vm["max-tokens"].as<int64_t>(), warn);
   const std::vector<std::string> out = translator.translate(lines);
 
   std::string text;

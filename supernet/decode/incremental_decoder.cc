@@ -48,8 +48,8 @@ IncrementalDecoder::IncrementalDecoder(const SuperTransformer& model, const Arch
   model.check_arch(arch);
   const ModelDims& d = model.dims();
   const int64_t rows = d.max_positions + d.padding_idx + 1;  // as the model's tables
-  encoder_positions_ = sinusoidal_table(rows, d.encoder_embed_max, d.padding_idx, dtype_);
-  decoder_positions_ = sinusoidal_table(rows, d.decoder_embed_max, d.padding_idx, dtype_);
+  encoder_positions_ = sinusoidal_table(rows, encoder_positions_width(d), d.padding_idx, dtype_);
+  decoder_positions_ = sinusoidal_table(rows, decoder_positions_width(d), d.padding_idx, dtype_);
   const ParameterStore& store = model.parameters();
   for (int64_t l = 0; l < arch.encoder_layers; ++l)
     encoder_params_.push_back(
@@ -112,7 +112,7 @@ void IncrementalDecoder::run_encoder(const Tensor& source, const std::vector<int
                 " (padding must fill exactly the positions past the length)");
     }
   }
-  const int64_t de = arch_.encoder_embed_dim, Le = arch_.encoder_layers, Q = d.qkv_dim;
+  const int64_t de = arch_.encoder_embed_dim, Le = arch_.encoder_layers;
   sentences_ = N, source_len_ = S, step_ = 0, capacity_ = 0;
   for (Layer& L : layers_) L.cache = Tensor();
   source_lengths_ = lengths;
@@ -158,7 +158,7 @@ void IncrementalDecoder::prepare_cross_attention() {
       memory = memory_slot_.get({N * n * S, de}, dtype_);
       const Tensor rows = memory.reshape({N, n * S * de});
       for (int64_t j = 0; j < n && j < kMaxEnde; ++j) {
-        const int64_t src = std::min(d.encoder_layers_max - 1 - j, Le - 1);
+        const int64_t src = ende_source_layer(d, Le, j);
         rows.narrow(1, j * S * de, S * de)
             .copy_from(encoder_states_[src].output().reshape({N, S * de}));
       }
@@ -294,7 +294,6 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
 
     // Encoder-decoder attention: the k rows of a group query their sentence's keys together.
     const int64_t He = arch_.decoder_ende_heads[l], n = L.ende_layers;
-    const CrossAttentionParams& c = p.encoder_attn;
     packed_project(h1, L.cross_q, q);
     decode_attention_forward(q, L.kv_group.reshape({G, n * S, 2 * Q}), k, n * S, He, att, S,
                              &group_lengths);

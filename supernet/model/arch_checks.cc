@@ -59,7 +59,7 @@ void SuperTransformer::check_arch(const ArchConfig& a) const {
   check_heads(a.decoder_self_heads, d.qkv_dim, "decoder_self_heads");
   check_heads(a.decoder_ende_heads, d.qkv_dim, "decoder_ende_heads");
   // HAT indexes its list of the SUPER encoder's layer outputs (encoder_out_all[-2], [-3]).
-  check_each(a.decoder_ende_layers, 1, std::min<int64_t>(kMaxEndeLayers, d.encoder_layers_max),
+  check_each(a.decoder_ende_layers, 1, std::min<int64_t>(kMaxEndeLayers, ende_list_layers(d)),
              "decoder_ende_layers", "last 1 to 3 encoder layers, at most encoder_layers_max");
 }
 

@@ -50,6 +50,15 @@ void check_dims(const ModelDims& d) {
   HAT_CHECK(!d.share_all_embeddings || d.encoder_embed_max == d.decoder_embed_max,
             "SuperTransformer: shared embeddings need equal encoder and decoder embed dims, got ",
             d.encoder_embed_max, " and ", d.decoder_embed_max);
+  HAT_CHECK(encoder_positions_width(d) >= d.encoder_embed_max &&
+                decoder_positions_width(d) >= d.decoder_embed_max && d.encoder_positions_dim >= 0 &&
+                d.decoder_positions_dim >= 0,
+            "SuperTransformer: position tables of width (", encoder_positions_width(d), ", ",
+            decoder_positions_width(d), ") are narrower than the embed dims (",
+            d.encoder_embed_max, ", ", d.decoder_embed_max, ")");
+  HAT_CHECK(ende_list_layers(d) >= d.encoder_layers_max && d.ende_encoder_layers >= 0,
+            "SuperTransformer: ende_encoder_layers ", d.ende_encoder_layers,
+            " is below encoder_layers_max ", d.encoder_layers_max);
 }
 
 void check_tokens(const Tensor& t, int64_t rows, const std::vector<int32_t>& lengths,
@@ -118,8 +127,8 @@ SuperTransformer::SuperTransformer(const ModelDims& dims, DType dtype)
   params_.allocate();
   Workspace& w = *workspace_;
   const int64_t rows = dims.max_positions + dims.padding_idx + 1;  // fairseq's init_size
-  w.encoder_positions = sinusoidal_table(rows, dims.encoder_embed_max, dims.padding_idx, dtype);
-  w.decoder_positions = sinusoidal_table(rows, dims.decoder_embed_max, dims.padding_idx, dtype);
+  w.encoder_positions = sinusoidal_table(rows, encoder_positions_width(dims), dims.padding_idx, dtype);
+  w.decoder_positions = sinusoidal_table(rows, decoder_positions_width(dims), dims.padding_idx, dtype);
   w.encoder.resize(dims.encoder_layers_max);
   w.decoder.resize(dims.decoder_layers_max);
 }
@@ -161,7 +170,9 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   plan.encoder_embed = de, plan.decoder_embed = dd, plan.encoder_layers = Le;
   plan.decoder_layers = Ld, plan.training = training;
 
-  // HAT's calc_dropout: p * sampled / super embed dim, per side (only when training).
+  // HAT's calc_dropout: p * sampled / super embed dim, per side (only when training). A
+  // standalone model's maxima are its own dims, so training one directly would drop out more
+  // than HAT does; hattrain --init therefore fine-tunes inside the SuperTransformer.
   const double on = training ? 1.0 : 0.0;
   const double enc_ratio = static_cast<double>(de) / dims_.encoder_embed_max;
   const double dec_ratio = static_cast<double>(dd) / dims_.decoder_embed_max;
@@ -213,7 +224,7 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   for (int64_t i = 0; i < Ld; ++i) plan.memory_used[arch.decoder_ende_layers[i]] = true;
   for (int64_t n = 1; n <= kMaxEndeLayers; ++n) {
     for (int64_t j = 0; j < n; ++j)
-      plan.sources[n].push_back(std::min(dims_.encoder_layers_max - 1 - j, Le - 1));
+      plan.sources[n].push_back(ende_source_layer(dims_, Le, j));
     if (!plan.memory_used[n]) continue;
     if (n == 1) {
       w.memory[1] = w.encoder[Le - 1].output();

@@ -60,8 +60,9 @@ class SuperTransformer {
 
   // Throws hat::Error naming the field unless `arch` fits these maxima: dims and layer counts
   // in [1, max], one per-layer entry per active layer, heads dividing qkv_dim, attend-to layers
-  // in [1, min(3, encoder_layers_max)]. Attending to the last n encoder layers follows HAT's
-  // code exactly: it reads HAT's list of the SUPER encoder's layer outputs, in which layers past
+  // in [1, min(3, ende_list_layers(dims))]. Attending to the last n encoder layers follows HAT's
+  // code exactly: it reads HAT's list of the SUPER encoder's layer outputs (ende_encoder_layers
+  // long for a standalone model cut from a deeper SuperTransformer), in which layers past
   // the sampled count pass their input through, so with fewer active layers than the maximum
   // "the last n" repeat the last active output (attend-to 2 with 4 of 6 layers active reads the
   // 4th output twice, which equals reading it once).

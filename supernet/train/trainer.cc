@@ -15,6 +15,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/data/special_tokens.h"
 #include "supernet/data/token_batches.h"
+#include "supernet/export/model_directory.h"
 #include "supernet/model/super_transformer.h"
 #include "supernet/train/adam.h"
 #include "supernet/train/grad_norm.h"
@@ -75,6 +76,7 @@ class TrainingRun {
     dims_.padding_idx = data::kPadId;
     model_ = std::make_unique<SuperTransformer>(dims_);
     model_->init_parameters(s_.seed);
+    if (config.init_model) inherit_weights(*config.init_model);
     adam_ = std::make_unique<Adam>(model_->parameters(),
                                    AdamOptions{.beta1 = s_.adam_beta1, .beta2 = s_.adam_beta2,
                                                .eps = s_.adam_eps, .weight_decay = s_.weight_decay});
@@ -241,6 +243,18 @@ class TrainingRun {
     }
   }
 
+  // Fine-tuning: the model directory's tensors into the leading blocks (a resumed run then
+  // replaces every parameter from its checkpoint).
+  void inherit_weights(const fs::path& dir) {
+    const ModelConfig init = read_model_config(dir);
+    HAT_CHECK(config_.arch.has_value() && *config_.arch == init.arch, "hattrain: --init ",
+              dir.string(), " holds architecture ", arch_hash(init.arch),
+              config_.arch ? ", not the --arch given (" + arch_hash(*config_.arch) + ")" : std::string());
+    check_model_vocabulary(init, dir, data_);
+    load_model_tensors(dir, init, *model_);
+    message(str("inherited the weights of ", dir.string(), " (", arch_summary(init.arch), ")"));
+  }
+
   json state() const {
     return {{"update", update_},
             {"cursor", cursor_.to_string()},
@@ -250,6 +264,7 @@ class TrainingRun {
             {"space", {{"name", config_.space.space.name}, {"hash", config_.space.hash},
                        {"text", config_.space.text}}},
             {"arch", config_.arch ? json(arch_to_yaml(*config_.arch)) : json(nullptr)},
+            {"init_model", config_.init_model ? json(fs::absolute(*config_.init_model).string()) : json(nullptr)},
             {"vocab_size", dims_.vocab_size},
             {"vocab_sha256", vocabulary_checksum(data_)},
             {"data_dir", fs::absolute(config_.data_dir).string()}};
@@ -267,11 +282,13 @@ class TrainingRun {
       HAT_CHECK(!latest, "hattrain: ", config_.save_dir.string(), " already holds checkpoints (",
                 latest ? latest->filename().string() : "", "); pass --resume to continue that "
                 "run, or choose another --save-dir");
-      message(str("training from scratch into ", config_.save_dir.string()));
+      message(str(config_.init_model ? "fine-tuning" : "training from scratch", " into ",
+                  config_.save_dir.string()));
       return;
     }
     if (!latest) {
-      message(str("no checkpoint in ", config_.save_dir.string(), ": training from scratch"));
+      message(str("no checkpoint in ", config_.save_dir.string(), ": ",
+                  config_.init_model ? "fine-tuning" : "training from scratch"));
       return;
     }
     const json st = store_->load(*latest, model_->parameters(), *adam_);

@@ -22,6 +22,9 @@ struct TrainerConfig {
   SpaceFile space;                       // search space and HAT's training settings
   TrainSettings settings;                // space.settings with command-line overrides
   std::optional<ArchConfig> arch;        // train only this SubTransformer (HAT's train-subtransformer)
+  // Fine-tuning (HAT's Table 6): a model directory (hatexport's) of `arch` whose tensors
+  // replace the fresh initialisation's leading blocks; its vocabulary must be the data's.
+  std::optional<std::filesystem::path> init_model;
   double time_budget_seconds = 0;        // 0: no limit; else stop cleanly once this run took it
   int64_t valid_max_sentences = 0;       // validate on the first N valid sentences (0: all)
   int64_t log_interval = 10;             // updates per metrics row

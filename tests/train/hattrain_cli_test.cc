@@ -1,10 +1,13 @@
-// hattrain as a user meets it: fixed-architecture training, bad architectures, time budgets.
+// hattrain as a user meets it: fixed-architecture training, bad architectures, time budgets,
+// fine-tuning a model directory (--init) and exporting the result (--export).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "supernet/checkpoint/checkpoint_store.h"
 #include "tests/train/hattrain_fixture.h"
@@ -76,6 +79,46 @@ TEST_F(HattrainCli, TimeBudgetStopsCleanlyWithACheckpoint) {
   ASSERT_TRUE(update.has_value());
   EXPECT_GT(*update, 0);
   EXPECT_LT(*update, 100000);
+}
+
+TEST_F(HattrainCli, FineTunesAModelDirectoryAndExportsTheResult) {
+  const fs::path r = fixture_->root();
+  std::ofstream(r / "arch.yml") << kArchInSpace;
+  // From scratch, ending in a model directory ...
+  std::vector<std::string> scratch = fixture_->args("scratch");
+  scratch.insert(scratch.end(), {"--arch", (r / "arch.yml").string(), "--max-update", "3",
+                                 "--export", (r / "m-scratch").string()});
+  ASSERT_EQ(test::HattrainFixture::run(scratch), 0);
+  const nlohmann::json first = nlohmann::json::parse(read(r / "m-scratch" / "config.json"));
+  // ... then fine-tuned from it (its architecture, no --arch), ending in another.
+  std::vector<std::string> tune = fixture_->args("tuned");
+  tune.insert(tune.end(), {"--init", (r / "m-scratch").string(), "--max-update", "3",
+                           "--export", (r / "m-tuned").string()});
+  std::string output;
+  ASSERT_EQ(test::HattrainFixture::run(tune, output), 0) << output;
+  EXPECT_NE(output.find("inherited the weights of"), std::string::npos) << output;
+  EXPECT_NE(output.find("exported"), std::string::npos) << output;
+  const nlohmann::json second = nlohmann::json::parse(read(r / "m-tuned" / "config.json"));
+  EXPECT_EQ(second["arch"], first["arch"]);
+  EXPECT_EQ(second["parameters"], first["parameters"]);
+  EXPECT_NE(second["provenance"]["checkpoint"].get<std::string>().find("tuned"), std::string::npos);
+  EXPECT_NE(second["files"]["model.safetensors"]["sha256"], first["files"]["model.safetensors"]["sha256"]);
+
+  // Refused before any training: another --arch than the model's, an existing --export, and
+  // --export of a SuperTransformer run.
+  std::string arch = kArchInSpace;
+  arch.replace(arch.find("ffn_dims: [64]"), 14, "ffn_dims: [48]");
+  std::ofstream(r / "other.yml") << arch;
+  std::vector<std::string> other = fixture_->args("other");
+  other.insert(other.end(), {"--init", (r / "m-scratch").string(), "--arch", (r / "other.yml").string()});
+  EXPECT_EQ(test::HattrainFixture::run(other), 2);
+  std::vector<std::string> exists = fixture_->args("exists");
+  exists.insert(exists.end(), {"--init", (r / "m-scratch").string(), "--export", (r / "m-tuned").string()});
+  EXPECT_EQ(test::HattrainFixture::run(exists), 2);
+  std::vector<std::string> super = fixture_->args("super");
+  super.insert(super.end(), {"--export", (r / "m-super").string()});
+  EXPECT_EQ(test::HattrainFixture::run(super), 2);
+  for (const char* dir : {"other", "exists", "super", "m-super"}) EXPECT_FALSE(fs::exists(r / dir)) << dir;
 }
 
 TEST_F(HattrainCli, BadOptionsExitWithUsageStatus) {

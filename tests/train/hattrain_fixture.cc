@@ -1,3 +1,4 @@
+// The tiny data directory and space of the tool tests, and running the tools as child processes.
 #include "tests/train/hattrain_fixture.h"
 
 #include <fcntl.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "devices/error.h"
 #include "supernet/data/corpus.h"
@@ -46,19 +48,29 @@ std::vector<std::string> HattrainFixture::args(const std::string& save_name) con
           "--log-interval",    "5"};
 }
 
-pid_t HattrainFixture::spawn(const std::vector<std::string>& args) {
+pid_t HattrainFixture::spawn(const std::vector<std::string>& args, const std::string& output) {
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   HAT_CHECK(rc == 0, "cannot start ", args[0], ": error ", rc);
   return pid;
+}
+
+int HattrainFixture::run(const std::vector<std::string>& args, std::string& output) {
+  const fs::path file = fs::temp_directory_path() / ("hat_output_" + std::to_string(::getpid()));
+  const int status = wait_exit_status(spawn(args, file.string()));
+  std::ostringstream text;
+  text << std::ifstream(file).rdbuf();
+  output = text.str();
+  fs::remove(file);
+  return status;
 }
 
 int HattrainFixture::wait_exit_status(pid_t pid) {

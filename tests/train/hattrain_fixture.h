@@ -21,9 +21,12 @@ class HattrainFixture {
   // hattrain's arguments for this data and space, saving into ROOT/NAME, 1 thread.
   std::vector<std::string> args(const std::string& save_name) const;
 
-  static pid_t spawn(const std::vector<std::string>& args);  // stdout/stderr to /dev/null
+  // args[0] is the program; its stdout and stderr go to `output` (created or truncated).
+  static pid_t spawn(const std::vector<std::string>& args, const std::string& output = "/dev/null");
   static int wait_exit_status(pid_t pid);                    // -1 if killed by a signal
   static int run(const std::vector<std::string>& args) { return wait_exit_status(spawn(args)); }
+  // Runs to the end; returns the exit status and fills `output` with stdout and stderr.
+  static int run(const std::vector<std::string>& args, std::string& output);
 
  private:
   std::filesystem::path root_;

@@ -40,6 +40,15 @@ std::optional<boost::program_options::variables_map> parse_options(
   return vm;
 }
 
+void conflicting_options(const boost::program_options::variables_map& vm, const char* a,
+                         const char* b) {
+  const auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+  if (!given(a) || !given(b)) return;
+  std::string message = "--";  // appended piece by piece: GCC 12 warns falsely on a + chain
+  message.append(a).append(" and --").append(b).append(" cannot be used together");
+  throw UsageError(message);
+}
+
 double parse_duration_seconds(const std::string& text, const std::string& option) {
   size_t used = 0;
   double value = 0;

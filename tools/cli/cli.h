@@ -27,6 +27,10 @@ std::optional<boost::program_options::variables_map> parse_options(
     int argc, char** argv, const boost::program_options::options_description& options,
     const char* about);
 
+// Throws UsageError when both options were given on the command line (defaults do not count).
+void conflicting_options(const boost::program_options::variables_map& vm, const char* a,
+                         const char* b);
+
 // "90", "90s", "250ms", "30m", "1.5h" -> seconds. Throws UsageError naming `option`.
 double parse_duration_seconds(const std::string& text, const std::string& option);
 // 75.2 -> "1:15", 3725 -> "1:02:05".
