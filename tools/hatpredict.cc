@@ -17,6 +17,7 @@
 #include "latency/predict/predictor_file.h"
 #include "latency/predict/published.h"
 #include "supernet/arch/arch_yaml.h"
+#include "supernet/export/model_config.h"
 #include "tools/cli/cli.h"
 
 namespace po = boost::program_options;
@@ -294,12 +295,19 @@ int cmd_predict(int argc, char** argv) {
       ("device", po::value<std::string>(), "device: its profile's predictor file")
       ("predictor", po::value<std::string>(), "a predictor file")
       ("arch", po::value<std::vector<std::string>>()->composing(), "architecture YAML file (repeatable)")
-      ("vocab", po::value<int64_t>(), "vocabulary size (default: the predictor's data's)")
+      ("model", po::value<std::vector<std::string>>()->composing(),
+       "model directory (hatexport's): its architecture, vocabulary and Q/K/V width (repeatable)")
+      ("vocab", po::value<int64_t>(), "vocabulary size (default: the model's, else the predictor's data's)")
+      ("qkv", po::value<int64_t>(), "Q/K/V width (default: the model's, else the predictor's data's)")
       ("source-length", po::value<int64_t>(), "L (default: the predictor's data's)")
       ("beam", po::value<int64_t>(), "beam (default: the predictor's data's)");
-  const auto vm = parse(argc, argv, o, "usage: hatpredict predict --device D | --predictor FILE --arch CONFIG.yml\n");
+  const auto vm = parse(argc, argv, o,
+                        "usage: hatpredict predict --device D | --predictor FILE  --arch CONFIG.yml | --model DIR\n\n"
+                        "An architecture file carries no vocabulary or Q/K/V width: give --vocab and --qkv for\n"
+                        "a model other than the predictor data's (the default space's: --vocab 8000 --qkv 256),\n"
+                        "or --model DIR, which reads them from the model.\n");
   if (!vm) return 0;
-  if (!vm->count("arch")) throw cli::UsageError("give --arch CONFIG.yml");
+  if (!vm->count("arch") && !vm->count("model")) throw cli::UsageError("give --arch CONFIG.yml or --model DIR");
   LatencyPredictor p;
   if (vm->count("predictor")) {
     p = load_predictor((*vm)["predictor"].as<std::string>(),
@@ -313,14 +321,37 @@ int cmd_predict(int argc, char** argv) {
   } else {
     throw cli::UsageError("give --device or --predictor");
   }
-  InferenceSetting s = p.setting;
-  if (vm->count("vocab")) s.vocab_size = (*vm)["vocab"].as<int64_t>();
-  if (vm->count("source-length")) s.source_length = (*vm)["source-length"].as<int64_t>();
-  if (vm->count("beam")) s.beam = (*vm)["beam"].as<int64_t>();
-  if (s.vocab_size < 1 || s.source_length < 1 || s.beam < 1)
-    throw cli::UsageError("--vocab, --source-length and --beam must be >= 1");
-  for (const std::string& file : (*vm)["arch"].as<std::vector<std::string>>()) {
-    const ArchSummary a = summarize_arch(arch_from_file(file), s);
+  // What to predict: architecture files in the predictor's setting, and model directories in
+  // their own vocabulary and Q/K/V width; the command line overrides either.
+  struct Query {
+    std::string name;
+    ArchConfig arch;
+    InferenceSetting setting;
+  };
+  std::vector<Query> queries;
+  if (vm->count("arch"))
+    for (const std::string& file : (*vm)["arch"].as<std::vector<std::string>>())
+      queries.push_back({file, arch_from_file(file), p.setting});
+  if (vm->count("model"))
+    for (const std::string& dir : (*vm)["model"].as<std::vector<std::string>>()) {
+      const ModelConfig config = read_model_config(dir);
+      InferenceSetting s = p.setting;
+      s.vocab_size = config.dims.vocab_size;
+      s.qkv_dim = config.dims.qkv_dim;
+      queries.push_back({dir, config.arch, s});
+    }
+  for (Query& q : queries) {
+    InferenceSetting& s = q.setting;
+    if (vm->count("vocab")) s.vocab_size = (*vm)["vocab"].as<int64_t>();
+    if (vm->count("qkv")) s.qkv_dim = (*vm)["qkv"].as<int64_t>();
+    if (vm->count("source-length")) s.source_length = (*vm)["source-length"].as<int64_t>();
+    if (vm->count("beam")) s.beam = (*vm)["beam"].as<int64_t>();
+    if (s.vocab_size < 1 || s.qkv_dim < 1 || s.source_length < 1 || s.beam < 1)
+      throw cli::UsageError("--vocab, --qkv, --source-length and --beam must be >= 1");
+  }
+  for (const Query& q : queries) {
+    const std::string& file = q.name;
+    const ArchSummary a = summarize_arch(q.arch, q.setting);
     const LatencyPrediction r = p.predict(a);
     for (const std::string& w : p.warnings(a)) std::cerr << "hatpredict: warning: " << file << ": " << w << "\n";
     if (r.has_split)

@@ -27,6 +27,13 @@ grep -q '^| largest |' "$run/report.md" || fail "no largest row in report.md"
 ms=$(grep -o '"rpi4": *[0-9.e+]*' "$run/search/result.json" | head -1 | sed 's/.*: *//')
 awk -v ms="$ms" 'BEGIN { exit !(ms > 0 && ms <= 1500) }' || fail "winner's rpi4 latency $ms ms is not within 1500 ms"
 grep -q "Wall time per stage" "$work/log" || fail "no stage timings printed"
+# hatpredict on the exported winner predicts what the report printed (the model's own vocabulary
+# and Q/K/V width, not the predictor data's).
+predicted=$(HAT_DEVICE_PROFILES="$work/profiles" "$tools/hatpredict" predict --device rpi4 \
+              --model "$run/models/winner" 2>/dev/null | sed 's/.*: \([0-9.]*\) ms.*/\1/')
+reported=$(grep -o '"rpi4": *[0-9.e+]*' "$run/report.json" | head -1 | sed 's/.*: *//')
+awk -v a="$predicted" -v b="$reported" 'BEGIN { d = a - b; exit !(a > 0 && d < 0.01 && d > -0.01) }' ||
+  fail "hatpredict predict --model gives $predicted ms, the report $reported ms"
 # A second run continues: every stage finds its work done and the table comes out again.
 TOOLS="$tools" RPI4_LATENCY=1.5s "$root/scripts/quickstart.sh" --smoke --no-setup --work "$work" >"$work/log2"
 grep -q '^| winner |' "$work/log2" || fail "the rerun printed no table"
