@@ -1,5 +1,6 @@
 #include "latency/profile_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -115,8 +116,16 @@ ProtocolResult measure_architecture(const SuperTransformer& model, const ArchCon
   result.encoder = summarize_timings(encoder, options.trim);
   std::vector<double> decoder;
   if (translate) {
-    decoder = time_part([&] { return translate->time_ms() - result.encoder.trimmed_mean_ms; },
-                        config.policy, options.trim, tick);
+    // Each beam search is paired with an encoder run just before it, under the same load, and
+    // the decoder's share is their difference. Subtracting the encoder's trimmed mean instead
+    // went negative on a loaded machine for tiny models (the encoder phase had been slower).
+    // A difference below zero is pure noise (a search includes an encoder run): it counts as 0.
+    decoder = time_part(
+        [&] {
+          const double encoder_ms = runner.time_encoder_ms();
+          return std::max(0.0, translate->time_ms() - encoder_ms);
+        },
+        config.policy, options.trim, tick);
   } else {
     decoder = time_part([&] { return runner.time_decoder_ms(); }, config.policy, options.trim, tick);
   }

@@ -51,8 +51,9 @@ std::string profile_run_key(const ProfileRunConfig& config);
 ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index);
 
 // One architecture measured by the policy: warm-ups, then encoder runs, then decoder runs
-// (HAT's order). In translate mode the decoder figure is a whole beam search (encoder included)
-// less the encoder's trimmed mean, so encoder + decoder is the translate time. `tick` is called
+// (HAT's order). In translate mode each decoder figure is a whole beam search (encoder included)
+// less an encoder run timed just before it (at least 0), so encoder + decoder is about the
+// translate time. `tick` is called
 // after every timed run (it may throw to stop).
 ProtocolResult measure_architecture(const SuperTransformer& model, const ArchConfig& arch,
                                     const ProfileRunConfig& config, const std::function<void()>& tick);

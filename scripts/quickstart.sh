@@ -102,7 +102,7 @@ finetune() {  # finetune NAME: the exported model, fine-tuned from its inherited
     --export "$models/$name" --export-force
 }
 translate() {
-  head -n "$translate_lines" "$data/test.de" | tee "$run/examples.de"
+  head -n "$translate_lines" "$data/test.de" >"$run/examples.de"
   "$tools/hattranslate" --model "$models/winner" --input "$run/examples.de" --output "$run/examples.en"
   paste -d '\n' "$run/examples.de" "$run/examples.en" | sed 'n;s/^/  -> /'
 }

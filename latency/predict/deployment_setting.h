@@ -3,18 +3,15 @@
 // quickstart's report both predict in it, so their latencies agree.
 #pragma once
 
-#include "latency/device_profile.h"
-#include "latency/predict/arch_summary.h"
+#include "latency/predict/device_data.h"
 #include "supernet/model/model_dims.h"
 
 namespace hat::latency {
 
 inline InferenceSetting deployment_setting(const DeviceProfile& device, const ModelDims& dims) {
-  InferenceSetting s;
+  InferenceSetting s = device_setting(device);  // the device's L and beam
   s.vocab_size = dims.vocab_size;
   s.qkv_dim = dims.qkv_dim;
-  s.source_length = device.source_length;
-  s.beam = device.beam;
   return s;
 }
 
