@@ -20,7 +20,7 @@ while (($#)); do
     --smoke) smoke=1 ;;
     --no-setup) setup=0 ;;
     --work) work="$2"; shift ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "quickstart: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
