@@ -1,9 +1,7 @@
 // The real hatprofile binary as child processes: a run stores exactly N samples; a killed run
 // resumes to exactly N; Ctrl-C stops cleanly keeping what was measured; two runs writing one
 // dataset at once lose no row; CSV import/export and bad input through the command line.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,11 +14,10 @@
 
 #include "latency/dataset/latency_dataset.h"
 #include "tests/latency/dataset_test_util.h"
+#include "tests/support/child_process.h"
 #include "tests/support/test_util.h"
 #include "latency/profile_run.h"
 #include "tests/support/tiny_space.h"
-
-extern char** environ;
 
 namespace hat::latency {
 namespace {
@@ -28,18 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  HAT_CHECK(rc == 0, "cannot start ", args[0], ": error ", rc);
-  return pid;
+  return hat::test::spawn_logged(args, log.string(), hat::test::OutputFile::append);
 }
 
 int wait_status(pid_t pid) {

@@ -1,8 +1,6 @@
 // The tiny data directory and space of the tool tests, and running the tools as child processes.
 #include "tests/train/hattrain_fixture.h"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,10 +10,9 @@
 #include "devices/error.h"
 #include "supernet/data/corpus.h"
 #include "supernet/data/prepare.h"
+#include "tests/support/child_process.h"
 #include "tests/support/synthetic_corpus.h"
 #include "tests/support/tiny_space.h"
-
-extern char** environ;
 
 namespace hat::test {
 
@@ -49,18 +46,7 @@ std::vector<std::string> HattrainFixture::args(const std::string& save_name) con
 }
 
 pid_t HattrainFixture::spawn(const std::vector<std::string>& args, const std::string& output) {
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  HAT_CHECK(rc == 0, "cannot start ", args[0], ": error ", rc);
-  return pid;
+  return spawn_logged(args, output);
 }
 
 int HattrainFixture::run(const std::vector<std::string>& args, std::string& output) {
