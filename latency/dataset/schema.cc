@@ -117,10 +117,7 @@ void check_identity(SqliteDb& db, int64_t version) {
 void ensure_latency_schema(SqliteDb& db) {
   // WAL: readers never block the writer and a crash mid-write leaves the last commit intact.
   // journal_mode cannot change inside a transaction, so set it first (it persists in the file).
-  {
-    SqliteStatement s(db, "PRAGMA journal_mode = WAL");
-    s.step();
-  }
+  db.enable_wal();
   db.write_transaction([&] {
     const int64_t version = db.pragma_int("user_version");
     check_identity(db, version);

@@ -85,6 +85,34 @@ void SqliteDb::write_transaction(const std::function<void()>& body) {
   }
 }
 
+void SqliteDb::enable_wal() {
+  // Switching to WAL needs the file to itself. When another connection is creating the same
+  // file, SQLite answers SQLITE_BUSY at once instead of calling the busy handler (it would
+  // deadlock), or leaves the mode as it was and says so; either way, retry by hand for as
+  // long as a write would wait.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(
+                                           static_cast<int64_t>(busy_timeout_ms_) * kLockAttempts);
+  for (;;) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode = WAL", -1, &stmt, nullptr);
+    std::string mode;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        const unsigned char* text = sqlite3_column_text(stmt, 0);
+        mode = text ? reinterpret_cast<const char*>(text) : "";
+        rc = SQLITE_OK;
+      }
+    }
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_OK && mode == "wal") return;
+    if (rc != SQLITE_OK && !is_busy(rc)) fail(rc, "cannot switch to WAL journaling");
+    if (Clock::now() >= deadline) fail(SQLITE_BUSY, "cannot switch to WAL journaling");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 SqliteStatement::SqliteStatement(SqliteDb& db, const std::string& sql) : db_(db), sql_(sql) {
   const int rc = sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &stmt_, nullptr);
   if (rc != SQLITE_OK) db.fail(rc, str("cannot prepare '", sql.substr(0, 60), "'"));

@@ -34,6 +34,9 @@ class SqliteDb {
   // the busy timeout, retries the whole transaction a few times before failing.
   void write_transaction(const std::function<void()>& body);
 
+  // Puts the file in WAL mode (persistent), waiting for other connections as a write does.
+  void enable_wal();
+
   // Throws hat::Error "<path>: <what>: <sqlite message>" (a locked or full database named as such).
   [[noreturn]] void fail(int rc, const std::string& what) const;
 

@@ -1,12 +1,14 @@
-// Several processes on one dataset, locks and full disks: two writers at once lose no row; a
-// lock held elsewhere is waited for, then reported clearly; a write that hits a file-size limit
-// fails without damaging the file or losing earlier rows.
+// Several processes on one dataset, locks and full disks: two writers at once lose no row;
+// processes creating one new file together all succeed; a lock held elsewhere is waited for,
+// then reported clearly; a write that hits a file-size limit fails without damaging the file
+// or losing earlier rows.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -62,6 +64,47 @@ TEST_F(DatasetConcurrency, TwoProcessesWritingAtOnceLoseNoRow) {
   EXPECT_EQ(dataset.run_samples("child0").size(), size_t{kRowsEach});
   EXPECT_EQ(dataset.run_samples("child1").size(), size_t{kRowsEach});
   EXPECT_EQ(test::integrity(path), "ok");
+}
+
+// Two `hatprofile run`s started together on a new file both create it: switching a new file to
+// WAL is where SQLite refuses without waiting, so this races a few processes on fresh files.
+TEST_F(DatasetConcurrency, ProcessesCreatingOneNewDatasetAtOnceAllSucceed) {
+  constexpr int kRounds = 40;
+  constexpr int kProcesses = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    const auto path = root_ / ("new" + std::to_string(round) + ".sqlite");
+    int go[2];
+    ASSERT_EQ(pipe(go), 0);
+    std::vector<pid_t> children;
+    for (int child = 0; child < kProcesses; ++child) {
+      const pid_t pid = fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        close(go[1]);
+        char byte;
+        (void)!read(go[0], &byte, 1);  // returns when the parent closes its end: all start at once
+        int rc = 0;
+        try {
+          LatencyDataset dataset(path);
+          dataset.put_device({"host", "", "cpu", 1});
+          Measurement m = test::synthetic_measurement("host", static_cast<uint64_t>(child));
+          m.run_key = "child" + std::to_string(child);
+          if (!dataset.add_measurement(m)) rc = 3;
+        } catch (const std::exception& e) {
+          fprintf(stderr, "child %d: %s\n", child, e.what());
+          rc = 2;
+        }
+        _exit(rc);
+      }
+      children.push_back(pid);
+    }
+    close(go[0]);
+    close(go[1]);
+    for (pid_t pid : children) EXPECT_EQ(wait_child(pid), 0) << "round " << round;
+    LatencyDataset dataset(path);
+    EXPECT_EQ(dataset.count("host"), kProcesses);
+    EXPECT_EQ(test::integrity(path), "ok");
+  }
 }
 
 TEST_F(DatasetConcurrency, ALockHeldElsewhereIsWaitedForThenReported) {
