@@ -90,7 +90,7 @@ std::string profile_run_key(const ProfileRunConfig& c) {
       " trim ", o.trim, "\niterations ", p.iterations, " precision ", p.precision, " seconds ",
       p.seconds, " max ", p.max_iterations, "\nthreads ", c.threads, "\nvocab ",
       c.space.super_dims.vocab_size, "\ndevice ", c.device, "\nweights ", c.weights, "\nhost ",
-      c.host));
+      c.host, c.reference_arch ? "\nreference " + arch_hash(*c.reference_arch) : std::string()));
 }
 
 ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index) {
@@ -133,6 +133,39 @@ ProtocolResult measure_architecture(const SuperTransformer& model, const ArchCon
   return result;
 }
 
+namespace {
+
+// One row of the dataset: sample `i` of run `key`, as run_profile commits it.
+Measurement measurement_of(const ProfileRunConfig& config, const SuperTransformer& model,
+                           const ArchConfig& arch, const ProtocolResult& r, const std::string& key,
+                           int64_t i) {
+  Measurement m;
+  m.device = config.device;
+  m.arch = arch;
+  m.features = hat_features(arch);
+  m.mode = config.mode;
+  m.encoder = {r.encoder.trimmed_mean_ms, r.encoder.trimmed_std_ms, r.encoder.median_ms};
+  m.decoder = {r.decoder.trimmed_mean_ms, r.decoder.trimmed_std_ms, r.decoder.median_ms};
+  m.source_length = config.protocol.source_length;
+  m.beam = config.protocol.beam;
+  m.warmups = config.protocol.warmups;
+  m.iterations = std::min(r.encoder.samples, r.decoder.samples);
+  m.trim = config.protocol.trim;
+  m.threads = config.threads;
+  m.vocabulary_size = model.dims().vocab_size;
+  m.qkv_dim = model.dims().qkv_dim;
+  m.weights = config.weights;
+  m.library_versions = config.library_versions;
+  m.host = config.host;
+  m.measured_at = utc_timestamp();
+  m.source = "hatprofile run";
+  m.run_key = key;
+  m.sample_index = i;
+  return m;
+}
+
+}  // namespace
+
 ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dataset,
                               const ProfileRunConfig& config,
                               const std::function<bool()>& should_stop,
@@ -156,41 +189,28 @@ ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dat
   for (int64_t i = 0; i < config.samples; ++i) {
     if (have.count(i)) continue;
     const ArchConfig arch = profile_sample_arch(config, i);
-    ProtocolResult r;
+    ProtocolResult r, reference;
     try {
       tick();
+      if (config.reference_arch)
+        reference = measure_architecture(model, *config.reference_arch, config, tick);
       r = measure_architecture(model, arch, config, tick);
     } catch (const Stop&) {
       summary.stopped = true;
       break;
     }
-    Measurement m;
-    m.device = config.device;
-    m.arch = arch;
-    m.features = hat_features(arch);
-    m.mode = config.mode;
-    m.encoder = {r.encoder.trimmed_mean_ms, r.encoder.trimmed_std_ms, r.encoder.median_ms};
-    m.decoder = {r.decoder.trimmed_mean_ms, r.decoder.trimmed_std_ms, r.decoder.median_ms};
-    m.source_length = config.protocol.source_length;
-    m.beam = config.protocol.beam;
-    m.warmups = config.protocol.warmups;
-    m.iterations = std::min(r.encoder.samples, r.decoder.samples);
-    m.trim = config.protocol.trim;
-    m.threads = config.threads;
-    m.vocabulary_size = model.dims().vocab_size;
-    m.qkv_dim = model.dims().qkv_dim;
-    m.weights = config.weights;
-    m.library_versions = config.library_versions;
-    m.host = config.host;
-    m.measured_at = utc_timestamp();
-    m.source = "hatprofile run";
-    m.run_key = key;
-    m.sample_index = i;
-    if (dataset.add_measurement(m)) ++summary.measured;
+    std::vector<Measurement> rows{measurement_of(config, model, arch, r, key, i)};
+    if (config.reference_arch) {
+      rows.push_back(measurement_of(config, model, *config.reference_arch, reference,
+                                    key + kReferenceRunSuffix, i));
+      rows.back().source = "hatprofile run (reference before sample " + std::to_string(i) + ")";
+    }
+    if (dataset.add_measurements(std::move(rows)) > 0) ++summary.measured;
     progress.done = summary.already + summary.measured;
     progress.index = i;
     progress.arch = arch;
     progress.result = r;
+    progress.reference = config.reference_arch ? std::optional<ProtocolResult>(reference) : std::nullopt;
     if (on_progress) on_progress(progress);
   }
   for (int64_t i : dataset.run_samples(key)) summary.total += i < config.samples ? 1 : 0;

@@ -31,6 +31,9 @@ struct ProfileRunConfig {
   SearchSpace space;
   std::string space_hash;
   std::optional<ArchConfig> fixed_arch;  // measure this one N times instead of sampling
+  // Timed just before every sample and stored with it (one transaction) as sample i of the run
+  // key + kReferenceRunSuffix: how fast the machine was at that moment.
+  std::optional<ArchConfig> reference_arch;
   int64_t samples = 0;
   uint64_t seed = 1;
   std::string mode = "protocol";         // protocol | translate
@@ -42,7 +45,8 @@ struct ProfileRunConfig {
   std::string host, library_versions;    // recorded with each row
 };
 
-// The run key: SHA-256 over every setting above except `samples` and `library_versions`, so a
+// The run key: SHA-256 over every setting above except `samples` and `library_versions` (the
+// reference only when there is one, so older runs keep their keys), so a
 // rerun (even with a larger N) extends the same run; the host is included, so runs of different
 // machines never collide when their files are merged.
 std::string profile_run_key(const ProfileRunConfig& config);
@@ -63,6 +67,7 @@ struct ProfileRunProgress {
   int64_t index = -1;           // sample just measured (-1: none yet)
   std::optional<ArchConfig> arch;
   ProtocolResult result;
+  std::optional<ProtocolResult> reference;  // with a reference architecture
 };
 
 struct ProfileRunSummary {
@@ -73,7 +78,8 @@ struct ProfileRunSummary {
   double seconds = 0;
 };
 
-// Measures the missing samples in index order, committing each. `should_stop` is polled after
+// Measures the missing samples in index order, committing each (with its reference timing, in
+// one transaction). `should_stop` is polled after
 // every timed run: a sample being measured when it turns true is dropped (not committed) and
 // the run returns with stopped = true.
 ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dataset,

@@ -77,7 +77,9 @@ prepare() { [[ -f "$data/metadata.json" ]] || "$tools/hatdata" prepare-default -
 train() {
   "$tools/hattrain" --data "$data" --space default --save-dir "$supernet" --resume "${train_args[@]}"
 }
-profile() { "$tools/hatprofile" run --space default --device host "${profile_args[@]}"; }
+# --reference: the host is often shared (CI, a laptop); its speed drifts and the predictor divides
+# that out (README, Latency profiling).
+profile() { "$tools/hatprofile" run --space default --device host --reference smallest "${profile_args[@]}"; }
 predictors() {
   "$tools/hatpredict" train --device rpi4
   "$tools/hatpredict" train --device host

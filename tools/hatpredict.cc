@@ -17,6 +17,7 @@
 #include "latency/predict/predictor_file.h"
 #include "latency/predict/published.h"
 #include "supernet/arch/arch_yaml.h"
+#include "supernet/checkpoint/atomic_file.h"
 #include "supernet/export/model_config.h"
 #include "tools/cli/cli.h"
 
@@ -76,19 +77,22 @@ std::vector<std::string> parse_kinds(const std::string& text) {
 void add_data_options(po::options_description& o) {
   o.add_options()
       ("device", po::value<std::string>(), "device name or alias (its profile gives data and setting)")
-      ("data", po::value<std::string>(), "a HAT CSV file instead of a device's data")
-      ("vocab", po::value<int64_t>()->default_value(32768), "with --data: vocabulary size measured with")
-      ("source-length", po::value<int64_t>()->default_value(30), "with --data: L (source tokens, decoder steps)")
-      ("beam", po::value<int64_t>()->default_value(5), "with --data: beam")
-      ("qkv", po::value<int64_t>()->default_value(512), "with --data: Q/K/V width")
+      ("data", po::value<std::string>(), "a HAT CSV file or a hatprofile dataset instead of a "
+                                          "device's data (a dataset's rows carry their setting)")
+      ("vocab", po::value<int64_t>()->default_value(32768), "with a --data CSV: its vocabulary size")
+      ("source-length", po::value<int64_t>()->default_value(30), "with a --data CSV: its L (source tokens, decoder steps)")
+      ("beam", po::value<int64_t>()->default_value(5), "with a --data CSV: its beam")
+      ("qkv", po::value<int64_t>()->default_value(512), "with a --data CSV: its Q/K/V width")
       ("target-scale", po::value<double>()->default_value(0),
        "mlp: target divisor in ms (HAT's --lat-norm; default: the device's, else the largest total)")
       ("seed", po::value<uint64_t>()->default_value(0), "split and training seed")
       ("mlp-steps", po::value<int>()->default_value(5000), "mlp: Adam steps (HAT: 5000)")
       ("residual-huber", po::value<double>()->default_value(TrainOptions{}.residual_huber),
        "hybrid: Huber threshold of the correction's loss in its spread's units (0: squared error)")
-      ("expected", po::bool_switch(), "hybrid: predict the expected measured latency, the typical "
-                                      "one plus the expected share of measurement outliers")
+      ("estimate", po::value<std::string>()->default_value("relative"),
+       "hybrid, with measurement outliers in the data: typical (the latency without them), mean "
+       "(the expected measured latency, HAT's squared-error target) or relative (the least mean "
+       "squared relative error over all rows: between the two)")
       ("threads", po::value<int>()->default_value(1), "CPU threads for training (0: all cores)");
 }
 
@@ -109,7 +113,11 @@ TrainOptions train_options(const po::variables_map& vm, const DeviceProfile* pro
   o.seed = vm["seed"].as<uint64_t>();
   o.mlp_steps = vm["mlp-steps"].as<int>();
   o.residual_huber = vm["residual-huber"].as<double>();
-  o.expected_latency = vm["expected"].as<bool>();
+  try {
+    o.estimate = parse_latency_estimate(vm["estimate"].as<std::string>());
+  } catch (const Error& e) {
+    throw cli::UsageError(std::string("--estimate: ") + e.what());
+  }
   if (o.residual_huber < 0) throw cli::UsageError("--residual-huber must be >= 0");
   if (o.mlp_steps < 1) throw cli::UsageError("--mlp-steps must be >= 1");
   o.target_scale_ms = vm["target-scale"].as<double>();
@@ -137,9 +145,35 @@ void print_metrics_row(const std::string& kind, const PredictionMetrics& m) {
 }
 
 // Whether `a` is better than `b` on every metric (lower RMSE and MAPE, higher the rest).
-bool beats(const PredictionMetrics& a, const PredictionMetrics& b) {
-  return a.rmse_ms < b.rmse_ms && a.mape < b.mape && a.within5 >= b.within5 &&
-         a.within10 >= b.within10 && a.kendall_tau > b.kendall_tau && a.spearman_rho > b.spearman_rho;
+// "better on every metric", or which metrics tie and which are worse (RMSE and MAPE lower is
+// better; the shares and rank correlations higher).
+std::string compare_metrics(const PredictionMetrics& a, const PredictionMetrics& b) {
+  const struct {
+    const char* name;
+    double mine, theirs;
+    bool lower_is_better;
+  } metrics[] = {{"RMSE", a.rmse_ms, b.rmse_ms, true},         {"MAPE", a.mape, b.mape, true},
+                 {"<=5%", a.within5, b.within5, false},        {"<=10%", a.within10, b.within10, false},
+                 {"tau", a.kendall_tau, b.kendall_tau, false}, {"rho", a.spearman_rho, b.spearman_rho, false}};
+  std::string tied, worse;
+  for (const auto& m : metrics) {
+    if (m.mine == m.theirs) tied += std::string(tied.empty() ? "" : ", ") + m.name;
+    else if ((m.mine < m.theirs) != m.lower_is_better) worse += std::string(worse.empty() ? "" : ", ") + m.name;
+  }
+  if (tied.empty() && worse.empty()) return "better on every metric";
+  std::string out = "NOT better on every metric:";
+  if (!worse.empty()) out += " worse on " + worse + (tied.empty() ? "" : ";");
+  if (!tied.empty()) out += " tied on " + tied;
+  return out;
+}
+
+// Says when rows were brought to their run's typical machine speed (hatprofile run --reference).
+void print_speed_normalisation(const PredictorData& data) {
+  if (data.speed_normalised_rows == 0) return;
+  std::printf("%s: %zu rows scaled to their run's typical machine speed by the reference timed "
+              "before each (factors %.3f-%.3f)\n",
+              data.source.c_str(), data.speed_normalised_rows, data.speed_factor_min,
+              data.speed_factor_max);
 }
 
 void print_evaluation(const std::string& name, const Evaluation& ev) {
@@ -160,9 +194,32 @@ void print_evaluation(const std::string& name, const Evaluation& ev) {
   if (mlp)
     for (const KindEvaluation& k : ev.kinds)
       if (k.kind != "mlp")
-        std::printf(" %s beats mlp on every metric: all rows %s, without outliers %s\n",
-                    k.kind.c_str(), beats(k.all, mlp->all) ? "yes" : "NO",
-                    beats(k.clean, mlp->clean) ? "yes" : "NO");
+        std::printf(" %s against mlp: all rows %s; without outliers %s\n", k.kind.c_str(),
+                    compare_metrics(k.all, mlp->all).c_str(), compare_metrics(k.clean, mlp->clean).c_str());
+}
+
+// --predictions: one line per test row (its index in the data, measured total, whether it is
+// an outlier, each kind's predicted total), written atomically.
+void write_predictions(const std::filesystem::path& file, const PredictorData& data,
+                       const Evaluation& ev) {
+  const auto ms = [](double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.4f", v);
+    return std::string(buffer);
+  };
+  std::string csv = "row,measured_ms,outlier";
+  for (const KindEvaluation& k : ev.kinds) csv += "," + k.kind + "_ms";
+  csv += "\n";
+  std::vector<std::vector<double>> predicted;
+  for (const KindEvaluation& k : ev.kinds) predicted.push_back(predict_totals(k.predictor, data, ev.test));
+  for (size_t t = 0; t < ev.test.size(); ++t) {
+    const size_t row = ev.test[t];
+    csv += str(row, ",", ms(data.rows[row].total_ms()), ",", ev.outlier[row] ? 1 : 0);
+    for (const std::vector<double>& p : predicted) csv += "," + ms(p[t]);
+    csv += "\n";
+  }
+  checkpoint::write_file_atomically(file, csv);
+  std::printf(" test rows' predictions -> %s\n", file.string().c_str());
 }
 
 // HAT's published SubTransformers of this device: file-name latency against each kind.
@@ -217,14 +274,19 @@ int cmd_eval(int argc, char** argv) {
        "kinds to compare, comma-separated, or all")
       ("extrapolate", po::bool_switch(), "also train on embed 640 / decoder layers 1-3 and predict "
                                          "embed 512 / layers 4-6")
-      ("published", po::bool_switch(), "also predict HAT's published SubTransformers of the device");
+      ("published", po::bool_switch(), "also predict HAT's published SubTransformers of the device")
+      ("predictions", po::value<std::string>(),
+       "write every test row's measured and predicted totals to this CSV (one device)");
   const auto vm = parse(argc, argv, o, "usage: hatpredict eval --device D[,D...]|all | --data FILE [options]\n");
   if (!vm) return 0;
   const std::vector<std::string> kinds = parse_kinds((*vm)["kind"].as<std::string>());
   if (vm->count("data")) {
     const TrainOptions opt = train_options(*vm, nullptr);
-    const PredictorData data = load_csv_data((*vm)["data"].as<std::string>(), setting_from(*vm));
-    print_evaluation(data.source, evaluate_kinds(data, kinds, opt));
+    const PredictorData data = load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm));
+    print_speed_normalisation(data);
+    const Evaluation ev = evaluate_kinds(data, kinds, opt);
+    print_evaluation(data.source, ev);
+    if (vm->count("predictions")) write_predictions((*vm)["predictions"].as<std::string>(), data, ev);
     if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
     return 0;
   }
@@ -234,6 +296,8 @@ int cmd_eval(int argc, char** argv) {
   if (names == "all") devices = known_devices();
   else
     for (const std::string& n : split_list(names)) devices.push_back(resolve_device(n));
+  if (vm->count("predictions") && devices.size() != 1)
+    throw cli::UsageError("--predictions writes one device's rows: give one --device");
   for (const DeviceProfile& profile : devices) {
     if (names == "all" && !std::filesystem::exists(profile.data_file)) {
       std::printf("%s: no data yet (%s)\n\n", profile.name.c_str(), profile.data_file.string().c_str());
@@ -242,8 +306,10 @@ int cmd_eval(int argc, char** argv) {
     const TrainOptions opt = train_options(*vm, &profile);
     const PredictorData data = load_device_data(profile);
     const Evaluation ev = evaluate_kinds(data, kinds, opt);
+    print_speed_normalisation(data);
     print_evaluation(profile.name + " (" + data.source + ")", ev);
     if ((*vm)["published"].as<bool>()) print_published(profile, data.setting, ev);
+    if (vm->count("predictions")) write_predictions((*vm)["predictions"].as<std::string>(), data, ev);
     if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
     std::printf("\n");
     std::fflush(stdout);
@@ -265,8 +331,9 @@ int cmd_train(int argc, char** argv) {
   else if (!vm->count("data")) throw cli::UsageError("give --device or --data");
   const TrainOptions opt = train_options(*vm, profile ? &*profile : nullptr);
   const PredictorData data = vm->count("data")
-                                 ? load_csv_data((*vm)["data"].as<std::string>(), setting_from(*vm))
+                                 ? load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm))
                                  : load_device_data(*profile);
+  print_speed_normalisation(data);
   std::filesystem::path out;
   if (vm->count("out")) out = (*vm)["out"].as<std::string>();
   else if (profile) out = profile->predictor_file;
@@ -367,12 +434,12 @@ int cmd_transfer(int argc, char** argv) {
   po::options_description o("hatpredict transfer");
   add_data_options(o);
   o.add_options()
-      ("to-data", po::value<std::string>(), "HAT CSV file measured at the other setting")
+      ("to-data", po::value<std::string>(), "HAT CSV file or hatprofile dataset measured at the other setting")
       ("to-vocab", po::value<int64_t>()->default_value(32768), "its vocabulary size")
       ("to-source-length", po::value<int64_t>()->default_value(30), "its L")
       ("to-beam", po::value<int64_t>()->default_value(5), "its beam")
       ("to-qkv", po::value<int64_t>()->default_value(512), "its Q/K/V width")
-      ("also-data", po::value<std::string>(), "a second training file (another setting)")
+      ("also-data", po::value<std::string>(), "a second training file or dataset (another setting)")
       ("also-vocab", po::value<int64_t>()->default_value(32768), "its vocabulary size")
       ("also-source-length", po::value<int64_t>()->default_value(30), "its L")
       ("also-beam", po::value<int64_t>()->default_value(5), "its beam")
@@ -382,14 +449,16 @@ int cmd_transfer(int argc, char** argv) {
   if (!vm) return 0;
   if (!vm->count("data") || !vm->count("to-data")) throw cli::UsageError("give --data and --to-data");
   const TrainOptions opt = train_options(*vm, nullptr);
-  PredictorData from = load_csv_data((*vm)["data"].as<std::string>(), setting_from(*vm));
+  PredictorData from = load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm));
   if (vm->count("also-data")) {  // rows carry their own setting, so two files simply join
     const PredictorData also =
-        load_csv_data((*vm)["also-data"].as<std::string>(), setting_from(*vm, "also-"));
+        load_data_file((*vm)["also-data"].as<std::string>(), setting_from(*vm, "also-"));
     from.rows.insert(from.rows.end(), also.rows.begin(), also.rows.end());
     from.source += " + " + also.source;
   }
-  const PredictorData to = load_csv_data((*vm)["to-data"].as<std::string>(), setting_from(*vm, "to-"));
+  const PredictorData to = load_data_file((*vm)["to-data"].as<std::string>(), setting_from(*vm, "to-"));
+  print_speed_normalisation(from);
+  print_speed_normalisation(to);
   std::printf("transfer %s (vocab %lld, L %lld, beam %lld) -> %s (vocab %lld, L %lld, beam %lld)\n",
               from.source.c_str(), static_cast<long long>(from.setting.vocab_size),
               static_cast<long long>(from.setting.source_length), static_cast<long long>(from.setting.beam),

@@ -76,6 +76,13 @@ std::string fixed(double v, int digits) {
 
 // ---- run ------------------------------------------------------------------------------------
 
+// --arch / --reference: largest, smallest, or a YAML file.
+ArchConfig arch_spec(const std::string& spec, const SearchSpace& space) {
+  if (spec == "largest") return largest_arch(space);
+  if (spec == "smallest") return smallest_arch(space);
+  return arch_from_file(spec);
+}
+
 int run_command(int argc, char** argv) {
   po::options_description what("What to measure");
   what.add_options()
@@ -86,6 +93,10 @@ int run_command(int argc, char** argv) {
       ("arch", po::value<std::string>(),
        "measure this one architecture N times instead (largest, smallest, or a YAML file): "
        "run-to-run noise")
+      ("reference", po::value<std::string>(),
+       "also time this architecture (smallest, largest, or a YAML file) just before every "
+       "sample, stored with it: predictors divide the machine's speed drift out (a shared or "
+       "throttling machine)")
       ("checkpoint", po::value<std::string>(), "inherit weights from this checkpoint (random otherwise)")
       ("model", po::value<std::string>(),
        "measure this model directory (hatexport's): its own architecture and weights, N times")
@@ -181,11 +192,12 @@ int run_command(int argc, char** argv) {
   config.space.super_dims.vocab_size = net.dims().vocab_size;
   config.space_hash = space.hash;
   if (vm.count("arch") && !vm.count("model")) {
-    const std::string spec = vm["arch"].as<std::string>();
-    config.fixed_arch = spec == "largest"    ? largest_arch(config.space)
-                        : spec == "smallest" ? smallest_arch(config.space)
-                                             : arch_from_file(spec);
+    config.fixed_arch = arch_spec(vm["arch"].as<std::string>(), config.space);
     net.check_arch(*config.fixed_arch);
+  }
+  if (vm.count("reference")) {
+    config.reference_arch = arch_spec(vm["reference"].as<std::string>(), config.space);
+    net.check_arch(*config.reference_arch);
   }
   config.device = device.name;
   config.host = host_name();
@@ -222,6 +234,7 @@ int run_command(int argc, char** argv) {
       line += str(" | #", p.index, " ", fixed(p.result.total_ms(), 2), " ms (enc ",
                   fixed(p.result.encoder.trimmed_mean_ms, 2), " + dec ",
                   fixed(p.result.decoder.trimmed_mean_ms, 2), ")");
+    if (p.reference) line += str(", reference ", fixed(p.reference->total_ms(), 2), " ms");
     status.update(line);
   };
   const ProfileRunSummary s = run_profile(net, dataset, config, [] { return cli::stop_requested(); },

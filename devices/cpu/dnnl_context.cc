@@ -1,5 +1,6 @@
 #include "devices/cpu/dnnl_context.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace hat::cpu {
@@ -25,9 +26,22 @@ dnnl::memory::data_type dnnl_type(DType dtype) {
 }
 }  // namespace
 
+// A size-1 dimension's stride never moves the address, but oneDNN reads it: a single row cut
+// from a wider buffer (a greedy decoder step's k|v written into its cache) keeps the buffer's row
+// stride, oneDNN 2.6 then takes the operand for strided and runs its reference matmul, 300 times
+// slower. Such strides are replaced by the dense one the next dimension implies.
+namespace {
+dnnl::memory::dims canonical_strides(const Shape& shape, const Shape& strides) {
+  dnnl::memory::dims out(strides.begin(), strides.end());
+  for (size_t i = out.size(); i-- > 0;)
+    if (shape[i] == 1) out[i] = i + 1 < out.size() ? out[i + 1] * std::max<int64_t>(shape[i + 1], 1) : 1;
+  return out;
+}
+}  // namespace
+
 dnnl::memory::desc memory_desc(const Shape& shape, const Shape& strides, DType dtype) {
   return dnnl::memory::desc(dnnl::memory::dims(shape.begin(), shape.end()), dnnl_type(dtype),
-                            dnnl::memory::dims(strides.begin(), strides.end()));
+                            canonical_strides(shape, strides));
 }
 
 dnnl::memory::desc memory_desc(const Tensor& t) {
@@ -52,7 +66,8 @@ size_t PrimitiveKeyHash::operator()(const PrimitiveKey& key) const {
 void append_key(PrimitiveKey& key, const Tensor& t) {
   key.push_back(t.dim());
   key.insert(key.end(), t.shape().begin(), t.shape().end());
-  key.insert(key.end(), t.strides().begin(), t.strides().end());
+  const dnnl::memory::dims strides = canonical_strides(t.shape(), t.strides());
+  key.insert(key.end(), strides.begin(), strides.end());
 }
 
 int64_t float_bits(float value) {

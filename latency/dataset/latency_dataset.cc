@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 #include <random>
+#include <string_view>
 
 #include "devices/error.h"
 #include "latency/dataset/schema.h"
@@ -278,10 +279,17 @@ int64_t LatencyDataset::import_hat_csv(const fs::path& file, const DatasetDevice
   return added;
 }
 
+bool is_reference_timing(const Measurement& m) {
+  const std::string_view suffix = kReferenceRunSuffix;
+  return m.run_key && m.run_key->size() > suffix.size() &&
+         std::string_view(*m.run_key).substr(m.run_key->size() - suffix.size()) == suffix;
+}
+
 std::vector<HatCsvRow> LatencyDataset::hat_csv_rows(const std::string& device) {
   device_id(device);  // an unknown device is an error, not an empty file
   std::vector<HatCsvRow> out;
   for (const Measurement& m : measurements(device)) {
+    if (is_reference_timing(m)) continue;  // a CSV row cannot say what it is the reference of
     HatCsvRow r;
     r.features = m.features;
     r.encoder_mean_ms = m.encoder.mean_ms;

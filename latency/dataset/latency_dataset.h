@@ -35,6 +35,13 @@ struct PartLatency {
   std::optional<double> median_ms;
 };
 
+// `hatprofile run --reference ARCH`: the reference architecture timed just before sample i of
+// run K, under the same load, is stored as sample i of run K + kReferenceRunSuffix; a predictor
+// divides the machine's speed drift out with it (latency/predict/dataset.h).
+inline constexpr const char* kReferenceRunSuffix = "/reference";
+struct Measurement;
+bool is_reference_timing(const Measurement& m);
+
 struct Measurement {
   std::string uid;                 // filled by add_measurement when empty
   std::string device;              // device name (devices table)

@@ -1,6 +1,9 @@
 #include "latency/predict/dataset.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <string_view>
 #include <numeric>
 
 #include "devices/error.h"
@@ -25,12 +28,53 @@ PredictorData dataset_from_hat_rows(const std::vector<HatCsvRow>& rows,
   return d;
 }
 
+namespace {
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// run key -> sample index -> reference total (ms), and run key -> median reference total.
+struct ReferenceTimings {
+  std::map<std::string, std::map<int64_t, double>> by_run;
+  std::map<std::string, double> typical;
+
+  explicit ReferenceTimings(const std::vector<Measurement>& rows) {
+    const size_t suffix = std::string_view(kReferenceRunSuffix).size();
+    for (const Measurement& m : rows)
+      if (is_reference_timing(m) && m.sample_index)
+        by_run[m.run_key->substr(0, m.run_key->size() - suffix)][*m.sample_index] =
+            m.encoder.mean_ms + m.decoder.mean_ms;
+    for (const auto& [run, timings] : by_run) {
+      std::vector<double> totals;
+      for (const auto& [index, total] : timings) totals.push_back(total);
+      typical[run] = median(totals);
+    }
+  }
+  // The factor for a sample: 1 without a (positive) reference.
+  double speed_factor(const Measurement& m) const {
+    if (!m.run_key || !m.sample_index) return 1;
+    const auto run = by_run.find(*m.run_key);
+    if (run == by_run.end()) return 1;
+    const auto t = run->second.find(*m.sample_index);
+    if (t == run->second.end() || !(t->second > 0)) return 1;
+    return typical.at(*m.run_key) / t->second;
+  }
+};
+
+}  // namespace
+
 PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
                                         const InferenceSetting& defaults, const std::string& source) {
   PredictorData d;
   d.source = source;
   d.setting = defaults;
+  const ReferenceTimings references(rows);
+  bool first_factor = true;
   for (const Measurement& m : rows) {
+    if (is_reference_timing(m)) continue;
     InferenceSetting s = defaults;
     if (m.vocabulary_size) s.vocab_size = *m.vocabulary_size;
     if (m.source_length) s.source_length = *m.source_length;
@@ -38,9 +82,16 @@ PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
     if (m.qkv_dim) s.qkv_dim = *m.qkv_dim;
     PredictorRow r;
     r.arch = m.arch ? summarize_arch(*m.arch, s) : summarize_features(m.features, s);
-    r.encoder_ms = m.encoder.mean_ms;
-    r.decoder_ms = m.decoder.mean_ms;
+    const double factor = references.speed_factor(m);
+    r.encoder_ms = m.encoder.mean_ms * factor;
+    r.decoder_ms = m.decoder.mean_ms * factor;
     d.rows.push_back(r);
+    if (factor != 1) {
+      ++d.speed_normalised_rows;
+      d.speed_factor_min = first_factor ? factor : std::min(d.speed_factor_min, factor);
+      d.speed_factor_max = first_factor ? factor : std::max(d.speed_factor_max, factor);
+      first_factor = false;
+    }
   }
   return d;
 }

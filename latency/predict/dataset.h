@@ -21,6 +21,10 @@ struct PredictorData {
   std::string source;  // file it came from, for messages and the predictor's record
   InferenceSetting setting;  // the device's usual setting; each row carries its own in arch.setting
   std::vector<PredictorRow> rows;
+  // Rows scaled to their run's typical machine speed (hatprofile run --reference), and the range
+  // of the factors applied.
+  size_t speed_normalised_rows = 0;
+  double speed_factor_min = 1, speed_factor_max = 1;
 };
 
 // HAT's CSV rows (features only: the operator model's sums come from the averages).
@@ -29,7 +33,11 @@ PredictorData dataset_from_hat_rows(const std::vector<HatCsvRow>& rows,
 
 struct Measurement;
 // Rows of our SQLite dataset (latency/dataset): exact sums where the row has its architecture,
-// the row's own vocabulary, L, beam and qkv where recorded, `defaults` otherwise.
+// the row's own vocabulary, L, beam and qkv where recorded, `defaults` otherwise. Reference
+// timings are not rows: a sample with one is multiplied by median(its run's reference totals) /
+// its reference total, i.e. brought to the speed the machine had most of the run (a machine
+// shared with other jobs drifted 0.85-1.35x within minutes here; the architecture's own cost
+// does not drift).
 PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
                                         const InferenceSetting& defaults, const std::string& source);
 

@@ -1,5 +1,8 @@
 #include "latency/predict/device_data.h"
 
+#include <algorithm>
+#include <fstream>
+
 #include "devices/error.h"
 #include "latency/dataset/latency_dataset.h"
 #include "latency/hat_csv.h"
@@ -17,6 +20,32 @@ InferenceSetting device_setting(const DeviceProfile& p) {
 
 PredictorData load_csv_data(const std::filesystem::path& file, const InferenceSetting& setting) {
   return dataset_from_hat_rows(read_hat_csv(file), setting, file.string());
+}
+
+namespace {
+
+bool is_sqlite_file(const std::filesystem::path& file) {
+  static constexpr char kMagic[] = "SQLite format 3";  // with its NUL: the header's 16 bytes
+  char head[sizeof kMagic] = {};
+  std::ifstream in(file, std::ios::binary);
+  return in.read(head, sizeof head) && std::equal(head, head + sizeof head, kMagic);
+}
+
+}  // namespace
+
+PredictorData load_data_file(const std::filesystem::path& file, const InferenceSetting& setting) {
+  HAT_CHECK(std::filesystem::exists(file), file.string(), ": no such file");
+  if (!is_sqlite_file(file)) return load_csv_data(file, setting);
+  DatasetOptions options;
+  options.read_only = true;
+  LatencyDataset dataset(file, options);
+  PredictorData d = dataset_from_measurements(dataset.measurements(), setting, file.string());
+  HAT_CHECK(!d.rows.empty(), file.string(), ": no measurements");
+  const InferenceSetting first = d.rows.front().arch.setting;
+  if (std::all_of(d.rows.begin(), d.rows.end(),
+                  [&](const PredictorRow& r) { return r.arch.setting == first; }))
+    d.setting = first;
+  return d;
 }
 
 PredictorData load_device_data(const DeviceProfile& p) {

@@ -19,4 +19,9 @@ PredictorData load_device_data(const DeviceProfile& profile);
 // A HAT CSV file at a given setting (`--data FILE.csv`).
 PredictorData load_csv_data(const std::filesystem::path& file, const InferenceSetting& setting);
 
+// `--data FILE`: our SQLite latency dataset (hatprofile's; every device's rows, each at the
+// setting it recorded, and the data's setting theirs when they share one) or else a HAT CSV at
+// `setting`. Told apart by the file's first bytes, not its name.
+PredictorData load_data_file(const std::filesystem::path& file, const InferenceSetting& setting);
+
 }  // namespace hat::latency

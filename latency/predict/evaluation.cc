@@ -70,6 +70,8 @@ Evaluation evaluate_kinds(const PredictorData& data, const std::vector<std::stri
   ev.test_rows = split.test.size();
   for (bool f : flags) ev.outliers += f;
   ev.test_outliers = count_flags(flags, split.test);
+  ev.test = split.test;
+  ev.outlier = flags;
   for (const std::string& kind : kinds)
     ev.kinds.push_back(
         train_and_score(kind, data, split.train, split.valid, data, split.test, flags, o));

@@ -21,6 +21,8 @@ struct KindEvaluation {
 struct Evaluation {
   size_t train_rows = 0, valid_rows = 0, test_rows = 0;
   size_t outliers = 0, test_outliers = 0;  // flagged over the whole file / in the test split
+  std::vector<size_t> test;                // the test rows (indices into the data)
+  std::vector<bool> outlier;               // per row of the data
   std::vector<KindEvaluation> kinds;
 };
 

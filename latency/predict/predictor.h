@@ -41,10 +41,10 @@ struct LatencyPredictor {
   // hybrid: side_ms = ops side_ms x exp(clamp(residual_scale[s] x net(features / scale)[s])).
   MlpWeights residual;
   std::array<double, 2> residual_scale{1, 1}, residual_min{0, 0}, residual_max{0, 0};
-  // hybrid: the expected latency, not only the typical one: E[measured / typical] - 1 per side
-  // over the training rows, where only outlier rows count (share of outliers x their mean
-  // relative excess), so side_ms is further x (1 + outlier_excess[s]). 0 without outliers, or
-  // when trained for the typical latency.
+  // hybrid: side_ms is further x (1 + outlier_excess[s]), the step from the typical latency to
+  // the estimate it was trained for (training.h, LatencyEstimate): 0 for the typical latency,
+  // E[measured / typical] - 1 over the training rows for the mean, c - 1 on both sides for the
+  // relative-error optimum.
   std::array<double, 2> outlier_excess{0, 0};
 
   LatencyPrediction predict(const ArchSummary& arch) const;

@@ -19,6 +19,13 @@ const std::vector<PredictorKind>& predictor_kinds() {
   return kinds;
 }
 
+LatencyEstimate parse_latency_estimate(const std::string& name) {
+  if (name == "typical") return LatencyEstimate::kTypical;
+  if (name == "relative") return LatencyEstimate::kRelative;
+  if (name == "mean") return LatencyEstimate::kMean;
+  throw Error("unknown latency estimate '" + name + "' (known: typical, relative, mean)");
+}
+
 void check_kind(const std::string& kind) {
   std::string names;
   for (const PredictorKind& k : predictor_kinds()) {
@@ -166,7 +173,7 @@ void train_residual(const PredictorData& data, const std::vector<size_t>& train,
       if (o.log) o.log("hybrid: the correction did not help on the validation rows: dropped");
     }
   }
-  if (o.expected_latency) {
+  if (o.estimate == LatencyEstimate::kMean) {
     std::array<double, 2> excess{0, 0};
     for (size_t i : train) {
       if (!outlier[i]) continue;
@@ -176,6 +183,19 @@ void train_residual(const PredictorData& data, const std::vector<size_t>& train,
     }
     for (int s = 0; s < 2; ++s)
       p.outlier_excess[s] = std::max(-0.5, excess[s] / static_cast<double>(train.size()));
+  } else if (o.estimate == LatencyEstimate::kRelative) {
+    // Typical / measured totals; a row that is not an outlier counts as 1 (its scatter is the
+    // noise the correction already centres), so without outliers c is exactly 1.
+    double sum_ratio = 0, sum_ratio_sq = 0;
+    for (size_t i : train) {
+      const double ratio =
+          outlier[i] ? p.predict(data.rows[i].arch).total_ms / data.rows[i].total_ms() : 1.0;
+      sum_ratio += ratio;
+      sum_ratio_sq += ratio * ratio;
+    }
+    const double c = std::max(0.5, sum_ratio / sum_ratio_sq);
+    p.outlier_excess = {c - 1, c - 1};
+    if (o.log) o.log(str("hybrid: least relative error over all training rows at x", c, " the typical latency"));
   }
   if (o.log)
     o.log(str("hybrid: residual trained on ", kept.size(), " rows (", train.size() - kept.size(),

@@ -22,6 +22,10 @@ inline constexpr const char* kDefaultKind = "hybrid";
 // Throws hat::Error naming the known kinds unless `kind` is one.
 void check_kind(const std::string& kind);
 
+enum class LatencyEstimate { kTypical, kRelative, kMean };
+// "typical", "relative", "mean"; throws hat::Error naming them otherwise.
+LatencyEstimate parse_latency_estimate(const std::string& name);
+
 struct TrainOptions {
   uint64_t seed = 0;
   std::string device;  // recorded in the predictor file
@@ -41,10 +45,19 @@ struct TrainOptions {
   // operator fit is a measurement outlier: hybrid leaves it out of its residual's training (the
   // operator fit itself is Huber-weighted and keeps every row).
   double outlier_factor = 2.0;
-  // false (default): hybrid predicts the typical latency, what a deployment sees. true: the
-  // expected measured latency (what HAT's squared-error target estimates), the typical one plus
-  // the outliers' expected share (predictor.h, outlier_excess).
-  bool expected_latency = false;
+  // What hybrid's point prediction estimates when some rows are measurement outliers (a timing
+  // disturbed by something else on the device, not a property of the architecture):
+  //   typical: the latency without them, what a deployment sees on a quiet device;
+  //   mean: the expected measured latency, typical plus the outliers' expected share (what
+  //     HAT's squared-error target estimates);
+  //   relative (default): typical x c, with c minimising the training rows' mean squared error
+  //     relative to the measured latency, sum((c t_i - y_i) / y_i)^2, least at
+  //     c = sum(t_i / y_i) / sum((t_i / y_i)^2), where a row that is not an outlier counts as
+  //     y_i = t_i (its scatter is noise the correction already centres). Between the two: with
+  //     relative metrics and RMSE both judged on all rows, no single answer does better; without
+  //     outliers c = 1.
+  // predictor.h stores the answer as outlier_excess.
+  LatencyEstimate estimate = LatencyEstimate::kRelative;
   std::function<void(const std::string&)> log;  // progress lines, optional
 };
 

@@ -1,6 +1,7 @@
 // The real hatprofile binary as child processes: a run stores exactly N samples; a killed run
 // resumes to exactly N; Ctrl-C stops cleanly keeping what was measured; two runs writing one
-// dataset at once lose no row; CSV import/export and bad input through the command line.
+// dataset at once lose no row; a reference architecture is timed and stored with every sample;
+// CSV import/export and bad input through the command line.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,6 +163,33 @@ TEST_F(Hatprofile, FixedArchitectureAndTranslateModeAndStats) {
   const std::string log = read_text(log_);
   EXPECT_NE(log.find("host"), std::string::npos);
   EXPECT_NE(log.find("(1)"), std::string::npos) << "one architecture repeated: " << log;
+}
+
+TEST_F(Hatprofile, AReferenceIsTimedWithEverySampleAndNotExported) {
+  std::vector<std::string> args = run_args(4, 2);
+  args.insert(args.end(), {"--reference", "smallest"});
+  ASSERT_EQ(run(args), 0) << read_text(log_);
+  ASSERT_EQ(run(args), 0) << read_text(log_);  // a rerun adds nothing, references included
+  LatencyDataset d(dataset_);
+  const std::vector<Measurement> all = d.measurements();
+  ASSERT_EQ(all.size(), 8u) << read_text(log_);
+  std::set<int64_t> samples, references;
+  ProfileRunConfig c;
+  c.space = test::tiny_space();
+  for (const Measurement& m : all) {
+    ASSERT_TRUE(m.run_key && m.sample_index);
+    if (is_reference_timing(m)) {
+      references.insert(*m.sample_index);
+      EXPECT_EQ(*m.arch, smallest_arch(c.space));
+      EXPECT_EQ(*m.run_key, *all[0].run_key + kReferenceRunSuffix);
+    } else {
+      samples.insert(*m.sample_index);
+    }
+  }
+  EXPECT_EQ(samples, (std::set<int64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(references, samples);
+  EXPECT_EQ(d.hat_csv_rows("host").size(), 4u) << "a CSV cannot carry what a reference is for";
+  EXPECT_NE(read_text(log_).find("reference"), std::string::npos);
 }
 
 TEST_F(Hatprofile, CsvImportExportAndBadInputThroughTheCommandLine) {

@@ -1,0 +1,104 @@
+// `hatpredict --data FILE`: a hatprofile dataset is read with each row's recorded setting and
+// exact architecture, a HAT CSV at the setting given; the two are told apart by content. A
+// sample timed with a reference is brought to its run's typical machine speed.
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "latency/predict/dataset.h"
+#include "latency/predict/device_data.h"
+#include "tests/latency/dataset_test_util.h"
+
+namespace hat::latency {
+namespace {
+
+using PredictData = test::DatasetTest;
+
+TEST_F(PredictData, ADatasetFileGivesItsRowsAtTheirRecordedSetting) {
+  const auto path = root_ / "named-like-a.csv";  // the name does not decide the format
+  {
+    LatencyDataset dataset(path);
+    dataset.put_device({"host", "", "cpu", 1});
+    for (uint64_t i = 0; i < 4; ++i) {
+      Measurement m = test::synthetic_measurement("host", i);
+      m.vocabulary_size = 8000;
+      m.qkv_dim = 256;
+      m.beam = 2;
+      m.run_key = "r";
+      m.sample_index = static_cast<int64_t>(i);
+      ASSERT_TRUE(dataset.add_measurement(m));
+    }
+  }
+  const PredictorData d = load_data_file(path, InferenceSetting{});
+  ASSERT_EQ(d.rows.size(), 4u);
+  EXPECT_EQ(d.setting.vocab_size, 8000);
+  EXPECT_EQ(d.setting.qkv_dim, 256);
+  EXPECT_EQ(d.setting.beam, 2);
+  EXPECT_EQ(d.setting.source_length, 30);
+  const Measurement first = test::synthetic_measurement("host", 0);
+  EXPECT_DOUBLE_EQ(d.rows[0].encoder_ms, first.encoder.mean_ms);
+  EXPECT_DOUBLE_EQ(d.rows[0].arch.encoder_ffn_sum, [&] {
+    double sum = 0;
+    for (int64_t f : first.arch->encoder_ffn_dims) sum += static_cast<double>(f);
+    return sum;
+  }());
+}
+
+TEST(PredictSpeedNormalisation, ASampleIsScaledByItsRunsTypicalOverItsReferenceSpeed) {
+  // Run K: five samples of 1 + 9 ms, each timed after a reference of 10, 10, 20, 10, 5 ms (the
+  // machine twice as slow for sample 2, twice as fast for sample 4); run L has no reference.
+  const double reference_totals[] = {10, 10, 20, 10, 5};
+  std::vector<Measurement> rows;
+  for (int64_t i = 0; i < 5; ++i) {
+    Measurement sample = test::synthetic_measurement("host", static_cast<uint64_t>(i));
+    sample.encoder.mean_ms = 1;
+    sample.decoder.mean_ms = 9;
+    sample.run_key = "K";
+    sample.sample_index = i;
+    Measurement reference = sample;
+    reference.run_key = std::string("K") + kReferenceRunSuffix;
+    reference.encoder.mean_ms = 0.1 * reference_totals[i];
+    reference.decoder.mean_ms = 0.9 * reference_totals[i];
+    rows.push_back(reference);
+    rows.push_back(sample);
+  }
+  Measurement other = test::synthetic_measurement("host", 9);
+  other.run_key = "L";
+  other.sample_index = 2;
+  rows.push_back(other);
+
+  const PredictorData d = dataset_from_measurements(rows, InferenceSetting{}, "test");
+  ASSERT_EQ(d.rows.size(), 6u) << "references are not training rows";
+  const double expected_factor[] = {1, 1, 0.5, 1, 2};  // median 10 / reference
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_DOUBLE_EQ(d.rows[i].encoder_ms, 1 * expected_factor[i]) << i;
+    EXPECT_DOUBLE_EQ(d.rows[i].decoder_ms, 9 * expected_factor[i]) << i;
+  }
+  EXPECT_DOUBLE_EQ(d.rows[5].encoder_ms, other.encoder.mean_ms);
+  EXPECT_EQ(d.speed_normalised_rows, 2u);
+  EXPECT_DOUBLE_EQ(d.speed_factor_min, 0.5);
+  EXPECT_DOUBLE_EQ(d.speed_factor_max, 2);
+}
+
+TEST_F(PredictData, ACsvFileIsReadAtTheGivenSettingAndAMissingFileIsNamed) {
+  const auto path = root_ / "hat.csv";
+  std::ofstream(path) << (
+                        "encoder_embed_dim,encoder_layer_num,encoder_ffn_embed_dim_avg,"
+                        "encoder_self_attention_heads_avg,decoder_embed_dim,decoder_layer_num,"
+                        "decoder_ffn_embed_dim_avg,decoder_self_attention_heads_avg,"
+                        "decoder_ende_attention_heads_avg,decoder_arbitrary_ende_attn_avg,"
+                        "latency_mean_encoder,latency_mean_decoder,latency_std_encoder,"
+                        "latency_std_decoder\n"
+                        "512,6,1024,4,512,2,2048,4,4,2,200,3000,1,2\n");
+  InferenceSetting setting;
+  setting.vocab_size = 16000;
+  const PredictorData d = load_data_file(path, setting);
+  ASSERT_EQ(d.rows.size(), 1u);
+  EXPECT_EQ(d.setting.vocab_size, 16000);
+  EXPECT_DOUBLE_EQ(d.rows[0].decoder_ms, 3000);
+  hat::test::expect_error([&] { load_data_file(root_ / "none.sqlite", setting); },
+                          {"none.sqlite", "no such file"});
+}
+
+}  // namespace
+}  // namespace hat::latency

@@ -1,0 +1,85 @@
+// The hybrid kind's point estimate on data with measurement outliers: typical leaves them out,
+// mean adds their expected share, relative takes the closed-form least mean squared relative
+// error over every row; on clean data the three agree.
+#include <gtest/gtest.h>
+
+#include "devices/error.h"
+#include "latency/predict/training.h"
+#include "tests/latency/predict_test_data.h"
+
+namespace hat::latency {
+namespace {
+
+std::vector<size_t> all_rows(const PredictorData& data) {
+  std::vector<size_t> rows(data.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  return rows;
+}
+
+LatencyPredictor train_hybrid(const PredictorData& data, LatencyEstimate estimate) {
+  TrainOptions o;
+  o.estimate = estimate;
+  o.residual_steps = 300;
+  return train_predictor("hybrid", data, all_rows(data), {}, o);
+}
+
+TEST(PredictHybrid, EstimatesTheTypicalTheRelativeOptimumOrTheMean) {
+  constexpr double kFactor = 8;  // every 10th row's encoder timing disturbed
+  PredictorData data = test_data::synthetic_data(400, 11, true);
+  std::vector<double> typical_total;
+  for (size_t i = 0; i < data.rows.size(); ++i) {
+    typical_total.push_back(data.rows[i].total_ms());
+    if (i % 10 == 0) data.rows[i].encoder_ms *= kFactor;
+  }
+  // The closed form from the true typical totals t_i and the measured y_i.
+  double sum_ratio = 0, sum_ratio_sq = 0, mean_excess = 0;
+  for (size_t i = 0; i < data.rows.size(); ++i) {
+    const double r = typical_total[i] / data.rows[i].total_ms();
+    sum_ratio += r;
+    sum_ratio_sq += r * r;
+    if (i % 10 == 0) mean_excess += kFactor - 1;
+  }
+  const double c = sum_ratio / sum_ratio_sq;
+  mean_excess /= static_cast<double>(data.rows.size());
+  ASSERT_GT(c, 1.01) << "the outliers must move the relative optimum for this test to mean anything";
+
+  const LatencyPredictor typical = train_hybrid(data, LatencyEstimate::kTypical);
+  const LatencyPredictor relative = train_hybrid(data, LatencyEstimate::kRelative);
+  const LatencyPredictor mean = train_hybrid(data, LatencyEstimate::kMean);
+  EXPECT_EQ(typical.outlier_excess[0], 0);
+  EXPECT_NEAR(relative.outlier_excess[0], c - 1, 0.1 * (c - 1));
+  EXPECT_EQ(relative.outlier_excess[0], relative.outlier_excess[1]);
+  EXPECT_NEAR(mean.outlier_excess[0], mean_excess, 0.02 * mean_excess);
+  EXPECT_NEAR(mean.outlier_excess[1], 0, 0.01);
+
+  const PredictorData clean = test_data::synthetic_data(50, 12, true);
+  for (const PredictorRow& r : clean.rows) {
+    const double t = typical.predict(r.arch).total_ms;
+    EXPECT_NEAR(t, r.total_ms(), 0.02 * r.total_ms());
+    EXPECT_NEAR(relative.predict(r.arch).total_ms, c * t, 0.01 * t);
+    EXPECT_GT(mean.predict(r.arch).encoder_ms, typical.predict(r.arch).encoder_ms * 1.3);
+  }
+}
+
+TEST(PredictHybrid, WithoutOutliersTheEstimatesAgree) {
+  const PredictorData data = test_data::synthetic_data(300, 13, true, test_data::known_ops(), 0.02);
+  const LatencyPredictor typical = train_hybrid(data, LatencyEstimate::kTypical);
+  const LatencyPredictor relative = train_hybrid(data, LatencyEstimate::kRelative);
+  const LatencyPredictor mean = train_hybrid(data, LatencyEstimate::kMean);
+  EXPECT_EQ(relative.outlier_excess[0], 0);
+  EXPECT_EQ(mean.outlier_excess[0], 0);
+  EXPECT_EQ(mean.outlier_excess[1], 0);
+  for (const PredictorRow& r : data.rows)
+    EXPECT_NEAR(relative.predict(r.arch).total_ms, typical.predict(r.arch).total_ms,
+                1e-3 * r.total_ms());
+}
+
+TEST(PredictHybrid, EstimateNamesParse) {
+  EXPECT_EQ(parse_latency_estimate("typical"), LatencyEstimate::kTypical);
+  EXPECT_EQ(parse_latency_estimate("relative"), LatencyEstimate::kRelative);
+  EXPECT_EQ(parse_latency_estimate("mean"), LatencyEstimate::kMean);
+  EXPECT_THROW(parse_latency_estimate("median"), Error);
+}
+
+}  // namespace
+}  // namespace hat::latency
