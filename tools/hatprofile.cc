@@ -353,6 +353,9 @@ int stats_command(int argc, char** argv) {
                       ? str(fixed(100 * s.repeat_cv_median, 2), "% (", s.repeated_architectures, ")")
                       : std::string("-"))
               << "\n";
+    if (s.reference_rows > 0)
+      std::cout << "  " << s.reference_rows << " reference timings (not counted above): CV "
+                << fixed(100 * s.reference_cv, 2) << "%, how much the machine's speed varied\n";
   }
   return 0;
 }

@@ -25,11 +25,30 @@ std::string arch_key(const Measurement& m) {
   return key;
 }
 
+double coefficient_of_variation(const std::vector<double>& values) {
+  if (values.size() < 2) return 0;
+  double mean = 0;
+  for (double v : values) mean += v;
+  mean /= static_cast<double>(values.size());
+  double var = 0;
+  for (double v : values) var += (v - mean) * (v - mean);
+  var /= static_cast<double>(values.size() - 1);  // sample std: few repeats
+  return mean > 0 ? std::sqrt(var) / mean : 0;
+}
+
 }  // namespace
 
-DeviceStats device_stats(const std::string& device, const std::vector<Measurement>& rows) {
+DeviceStats device_stats(const std::string& device, const std::vector<Measurement>& all_rows) {
   DeviceStats s;
   s.device = device;
+  std::vector<Measurement> rows;
+  std::vector<double> reference_totals;
+  for (const Measurement& m : all_rows) {
+    if (is_reference_timing(m)) reference_totals.push_back(m.total_ms());
+    else rows.push_back(m);
+  }
+  s.reference_rows = static_cast<int64_t>(reference_totals.size());
+  s.reference_cv = coefficient_of_variation(reference_totals);
   s.rows = static_cast<int64_t>(rows.size());
   if (rows.empty()) return s;
   std::vector<double> totals, encoders, decoders, within;
@@ -51,16 +70,8 @@ DeviceStats device_stats(const std::string& device, const std::vector<Measuremen
   s.decoder_median_ms = median(decoders);
   s.within_cv_median = median(within);
   std::vector<double> repeat_cvs;
-  for (const auto& [key, values] : by_arch) {
-    if (values.size() < 2) continue;
-    double mean = 0;
-    for (double v : values) mean += v;
-    mean /= static_cast<double>(values.size());
-    double var = 0;
-    for (double v : values) var += (v - mean) * (v - mean);
-    var /= static_cast<double>(values.size() - 1);  // sample std: few repeats
-    if (mean > 0) repeat_cvs.push_back(std::sqrt(var) / mean);
-  }
+  for (const auto& [key, values] : by_arch)
+    if (values.size() >= 2) repeat_cvs.push_back(coefficient_of_variation(values));
   s.repeated_architectures = static_cast<int64_t>(repeat_cvs.size());
   s.repeat_cv_median = median(repeat_cvs);
   return s;

@@ -23,6 +23,10 @@ struct DeviceStats {
   // over such architectures of std/mean of their totals, and how many there were.
   double repeat_cv_median = 0;
   int64_t repeated_architectures = 0;
+  // Reference timings (hatprofile run --reference) are not counted above: how many, and the
+  // std/mean of their totals, i.e. how much the machine's speed varied while it was profiled.
+  int64_t reference_rows = 0;
+  double reference_cv = 0;
 };
 
 DeviceStats device_stats(const std::string& device, const std::vector<Measurement>& rows);

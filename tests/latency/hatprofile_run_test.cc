@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "latency/dataset/latency_dataset.h"
+#include "latency/dataset/stats.h"
 #include "tests/latency/dataset_test_util.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_util.h"
@@ -189,6 +190,11 @@ TEST_F(Hatprofile, AReferenceIsTimedWithEverySampleAndNotExported) {
   EXPECT_EQ(samples, (std::set<int64_t>{0, 1, 2, 3}));
   EXPECT_EQ(references, samples);
   EXPECT_EQ(d.hat_csv_rows("host").size(), 4u) << "a CSV cannot carry what a reference is for";
+  const DeviceStats stats = device_stats("host", all);
+  EXPECT_EQ(stats.rows, 4);
+  EXPECT_EQ(stats.reference_rows, 4);
+  EXPECT_GT(stats.reference_cv, 0);  // four timings never agree to the nanosecond
+  EXPECT_LT(stats.reference_cv, 1);
   EXPECT_NE(read_text(log_).find("reference"), std::string::npos);
 }
 
