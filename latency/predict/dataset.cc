@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <string_view>
 #include <numeric>
+#include <string_view>
 
 #include "devices/error.h"
 #include "devices/random.h"
