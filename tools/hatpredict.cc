@@ -144,7 +144,6 @@ void print_metrics_row(const std::string& kind, const PredictionMetrics& m) {
               100 * m.mape, 100 * m.within5, 100 * m.within10, m.kendall_tau, m.spearman_rho);
 }
 
-// Whether `a` is better than `b` on every metric (lower RMSE and MAPE, higher the rest).
 // "better on every metric", or which metrics tie and which are worse (RMSE and MAPE lower is
 // better; the shares and rank correlations higher).
 std::string compare_metrics(const PredictionMetrics& a, const PredictionMetrics& b) {

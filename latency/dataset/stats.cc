@@ -8,14 +8,14 @@
 
 namespace hat::latency {
 
-namespace {
-
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   const size_t n = v.size();
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
+
+namespace {
 
 // Identity of an architecture: its hash, else its feature vector.
 std::string arch_key(const Measurement& m) {

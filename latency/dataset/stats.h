@@ -29,6 +29,9 @@ struct DeviceStats {
   double reference_cv = 0;
 };
 
+// The median of `values` (0 when empty).
+double median(std::vector<double> values);
+
 DeviceStats device_stats(const std::string& device, const std::vector<Measurement>& rows);
 std::vector<DeviceStats> dataset_stats(LatencyDataset& dataset);
 

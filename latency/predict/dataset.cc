@@ -9,6 +9,7 @@
 #include "devices/error.h"
 #include "devices/random.h"
 #include "latency/dataset/latency_dataset.h"
+#include "latency/dataset/stats.h"
 
 namespace hat::latency {
 
@@ -29,12 +30,6 @@ PredictorData dataset_from_hat_rows(const std::vector<HatCsvRow>& rows,
 }
 
 namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 // run key -> sample index -> reference total (ms), and run key -> median reference total.
 struct ReferenceTimings {

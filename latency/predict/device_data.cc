@@ -31,15 +31,21 @@ bool is_sqlite_file(const std::filesystem::path& file) {
   return in.read(head, sizeof head) && std::equal(head, head + sizeof head, kMagic);
 }
 
+// A hatprofile dataset's rows of `device` (every device's when empty), opened read-only.
+PredictorData read_dataset(const std::filesystem::path& file, const std::string& device,
+                           const InferenceSetting& setting) {
+  DatasetOptions options;
+  options.read_only = true;
+  LatencyDataset dataset(file, options);
+  return dataset_from_measurements(dataset.measurements(device), setting, file.string());
+}
+
 }  // namespace
 
 PredictorData load_data_file(const std::filesystem::path& file, const InferenceSetting& setting) {
   HAT_CHECK(std::filesystem::exists(file), file.string(), ": no such file");
   if (!is_sqlite_file(file)) return load_csv_data(file, setting);
-  DatasetOptions options;
-  options.read_only = true;
-  LatencyDataset dataset(file, options);
-  PredictorData d = dataset_from_measurements(dataset.measurements(), setting, file.string());
+  PredictorData d = read_dataset(file, "", setting);
   HAT_CHECK(!d.rows.empty(), file.string(), ": no measurements");
   const InferenceSetting first = d.rows.front().arch.setting;
   if (std::all_of(d.rows.begin(), d.rows.end(),
@@ -53,11 +59,7 @@ PredictorData load_device_data(const DeviceProfile& p) {
   HAT_CHECK(std::filesystem::exists(p.data_file), "device '", p.name, "': its data file ",
             p.data_file.string(), " does not exist (profile ", p.profile_file.string(), ")");
   if (p.data_format == LatencyDataFormat::hat_csv) return load_csv_data(p.data_file, setting);
-  DatasetOptions options;
-  options.read_only = true;
-  LatencyDataset dataset(p.data_file, options);
-  PredictorData d = dataset_from_measurements(dataset.measurements(p.name), setting,
-                                              p.data_file.string());
+  PredictorData d = read_dataset(p.data_file, p.name, setting);
   HAT_CHECK(!d.rows.empty(), p.data_file.string(), ": no measurements of device '", p.name, "'");
   return d;
 }
