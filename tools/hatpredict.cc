@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "devices/threads.h"
 #include "latency/device_profile.h"
 #include "latency/hat_csv.h"
+#include "latency/kernel_benchmark.h"
 #include "latency/predict/device_data.h"
 #include "latency/predict/evaluation.h"
 #include "latency/predict/host_measure.h"
@@ -40,7 +42,11 @@ constexpr const char* kAbout =
     "  transfer  --data A.csv --vocab V --beam B  --to-data B.csv --to-vocab V --to-beam B\n"
     "            fit on one inference setting, score on another (MAPE)\n"
     "  measure   --vocab V --beam B --out FILE.csv [--space wmt14.en-de --archs 30]\n"
-    "            HAT-protocol latency rows of this machine (random weights), HAT's CSV format\n\n"
+    "            HAT-protocol latency rows of this machine (random weights), HAT's CSV format\n"
+    "  kernels   --out FILE.json [--threads N]\n"
+    "            micro-benchmarks of this machine's decoder-step kernels (GEMMs in and out of\n"
+    "            cache, attention, log-softmax); --kernels FILE lets ops and hybrid price decoder\n"
+    "            steps with them, which transfers to other vocabularies and beams\n\n"
     "Kinds: mlp (HAT's predictor), ops (operator model), hybrid (default: ops x learned residual).\n";
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -93,7 +99,18 @@ void add_data_options(po::options_description& o) {
        "hybrid, with measurement outliers in the data: typical (the latency without them), mean "
        "(the expected measured latency, HAT's squared-error target) or relative (the least mean "
        "squared relative error over all rows: between the two)")
+      ("kernels", po::value<std::string>(),
+       "kernel costs of the machine the data was measured on (hatpredict kernels): ops and "
+       "hybrid price decoder steps with them")
       ("threads", po::value<int>()->default_value(1), "CPU threads for training (0: all cores)");
+}
+
+// --kernels: attached to the data its rows were measured with.
+void attach_kernels(const po::variables_map& vm, PredictorData& data) {
+  if (!vm.count("kernels")) return;
+  data.kernels = std::make_shared<const KernelCosts>(load_kernel_costs(vm["kernels"].as<std::string>()));
+  std::printf("%s: decoder steps priced by kernel benchmarks (%s, %d thread%s)\n", data.source.c_str(),
+              data.kernels->host.c_str(), data.kernels->threads, data.kernels->threads == 1 ? "" : "s");
 }
 
 InferenceSetting setting_from(const po::variables_map& vm, const std::string& prefix = "") {
@@ -281,7 +298,8 @@ int cmd_eval(int argc, char** argv) {
   const std::vector<std::string> kinds = parse_kinds((*vm)["kind"].as<std::string>());
   if (vm->count("data")) {
     const TrainOptions opt = train_options(*vm, nullptr);
-    const PredictorData data = load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm));
+    PredictorData data = load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm));
+    attach_kernels(*vm, data);
     print_speed_normalisation(data);
     const Evaluation ev = evaluate_kinds(data, kinds, opt);
     print_evaluation(data.source, ev);
@@ -303,7 +321,8 @@ int cmd_eval(int argc, char** argv) {
       continue;
     }
     const TrainOptions opt = train_options(*vm, &profile);
-    const PredictorData data = load_device_data(profile);
+    PredictorData data = load_device_data(profile);
+    attach_kernels(*vm, data);
     const Evaluation ev = evaluate_kinds(data, kinds, opt);
     print_speed_normalisation(data);
     print_evaluation(profile.name + " (" + data.source + ")", ev);
@@ -329,9 +348,10 @@ int cmd_train(int argc, char** argv) {
   if (vm->count("device")) profile = resolve_device((*vm)["device"].as<std::string>());
   else if (!vm->count("data")) throw cli::UsageError("give --device or --data");
   const TrainOptions opt = train_options(*vm, profile ? &*profile : nullptr);
-  const PredictorData data = vm->count("data")
-                                 ? load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm))
-                                 : load_device_data(*profile);
+  PredictorData data = vm->count("data")
+                           ? load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm))
+                           : load_device_data(*profile);
+  attach_kernels(*vm, data);
   print_speed_normalisation(data);
   std::filesystem::path out;
   if (vm->count("out")) out = (*vm)["out"].as<std::string>();
@@ -455,7 +475,9 @@ int cmd_transfer(int argc, char** argv) {
     from.rows.insert(from.rows.end(), also.rows.begin(), also.rows.end());
     from.source += " + " + also.source;
   }
-  const PredictorData to = load_data_file((*vm)["to-data"].as<std::string>(), setting_from(*vm, "to-"));
+  PredictorData to = load_data_file((*vm)["to-data"].as<std::string>(), setting_from(*vm, "to-"));
+  attach_kernels(*vm, from);  // the same machine: the other setting's rows are priced alike
+  to.kernels = from.kernels;
   print_speed_normalisation(from);
   print_speed_normalisation(to);
   std::printf("transfer %s (vocab %lld, L %lld, beam %lld) -> %s (vocab %lld, L %lld, beam %lld)\n",
@@ -513,10 +535,36 @@ int cmd_measure(int argc, char** argv) {
   return 0;
 }
 
+int cmd_kernels(int argc, char** argv) {
+  po::options_description o("hatpredict kernels");
+  o.add_options()
+      ("out", po::value<std::string>(), "kernel costs file to write (JSON)")
+      ("threads", po::value<int>()->default_value(1), "CPU threads, as the latency rows were measured with");
+  const auto vm = parse(argc, argv, o,
+                        "usage: hatpredict kernels --out FILE.json [--threads N]\n\n"
+                        "Times this machine's decoder-step kernels (packed GEMMs with weights in cache and\n"
+                        "from memory, the cache footprint curve, decode attention, log-softmax); takes\n"
+                        "about a minute and 300 MB. Give the file to train, eval or transfer as --kernels\n"
+                        "with latency rows measured on this machine at the same thread count.\n");
+  if (!vm) return 0;
+  if (!vm->count("out")) throw cli::UsageError("give --out FILE.json");
+  const int threads = (*vm)["threads"].as<int>();
+  if (threads < 0) throw cli::UsageError("--threads must be >= 0");
+  set_num_threads(threads);
+  cli::StatusLine status;
+  KernelBenchmarkOptions options;
+  options.progress = [&](const std::string& stage) { status.update("benchmarking " + stage); };
+  const KernelCosts k = benchmark_kernels(options);
+  save_kernel_costs((*vm)["out"].as<std::string>(), k);
+  status.print(str("kernel costs of ", k.host, " at ", k.threads, " thread(s) -> ",
+                   (*vm)["out"].as<std::string>()));
+  return 0;
+}
+
 int run(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     std::cout << kAbout;
-    if (argc < 2) throw cli::UsageError("no command given (train, eval, predict, transfer, measure)");
+    if (argc < 2) throw cli::UsageError("no command given (train, eval, predict, transfer, measure, kernels)");
     return 0;
   }
   const std::string command = argv[1];
@@ -526,7 +574,8 @@ int run(int argc, char** argv) {
   if (command == "predict") return cmd_predict(argc - 1, argv + 1);
   if (command == "transfer") return cmd_transfer(argc - 1, argv + 1);
   if (command == "measure") return cmd_measure(argc - 1, argv + 1);
-  throw cli::UsageError("unknown command '" + command + "' (train, eval, predict, transfer, measure)");
+  if (command == "kernels") return cmd_kernels(argc - 1, argv + 1);
+  throw cli::UsageError("unknown command '" + command + "' (train, eval, predict, transfer, measure, kernels)");
 }
 
 }  // namespace

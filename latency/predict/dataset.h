@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "latency/hat_csv.h"
 #include "latency/predict/arch_summary.h"
+#include "latency/predict/kernel_costs.h"
 
 namespace hat::latency {
 
@@ -25,6 +27,9 @@ struct PredictorData {
   // of the factors applied.
   size_t speed_normalised_rows = 0;
   double speed_factor_min = 1, speed_factor_max = 1;
+  // Micro-benchmarks of the kernels of the machine the rows were measured on (hatpredict
+  // kernels), when given: the operator model fitted to these rows prices decoder steps with them.
+  std::shared_ptr<const KernelCosts> kernels;
 };
 
 // HAT's CSV rows (features only: the operator model's sums come from the averages).

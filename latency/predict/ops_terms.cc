@@ -6,7 +6,7 @@ namespace {
 
 enum Term {
   kGemmFlops, kGemmWeights, kGemmCalls, kAttentionFlops, kAttentionHeads, kSoftmax,
-  kElementwise, kEncoderRuns, kDecoderSteps, kDecoderRuns
+  kElementwise, kEncoderRuns, kDecoderSteps, kDecoderRuns, kKernelBenchmark
 };
 
 // Adds `calls` GEMMs [M, K] x [K, N].
@@ -18,7 +18,7 @@ void gemm(OpsTerms& t, double M, double K, double N, double calls = 1) {
 
 }  // namespace
 
-OpsDecomposition ops_terms(const ArchSummary& a) {
+OpsDecomposition ops_terms(const ArchSummary& a, const KernelCosts* kernels) {
   OpsDecomposition d;
   const double L = static_cast<double>(a.setting.source_length);
   const double B = static_cast<double>(a.setting.beam);
@@ -48,16 +48,41 @@ OpsDecomposition ops_terms(const ArchSummary& a) {
   r[kGemmCalls] += Ld;
   r[kElementwise] += (ende_layers - Ld) * L * de;  // concatenating encoder outputs when n > 1
   const double steps = L, positions = L * (L + 1) / 2;  // sum over steps of cached positions
-  // Five [B, dd] <-> [.., Q] projections (self q, self k|v counted as two, self out, cross q,
-  // cross out: 6 dd Q weights), the FFN pair, and the output projection, every step.
-  r[kGemmFlops] += steps * (2 * B * 6 * dd * Q * Ld + 2 * B * 2 * dd * Fd + 2 * B * dd * V);
-  r[kGemmWeights] += steps * (6 * dd * Q * Ld + 2 * dd * Fd + dd * V);
-  r[kGemmCalls] += steps * (7 * Ld + 1);
-  r[kAttentionFlops] += 4 * B * Q * Ld * positions + steps * 4 * B * L * Q * ende_layers;
-  r[kAttentionHeads] += steps * (B * a.decoder_self_heads_sum + a.decoder_ende_heads_sum);
-  r[kSoftmax] += B * a.decoder_self_heads_sum * positions +
-                 steps * B * L * a.decoder_ende_product_sum;
-  r[kElementwise] += steps * (B * dd + 3 * B * dd * Ld + B * Fd + B * V);
+  const double Hs = a.decoder_self_heads_sum, Hx = a.decoder_ende_heads_sum;
+  if (kernels) {
+    r[kElementwise] += steps * B * dd;  // embedding and positions
+    // Per step and layer: self q, self k|v, self out, cross q, cross out and the FFN pair (by
+    // linearity in K N, Ld products at the mean FFN width price the sum), self-attention over t
+    // cached positions (over the steps, the mean t), cross-attention over n_l L encoder
+    // positions, three residual layer norms and a ReLU; then the output projection and
+    // log-softmax over B x V.
+    const double F = 4 * (6 * dd * Q * Ld + 2 * dd * Fd + dd * V);
+    const KernelCosts& k = *kernels;
+    const double f = Fd / Ld;
+    const double layers =
+        Ld * (2 * k.packed_gemm_ms(B, dd, Q, F) + k.packed_gemm_ms(B, dd, 2 * Q, F) +
+              2 * k.packed_gemm_ms(B, Q, dd, F) + k.packed_gemm_ms(B, dd, f, F) +
+              k.packed_gemm_ms(B, f, dd, F) + k.self_attention_ms(B, Hs / Ld, (L + 1) / 2, Q, F) +
+              k.cross_attention_ms(B, Hx / Ld, L * ende_layers / Ld, Q, F) +
+              3 * k.elementwise_ms(k.norm, B * dd) + k.elementwise_ms(k.relu, B * f));
+    const double output = k.packed_gemm_ms(B, dd, V, F) + k.elementwise_ms(k.softmax, B * V);
+    r[kKernelBenchmark] = steps * (layers + output);
+    // Each call costs more in a running decoder than in its benchmark loop (the weights
+    // streamed between calls evict the kernels' code and descriptors): priced per call of the
+    // 13 a layer makes (7 GEMMs, 2 attentions, 3 norms, a ReLU) and the step's 2 after them.
+    r[kGemmCalls] += steps * (13 * Ld + 2);
+  } else {
+    // Five [B, dd] <-> [.., Q] projections (self q, self k|v counted as two, self out, cross q,
+    // cross out: 6 dd Q weights), the FFN pair, and the output projection, every step.
+    r[kGemmFlops] += steps * (2 * B * 6 * dd * Q * Ld + 2 * B * 2 * dd * Fd + 2 * B * dd * V);
+    r[kGemmWeights] += steps * (6 * dd * Q * Ld + 2 * dd * Fd + dd * V);
+    r[kGemmCalls] += steps * (7 * Ld + 1);
+    r[kAttentionFlops] += 4 * B * Q * Ld * positions + steps * 4 * B * L * Q * ende_layers;
+    r[kAttentionHeads] += steps * (B * Hs + Hx);
+    r[kSoftmax] += B * Hs * positions + steps * B * L * a.decoder_ende_product_sum;
+    // Embedding and positions, three norms a layer, ReLU, log-softmax.
+    r[kElementwise] += steps * (B * dd + 3 * B * dd * Ld + B * Fd + B * V);
+  }
   r[kDecoderSteps] = steps;
   r[kDecoderRuns] = 1;
   return d;

@@ -1,6 +1,6 @@
 // The operator-level decomposition of one HAT-protocol inference as our engine runs it
 // (supernet/decode/incremental_decoder.cc, latency/protocol.cc): every call's shape reduced to a
-// few cost terms that one set of per-device coefficients prices (ops_model.h).
+// few cost terms that one set of per-device coefficients prices (predictor.h, OpsModel).
 //
 // Encoder, once over L tokens (batch 1), per layer l: GEMMs [L, de] x [de, 3Q], [L, Q] x [Q, de],
 // [L, de] x [de, f_l], [L, f_l] x [f_l, de]; attention over L keys with H_l heads; two
@@ -21,20 +21,32 @@
 //   copies), encoder_runs, decoder_steps, decoder_runs.
 // Sums over layers of per-layer dims are all that enter, except cross-attention's softmax
 // (heads x layers attended), see arch_summary.h.
+//
+// With the machine's kernel costs (kernel_costs.h: micro-benchmarks of the engine's kernels),
+// a decoder step's GEMMs, attention, layer norms, ReLU and log-softmax leave the analytic terms
+// and are priced by the benchmarks instead, in milliseconds, into one more term,
+// kernel_benchmark_ms, whose coefficient scales them to the measured runs; the encoder stays
+// analytic. Every kernel is priced at the step's weight footprint, 4 bytes x (6 dd Q L_d +
+// 2 dd F_d + dd V), which decides whether the step reads cache or memory. gemm_calls then
+// counts every kernel call of the steps (13 a layer, 2 after the layers): a call in a running
+// decoder costs more than in its benchmark loop. Without kernel costs kernel_benchmark_ms is 0.
 #pragma once
 
 #include <array>
 #include <string_view>
 
 #include "latency/predict/arch_summary.h"
+#include "latency/predict/kernel_costs.h"
 
 namespace hat::latency {
 
-inline constexpr int kOpsTermCount = 10;
+inline constexpr int kOpsTermCount = 11;
 inline constexpr std::array<std::string_view, kOpsTermCount> kOpsTermNames = {
     "gemm_flops",       "gemm_weights",         "gemm_calls",   "attention_flops",
     "attention_heads",  "softmax_elements",     "elementwise_elements",
-    "encoder_runs",     "decoder_steps",        "decoder_runs"};
+    "encoder_runs",     "decoder_steps",        "decoder_runs", "kernel_benchmark_ms"};
+// Predictor files written before kernel_benchmark_ms list the first ten (its coefficient 0).
+inline constexpr int kOpsTermCountWithoutKernels = 10;
 
 using OpsTerms = std::array<double, kOpsTermCount>;
 
@@ -42,6 +54,7 @@ struct OpsDecomposition {
   OpsTerms encoder{}, decoder{};
 };
 
-OpsDecomposition ops_terms(const ArchSummary& arch);
+// `kernels` may be null (no benchmarks of the machine: every term analytic).
+OpsDecomposition ops_terms(const ArchSummary& arch, const KernelCosts* kernels = nullptr);
 
 }  // namespace hat::latency

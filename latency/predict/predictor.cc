@@ -50,7 +50,7 @@ LatencyPrediction LatencyPredictor::predict(const ArchSummary& arch) const {
     p.total_ms = static_cast<double>(x[kHatFeatureCount]) * target_scale_ms;
     return p;
   }
-  const OpsDecomposition d = ops_terms(arch);
+  const OpsDecomposition d = ops.terms(arch);
   p.encoder_ms = ops.encoder_ms(d);
   p.decoder_ms = ops.decoder_ms(d);
   p.has_split = true;

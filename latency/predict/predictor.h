@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct LatencyPrediction {
 // ops: latency of a side = coefficients . ops_terms(side).
 struct OpsModel {
   OpsTerms coefficients{};
+  // The kernel costs of the machine its data came from, which price a decoder step (null: the
+  // analytic terms alone; ops_terms.h).
+  std::shared_ptr<const KernelCosts> kernels;
+  OpsDecomposition terms(const ArchSummary& arch) const { return ops_terms(arch, kernels.get()); }
   double encoder_ms(const OpsDecomposition& d) const;
   double decoder_ms(const OpsDecomposition& d) const;
 };

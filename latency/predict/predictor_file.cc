@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -158,6 +159,7 @@ std::string predictor_to_json(const LatencyPredictor& p) {
     j["mlp"]["target_scale_ms"] = p.target_scale_ms;
   } else {
     j["ops"] = {{"terms", kOpsTermNames}, {"coefficients", p.ops.coefficients}};
+    if (p.ops.kernels) j["ops"]["kernels"] = json::parse(kernel_costs_to_json(*p.ops.kernels));
   }
   if (p.kind == "hybrid") {
     j["residual"] = mlp_json(p.residual);
@@ -207,14 +209,19 @@ LatencyPredictor predictor_from_json(const std::string& text, const std::string&
   } else {
     const json& o = r.field(j, "ops", "");
     const json& names = r.field(o, "terms", "ops.");
-    HAT_CHECK(names.is_array() && names.size() == kOpsTermCount, source, ": field 'ops.terms' must list the ",
-              kOpsTermCount, " terms of this build");
-    for (int i = 0; i < kOpsTermCount; ++i)
+    // Files from before kernel_benchmark_ms list the first ten terms; that one is then 0.
+    HAT_CHECK(names.is_array() && (names.size() == kOpsTermCount ||
+                                   names.size() == kOpsTermCountWithoutKernels),
+              source, ": field 'ops.terms' must list the ", kOpsTermCount, " terms of this build");
+    for (size_t i = 0; i < names.size(); ++i)
       HAT_CHECK(names[i].is_string() && names[i].get<std::string>() == kOpsTermNames[i], source,
                 ": field 'ops.terms' entry ", i, " is ", names[i].dump(), ", this build expects \"",
                 kOpsTermNames[i], "\"");
-    const auto c = r.numbers(o, "coefficients", kOpsTermCount, "ops.");
+    const auto c = r.numbers(o, "coefficients", names.size(), "ops.");
     std::copy(c.begin(), c.end(), p.ops.coefficients.begin());
+    if (o.contains("kernels"))
+      p.ops.kernels = std::make_shared<const KernelCosts>(
+          kernel_costs_from_json(o.at("kernels").dump(), source + ": field 'ops.kernels'"));
   }
   if (p.kind == "hybrid") {
     const json& m = r.field(j, "residual", "");

@@ -4,7 +4,7 @@
 //    "data": "...", "setting": {"vocab_size", "source_length", "beam", "qkv_dim"},
 //    "feature_range": {"min": [10], "max": [10]},
 //    "mlp": {"sizes": [...], "layers": [{"weight": B64, "bias": B64}...], "target_scale_ms"},
-//    "ops": {"terms": [names], "coefficients": [...]},
+//    "ops": {"terms": [names], "coefficients": [...], "kernels": {kernel_costs.h's, optional}},
 //    "residual": {"sizes", "layers", "scale": [2], "min": [2], "max": [2], "outlier_excess": [2]}}
 // Only the parts the kind uses are written and required.
 #pragma once

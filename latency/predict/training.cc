@@ -36,19 +36,23 @@ void check_kind(const std::string& kind) {
 }
 
 OpsModel fit_ops(const PredictorData& data, const std::vector<size_t>& rows) {
+  // Without kernel costs, kernel_benchmark_ms is 0 on every row: it is left out of the fit
+  // rather than given a column of zeros (which would shift the ridge the others get).
+  const int terms = data.kernels ? kOpsTermCount : kOpsTermCountWithoutKernels;
   std::vector<std::vector<double>> x;
   std::vector<double> y;
   for (size_t i : rows) {
     const PredictorRow& s = data.rows.at(i);
-    const OpsDecomposition d = ops_terms(s.arch);
-    x.emplace_back(d.encoder.begin(), d.encoder.end());
+    const OpsDecomposition d = ops_terms(s.arch, data.kernels.get());
+    x.emplace_back(d.encoder.begin(), d.encoder.begin() + terms);
     y.push_back(s.encoder_ms);
-    x.emplace_back(d.decoder.begin(), d.decoder.end());
+    x.emplace_back(d.decoder.begin(), d.decoder.begin() + terms);
     y.push_back(s.decoder_ms);
   }
   const std::vector<double> c = fit_relative_nnls(x, y);
   OpsModel m;
   std::copy(c.begin(), c.end(), m.coefficients.begin());
+  m.kernels = data.kernels;
   return m;
 }
 
@@ -56,7 +60,7 @@ std::vector<bool> flag_outliers(const PredictorData& data, const OpsModel& ops, 
   std::vector<bool> flags(data.rows.size());
   for (size_t i = 0; i < data.rows.size(); ++i) {
     const PredictorRow& s = data.rows[i];
-    const OpsDecomposition d = ops_terms(s.arch);
+    const OpsDecomposition d = ops.terms(s.arch);
     const double pe = ops.encoder_ms(d), pd = ops.decoder_ms(d);
     const auto off = [&](double measured, double predicted) {
       return predicted <= 0 || measured > factor * predicted || measured * factor < predicted;
@@ -106,7 +110,7 @@ void train_residual(const PredictorData& data, const std::vector<size_t>& train,
                     const std::vector<size_t>& valid, const TrainOptions& o, LatencyPredictor& p) {
   const std::vector<bool> outlier = flag_outliers(data, p.ops, o.outlier_factor);
   const auto log_ratios = [&](size_t i) {
-    const OpsDecomposition d = ops_terms(data.rows[i].arch);
+    const OpsDecomposition d = p.ops.terms(data.rows[i].arch);
     return std::array<double, 2>{std::log(data.rows[i].encoder_ms / p.ops.encoder_ms(d)),
                                  std::log(data.rows[i].decoder_ms / p.ops.decoder_ms(d))};
   };

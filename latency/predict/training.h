@@ -62,7 +62,7 @@ struct TrainOptions {
 };
 
 // Fits the operator model's coefficients to the given rows (both sides, shared coefficients,
-// relative Huber loss, non-negative).
+// relative Huber loss, non-negative), with the data's kernel costs when it has them.
 OpsModel fit_ops(const PredictorData& data, const std::vector<size_t>& rows);
 
 // One flag per row of `data`: encoder or decoder latency outside [1/f, f] x the ops prediction.

@@ -1,0 +1,235 @@
+#include "latency/kernel_benchmark.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+
+#include "devices/error.h"
+#include "devices/packed_matmul.h"
+#include "devices/threads.h"
+#include "latency/dataset/stats.h"
+#include "latency/host_info.h"
+#include "latency/predict/robust_fit.h"
+#include "supernet/decode/decode_attention.h"
+#include "supernet/decode/log_softmax.h"
+#include "supernet/model/sublayers.h"
+#include "supernet/ops/relu.h"
+
+namespace hat::latency {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Median over `batches` timed batches (after one untimed) of the time per call, where a batch
+// is `calls` calls of run(i) for i = 0, 1, ...
+template <typename Run>
+double median_call_ms(int batches, int64_t calls, Run&& run) {
+  std::vector<double> per_call;
+  int64_t i = 0;
+  for (int b = 0; b <= batches; ++b) {
+    const auto start = Clock::now();
+    for (int64_t c = 0; c < calls; ++c) run(i++);
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (b > 0) per_call.push_back(ms / static_cast<double>(calls));
+  }
+  const double m = median(per_call);
+  HAT_CHECK(m > 0, "kernel benchmark: a timing of ", m, " ms (the clock did not advance)");
+  return m;
+}
+
+// Deterministic, varied values (zeros could take a faster path in some kernel).
+Tensor filled(const Shape& shape, float scale) {
+  Tensor t = Tensor::zeros(shape, DType::f32);
+  float* p = t.data<float>();
+  for (int64_t i = 0; i < t.numel(); ++i) p[i] = scale * static_cast<float>(i % 997 - 498);
+  return t;
+}
+
+// `copies` packed [K, N] matrices (distinct memory, so cycling through them leaves the cache).
+std::vector<PackedMatrix> packed_copies(int64_t K, int64_t N, int64_t copies) {
+  const Tensor w = filled({K, N}, 1e-3f);
+  std::vector<PackedMatrix> out;
+  for (int64_t c = 0; c < copies; ++c) out.push_back(PackedMatrix::pack(w));
+  return out;
+}
+
+// Per-call time of [M, K] x [K, N] products cycling through `mats`.
+double packed_gemm_call_ms(int64_t M, const std::vector<PackedMatrix>& mats, int batches) {
+  const int64_t K = mats.front().rows(), N = mats.front().cols();
+  const Tensor a = filled({M, K}, 1e-2f), c = Tensor::zeros({M, N}, DType::f32);
+  const int64_t n = static_cast<int64_t>(mats.size());
+  return median_call_ms(batches, std::max<int64_t>(8, n),
+                        [&](int64_t i) { matmul_packed(a, mats[i % n], c); });
+}
+
+// t = call + slope x size over the timings, by the operator fit's robust relative least squares.
+LinearCost fit_linear(const std::vector<double>& sizes, const std::vector<double>& ms) {
+  std::vector<std::vector<double>> x;
+  for (double s : sizes) x.push_back({1.0, s});
+  const std::vector<double> c = fit_relative_nnls(x, ms);
+  return {c[0], c[1]};
+}
+
+struct Shape2 {
+  int64_t K, N;
+};
+
+// The share of the cold-hot difference paid at each footprint, on 1 MB matrices at one and at
+// five rows (the beams that matter most), averaged. Each round times every footprint once, the
+// hot and cold ends included, so that the machine's speed changing between rounds (a shared
+// machine's does, by 0.85-1.35x within minutes here) scales them alike; a footprint's share is
+// its median over the rounds, then made non-decreasing, since more bytes cannot fit the cache
+// better.
+void measure_footprint_share(const KernelBenchmarkOptions& o, KernelCosts& k) {
+  const int64_t K = 256, N = 1024;
+  const double matrix_bytes = 4.0 * K * N;
+  const auto matrices = [&](double bytes) {
+    return static_cast<int64_t>(std::max(1.0, std::round(bytes / matrix_bytes)));
+  };
+  const std::vector<PackedMatrix> pool = packed_copies(K, N, matrices(o.cold_bytes));
+  std::vector<double> footprints;
+  for (double mb : {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192})
+    if (mb * 1e6 <= o.max_footprint_bytes && mb * 1e6 < o.cold_bytes) footprints.push_back(mb * 1e6);
+  std::vector<std::vector<double>> rounds(footprints.size());
+  for (int round = 0; round < o.batches; ++round)
+    for (int64_t M : {1, 5}) {
+      const auto time_first = [&](int64_t n) {
+        n = std::min<int64_t>(n, static_cast<int64_t>(pool.size()));
+        return packed_gemm_call_ms(M, std::vector<PackedMatrix>(pool.begin(), pool.begin() + n), 1);
+      };
+      const double hot = time_first(1), cold = time_first(static_cast<int64_t>(pool.size()));
+      for (size_t f = 0; f < footprints.size(); ++f) {
+        const double t = time_first(matrices(footprints[f]));
+        rounds[f].push_back(std::clamp(cold > hot ? (t - hot) / (cold - hot) : 0.0, 0.0, 1.0));
+      }
+    }
+  std::vector<double> share;
+  for (const std::vector<double>& r : rounds) share.push_back(median(r));
+  share.front() = 0;  // by definition: the hot figures are this footprint's
+  for (size_t f = 1; f < share.size(); ++f) share[f] = std::max(share[f], share[f - 1]);
+  footprints.push_back(static_cast<double>(pool.size()) * matrix_bytes);
+  share.push_back(1);
+  k.footprint_bytes = footprints;
+  k.cold_share = share;
+}
+
+}  // namespace
+
+KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
+  HAT_CHECK(!o.rows.empty() && o.batches >= 1 && o.cold_bytes > 0 && o.max_footprint_bytes > 0,
+            "kernel benchmark: needs row counts, batches >= 1 and positive byte budgets");
+  const auto say = [&](const std::string& line) {
+    if (o.progress) o.progress(line);
+  };
+  KernelCosts k;
+  k.host = cpu_description();
+  k.threads = num_threads();
+  for (int64_t M : o.rows) k.rows.push_back(static_cast<double>(M));
+
+  // Hot: shapes of at most 1 MB; cold: up to a 32768-wide output projection.
+  const std::vector<Shape2> hot_shapes = {{128, 128}, {256, 256}, {256, 512}, {512, 256},
+                                          {256, 1024}, {1024, 256}, {512, 512}};
+  const std::vector<Shape2> cold_shapes = {{256, 256},  {256, 1024},  {512, 512}, {512, 2048},
+                                           {2048, 512}, {256, 8192}, {256, 32768}};
+  std::vector<std::vector<double>> hot_ms(o.rows.size()), cold_ms(o.rows.size());
+  std::vector<double> hot_sizes, cold_sizes;
+  say("packed GEMMs, weights in cache");
+  for (const Shape2& s : hot_shapes) {
+    const std::vector<PackedMatrix> one = packed_copies(s.K, s.N, 1);
+    hot_sizes.push_back(static_cast<double>(s.K * s.N));
+    for (size_t m = 0; m < o.rows.size(); ++m)
+      hot_ms[m].push_back(packed_gemm_call_ms(o.rows[m], one, o.batches));
+  }
+  for (const Shape2& s : cold_shapes) {
+    say(str("packed GEMMs, weights from memory: [M, ", s.K, "] x [", s.K, ", ", s.N, "]"));
+    const double bytes = 4.0 * static_cast<double>(s.K * s.N);
+    const std::vector<PackedMatrix> mats =
+        packed_copies(s.K, s.N, std::max<int64_t>(2, static_cast<int64_t>(std::ceil(o.cold_bytes / bytes))));
+    cold_sizes.push_back(static_cast<double>(s.K * s.N));
+    for (size_t m = 0; m < o.rows.size(); ++m)
+      cold_ms[m].push_back(packed_gemm_call_ms(o.rows[m], mats, o.batches));
+  }
+  for (size_t m = 0; m < o.rows.size(); ++m) {
+    k.hot.push_back(fit_linear(hot_sizes, hot_ms[m]));
+    k.cold.push_back(fit_linear(cold_sizes, cold_ms[m]));
+  }
+
+  say("cache footprint sweep");
+  measure_footprint_share(o, k);
+
+  // Operands just written by the step's previous kernel: hot only.
+  say("layer norm, ReLU, log-softmax");
+  const auto fit_elementwise = [&](const std::vector<int64_t>& widths, auto&& make_run) {
+    std::vector<double> elements, ms;
+    for (int64_t R : {1, 2, 5, 8})
+      for (int64_t width : widths) {
+        auto run = make_run(R, width);
+        ms.push_back(median_call_ms(o.batches, 20, run));
+        elements.push_back(static_cast<double>(R * width));
+      }
+    return fit_linear(elements, ms);
+  };
+  k.norm = fit_elementwise({128, 256, 512, 1024}, [&](int64_t R, int64_t d) {
+    auto state = std::make_shared<ResidualNormState>();
+    auto p = std::make_shared<LayerNormParam>();
+    p->weight.value = filled({d}, 1e-3f), p->bias.value = filled({d}, 1e-3f);
+    const Tensor x = filled({R, d}, 1e-2f);
+    return [state, p, x, R, d](int64_t) {
+      residual_norm_input(*state, R, d, DType::f32);
+      residual_norm_forward(*p, x, {}, *state);
+    };
+  });
+  k.relu = fit_elementwise({512, 1024, 2048, 4096}, [&](int64_t R, int64_t f) {
+    const Tensor x = filled({R, f}, 1e-2f);
+    auto y = std::make_shared<Tensor>(Tensor::zeros({R, f}, DType::f32));
+    return [x, y](int64_t) { relu_forward(x, *y); };
+  });
+  // In place again and again: log-softmax of log-probabilities is themselves (their
+  // log-sum-exp is 0), so every call does the same work on the same values.
+  k.softmax = fit_elementwise({4000, 8000, 16000, 32000, 64000}, [&](int64_t R, int64_t V) {
+    const Tensor x = filled({R, V}, 1e-3f);
+    return [x](int64_t) { log_softmax_rows_inplace(x); };
+  });
+
+  // Self-attention reads one cache block per row; encoder-decoder attention one block for all
+  // the rows of a sentence, masked to its length. Cold: the blocks rotate through cold_bytes
+  // (over many positions only: at a few the call's fixed cost is all there is).
+  say("decode attention");
+  const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, 1e-2f);
+  for (bool cross : {false, true})
+    for (bool cold : {false, true}) {
+      std::vector<std::vector<double>> ax;
+      std::vector<double> ay;
+      for (int64_t Q : {256, 512})
+        for (int64_t R : {1, 2, 5, 8})
+          for (int64_t H : {4, 8})
+            for (int64_t keys : {1, 8, 30, 90}) {
+              if (cold && keys < 30) continue;
+              const Tensor q = filled({R, Q}, 1e-2f), out = Tensor::zeros({R, Q}, DType::f32);
+              const int64_t blocks = cross ? 1 : R, block_elements = blocks * keys * 2 * Q;
+              const int64_t copies =
+                  cold ? std::max<int64_t>(1, pool.numel() / block_elements) : 1;
+              std::vector<Tensor> kv;
+              for (int64_t c = 0; c < copies; ++c)
+                kv.push_back(pool.narrow(0, c * block_elements, block_elements)
+                                 .reshape({blocks, keys, 2 * Q}));
+              const std::vector<int32_t> lengths = {static_cast<int32_t>(keys)};
+              ay.push_back(median_call_ms(o.batches, std::max<int64_t>(20, copies), [&](int64_t i) {
+                if (cross)
+                  decode_attention_forward(q, kv[i % copies], R, keys, H, out, keys, &lengths);
+                else
+                  decode_attention_forward(q, kv[i % copies], 1, keys, H, out);
+              }));
+              ax.push_back({1.0, static_cast<double>(R * H), static_cast<double>(R * keys * Q)});
+            }
+      const std::vector<double> c = fit_relative_nnls(ax, ay);
+      (cross ? (cold ? k.cross_cold : k.cross_hot) : (cold ? k.self_cold : k.self_hot)) =
+          AttentionCost{c[0], c[1], c[2]};
+    }
+  k.check("kernel benchmark");
+  return k;
+}
+
+}  // namespace hat::latency

@@ -1,0 +1,209 @@
+#include "latency/predict/kernel_costs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "devices/error.h"
+#include "supernet/checkpoint/atomic_file.h"
+
+namespace hat::latency {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kFormat = "hat-kernel-costs";
+constexpr int kVersion = 1;
+
+// The cost at row count M: linear between benchmarked counts, the first below them and the line
+// through the last two above them (past a few rows a product is bound by its multiply-adds,
+// which grow linearly in M).
+LinearCost at_rows(const std::vector<double>& rows, const std::vector<LinearCost>& costs, double M) {
+  if (rows.size() == 1 || M <= rows.front()) return costs.front();
+  size_t hi = 1;
+  while (hi + 1 < rows.size() && rows[hi] < M) ++hi;
+  const double u = (M - rows[hi - 1]) / (rows[hi] - rows[hi - 1]);
+  const LinearCost &a = costs[hi - 1], &b = costs[hi];
+  return {a.call_ms + u * (b.call_ms - a.call_ms), a.weight_ms + u * (b.weight_ms - a.weight_ms)};
+}
+
+// The share of the cold-hot difference at a footprint: linear in log(bytes), clamped to the ends.
+double share_at(const std::vector<double>& bytes, const std::vector<double>& share, double F) {
+  if (F <= bytes.front()) return share.front();
+  if (F >= bytes.back()) return share.back();
+  size_t hi = 1;
+  while (bytes[hi] < F) ++hi;
+  const double u = std::log(F / bytes[hi - 1]) / std::log(bytes[hi] / bytes[hi - 1]);
+  return share[hi - 1] + u * (share[hi] - share[hi - 1]);
+}
+
+std::vector<double> numbers(const json& j, const std::string& key, const std::string& source) {
+  HAT_CHECK(j.contains(key) && j.at(key).is_array(), source, ": field '", key,
+            "' must be an array of numbers");
+  std::vector<double> out;
+  for (const json& v : j.at(key)) {
+    HAT_CHECK(v.is_number(), source, ": field '", key, "' holds something that is not a number");
+    out.push_back(v.get<double>());
+  }
+  return out;
+}
+
+std::vector<LinearCost> linear_costs(const json& j, const std::string& key, const std::string& source) {
+  HAT_CHECK(j.contains(key) && j.at(key).is_array(), source, ": field '", key,
+            "' must be an array of [call_ms, weight_ms] pairs");
+  std::vector<LinearCost> out;
+  for (const json& v : j.at(key)) {
+    HAT_CHECK(v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number(), source,
+              ": field '", key, "' must hold [call_ms, weight_ms] pairs");
+    out.push_back({v[0].get<double>(), v[1].get<double>()});
+  }
+  return out;
+}
+
+}  // namespace
+
+double KernelCosts::share(double step_weight_bytes) const {
+  return share_at(footprint_bytes, cold_share, step_weight_bytes);
+}
+
+double KernelCosts::packed_gemm_ms(double M, double K, double N, double step_weight_bytes) const {
+  const LinearCost h = at_rows(rows, hot, M), c = at_rows(rows, cold, M);
+  const double s = share(step_weight_bytes);
+  return h.call_ms + s * (c.call_ms - h.call_ms) + K * N * (h.weight_ms + s * (c.weight_ms - h.weight_ms));
+}
+
+namespace {
+
+double attention(const AttentionCost& hot, const AttentionCost& cold, double s, double R,
+                 double H, double keys, double Q) {
+  const auto at = [&](const AttentionCost& a) {
+    return a.call_ms + a.head_ms * R * H + a.mac_ms * R * keys * Q;
+  };
+  const double h = at(hot);
+  return h + s * (at(cold) - h);
+}
+
+}  // namespace
+
+double KernelCosts::self_attention_ms(double R, double H, double keys, double Q, double F) const {
+  return attention(self_hot, self_cold, share(F), R, H, keys, Q);
+}
+
+double KernelCosts::cross_attention_ms(double R, double H, double keys, double Q, double F) const {
+  return attention(cross_hot, cross_cold, share(F), R, H, keys, Q);
+}
+
+void KernelCosts::check(const std::string& source) const {
+  HAT_CHECK(threads >= 1, source, ": threads must be >= 1");
+  HAT_CHECK(!rows.empty() && hot.size() == rows.size() && cold.size() == rows.size(), source,
+            ": 'rows', 'hot' and 'cold' must be non-empty and of one length");
+  HAT_CHECK(!footprint_bytes.empty() && cold_share.size() == footprint_bytes.size(), source,
+            ": 'footprint_bytes' and 'cold_share' must be non-empty and of one length");
+  const auto finite_non_negative = [](double v) { return std::isfinite(v) && v >= 0; };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    HAT_CHECK(rows[i] >= 1 && (i == 0 || rows[i] > rows[i - 1]), source,
+              ": 'rows' must be ascending counts >= 1");
+    for (const LinearCost& c : {hot[i], cold[i]})
+      HAT_CHECK(finite_non_negative(c.call_ms) && finite_non_negative(c.weight_ms), source,
+                ": GEMM costs must be finite and non-negative");
+  }
+  for (size_t i = 0; i < footprint_bytes.size(); ++i) {
+    HAT_CHECK(footprint_bytes[i] > 0 && (i == 0 || footprint_bytes[i] > footprint_bytes[i - 1]),
+              source, ": 'footprint_bytes' must be ascending and positive");
+    HAT_CHECK(cold_share[i] >= 0 && cold_share[i] <= 1, source, ": 'cold_share' must be in [0, 1]");
+  }
+  for (const AttentionCost& a : {self_hot, self_cold, cross_hot, cross_cold})
+    HAT_CHECK(finite_non_negative(a.call_ms) && finite_non_negative(a.head_ms) &&
+                  finite_non_negative(a.mac_ms),
+              source, ": attention costs must be finite and non-negative");
+  for (const LinearCost& c : {norm, relu, softmax})
+    HAT_CHECK(finite_non_negative(c.call_ms) && finite_non_negative(c.weight_ms), source,
+              ": norm, relu and softmax costs must be finite and non-negative");
+}
+
+std::string kernel_costs_to_json(const KernelCosts& k) {
+  const auto pairs = [](const std::vector<LinearCost>& costs) {
+    json a = json::array();
+    for (const LinearCost& c : costs) a.push_back({c.call_ms, c.weight_ms});
+    return a;
+  };
+  const auto triple = [](const AttentionCost& a) { return json{a.call_ms, a.head_ms, a.mac_ms}; };
+  const auto pair = [](const LinearCost& c) { return json{c.call_ms, c.weight_ms}; };
+  json j = {{"format", kFormat},
+            {"version", kVersion},
+            {"host", k.host},
+            {"threads", k.threads},
+            {"rows", k.rows},
+            {"hot", pairs(k.hot)},
+            {"cold", pairs(k.cold)},
+            {"footprint_bytes", k.footprint_bytes},
+            {"cold_share", k.cold_share},
+            {"self_attention", {{"hot", triple(k.self_hot)}, {"cold", triple(k.self_cold)}}},
+            {"cross_attention", {{"hot", triple(k.cross_hot)}, {"cold", triple(k.cross_cold)}}},
+            {"norm", pair(k.norm)},
+            {"relu", pair(k.relu)},
+            {"softmax", pair(k.softmax)}};
+  return j.dump(1) + "\n";
+}
+
+KernelCosts kernel_costs_from_json(const std::string& text, const std::string& source) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    throw Error(source + ": not a kernel costs file (invalid JSON: " + e.what() + ")");
+  }
+  HAT_CHECK(j.is_object() && j.value("format", "") == kFormat, source,
+            ": not a kernel costs file (field 'format' is not \"", kFormat,
+            "\"; hatpredict kernels writes one)");
+  HAT_CHECK(j.value("version", 0) == kVersion, source, ": kernel costs version ",
+            j.value("version", 0), " is not supported (this build reads ", kVersion, ")");
+  KernelCosts k;
+  HAT_CHECK(j.contains("host") && j["host"].is_string() && j.contains("threads") &&
+                j["threads"].is_number_integer(),
+            source, ": fields 'host' (text) and 'threads' (integer) are required");
+  k.host = j["host"].get<std::string>();
+  k.threads = j["threads"].get<int>();
+  k.rows = numbers(j, "rows", source);
+  k.hot = linear_costs(j, "hot", source);
+  k.cold = linear_costs(j, "cold", source);
+  k.footprint_bytes = numbers(j, "footprint_bytes", source);
+  k.cold_share = numbers(j, "cold_share", source);
+  const auto attention = [&](const std::string& key, const char* regime) {
+    HAT_CHECK(j.contains(key) && j[key].is_object(), source, ": field '", key,
+              "' must be {\"hot\": [call, head, mac], \"cold\": [...]}");
+    const std::vector<double> v = numbers(j[key], regime, source + ": field '" + key + "'");
+    HAT_CHECK(v.size() == 3, source, ": field '", key, ".", regime, "' must be [call, head, mac]");
+    return AttentionCost{v[0], v[1], v[2]};
+  };
+  k.self_hot = attention("self_attention", "hot"), k.self_cold = attention("self_attention", "cold");
+  k.cross_hot = attention("cross_attention", "hot");
+  k.cross_cold = attention("cross_attention", "cold");
+  const auto pair = [&](const std::string& key) {
+    const std::vector<double> v = numbers(j, key, source);
+    HAT_CHECK(v.size() == 2, source, ": field '", key, "' must be [call_ms, element_ms]");
+    return LinearCost{v[0], v[1]};
+  };
+  k.norm = pair("norm"), k.relu = pair("relu"), k.softmax = pair("softmax");
+  k.check(source);
+  return k;
+}
+
+void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& costs) {
+  checkpoint::write_file_atomically(path, kernel_costs_to_json(costs));
+}
+
+KernelCosts load_kernel_costs(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  HAT_CHECK(in, "cannot read kernel costs file ", path.string(),
+            " (hatpredict kernels --out FILE measures this machine's)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return kernel_costs_from_json(text.str(), path.string());
+}
+
+}  // namespace hat::latency

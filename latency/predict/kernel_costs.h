@@ -1,0 +1,76 @@
+// What our engine's decoder-step kernels cost on one machine, from micro-benchmarks of those
+// kernels (latency/kernel_benchmark.h): the operator model prices a decoder step with them
+// instead of leaving every cost to a fit of measured totals (ops_terms.h).
+//
+// Why: a fit of totals measured at one vocabulary and beam cannot tell what a GEMM costs per
+// weight read from what it costs per multiply-add (at a fixed beam the decoder's FLOPs are
+// exactly 2 x beam x its weight reads), and it sees one cache regime only. On this machine a
+// [5, 256] x [256, 8000] product takes 0.13 ms when its weights are in cache and 0.38 ms when
+// they stream from memory, and the weights a step reads (8 MB for a small model at vocabulary
+// 8000, 45 MB for a large one at 32000) decide which. The benchmarks measure both regimes at
+// every row count and the transition between them.
+//
+// Models, each fitted to its benchmark's timings (t in ms). Every kernel is measured hot (its
+// operands in cache) and, where a step's footprint can push them out, cold (streamed from
+// memory); a step that reads F bytes of weights pays hot + share(F) x (cold - hot), share(F)
+// in [0, 1] measured by cycling through F bytes of matrices (a step reads each weight once,
+// and the attention caches, read between the weights, leave the cache with them).
+//   packed GEMM [M, K] x [K, N]:  t = call(M) + per_weight(M) x K N, linear in M between the
+//                                  benchmarked row counts;
+//   decode attention of R rows with H heads over `keys` cached positions of width Q:
+//                                  t = call + per_head x R H + per_mac x R keys Q, apart for
+//                                  self-attention (a cache block per row) and encoder-decoder
+//                                  attention (one block for a sentence's rows, masked);
+//   residual + layer norm of R x d, ReLU of R x f, log-softmax of R x V (operands just written,
+//                                  so hot only): t = call + per_element x elements.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace hat::latency {
+
+struct LinearCost {
+  double call_ms = 0, weight_ms = 0;  // t = call_ms + weight_ms x K N (or x elements)
+};
+
+struct AttentionCost {
+  double call_ms = 0, head_ms = 0, mac_ms = 0;  // t = call + head x R H + mac x R keys Q
+};
+
+struct KernelCosts {
+  std::string host;  // where they were measured (hatprofile's host description), for the record
+  int threads = 1;
+  std::vector<double> rows;            // benchmarked M, ascending
+  std::vector<LinearCost> hot, cold;   // packed GEMMs, per entry of `rows`
+  std::vector<double> footprint_bytes; // ascending, and the share of (cold - hot) paid at each
+  std::vector<double> cold_share;
+  AttentionCost self_hot, self_cold, cross_hot, cross_cold;
+  LinearCost norm, relu, softmax;      // per call and per element
+
+  // The share of a kernel's cold-hot difference paid in a step that reads `step_weight_bytes`.
+  double share(double step_weight_bytes) const;
+  // Packed product of M rows with a [K, N] weight in such a step.
+  double packed_gemm_ms(double M, double K, double N, double step_weight_bytes) const;
+  double self_attention_ms(double rows, double heads, double keys, double qkv,
+                           double step_weight_bytes) const;
+  double cross_attention_ms(double rows, double heads, double keys, double qkv,
+                            double step_weight_bytes) const;
+  double elementwise_ms(const LinearCost& kernel, double elements) const {
+    return kernel.call_ms + kernel.weight_ms * elements;
+  }
+  // Throws hat::Error naming `source` when a field is missing, unordered or negative.
+  void check(const std::string& source) const;
+};
+
+// JSON: {"format": "hat-kernel-costs", "version": 1, "host", "threads", "rows", "hot": [[call,
+// weight]...], "cold": [...], "footprint_bytes", "cold_share", "self_attention": {"hot": [call,
+// head, mac], "cold": [...]}, "cross_attention": {...}, "norm": [call, element], "relu": [...],
+// "softmax": [...]}.
+std::string kernel_costs_to_json(const KernelCosts& costs);
+KernelCosts kernel_costs_from_json(const std::string& text, const std::string& source);
+void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& costs);  // atomic
+KernelCosts load_kernel_costs(const std::filesystem::path& path);
+
+}  // namespace hat::latency

@@ -1,0 +1,244 @@
+// Kernel costs (micro-benchmarks of the decoder-step kernels): their cost models against
+// hand-computed values, the file format and its errors, the operator terms they price, a fit
+// with them, and the benchmark itself at a tiny size.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "latency/kernel_benchmark.h"
+#include "latency/predict/predictor_file.h"
+#include "latency/predict/training.h"
+#include "tests/latency/predict_test_data.h"
+#include "tests/support/test_util.h"
+
+namespace hat::latency {
+namespace {
+
+// Two row counts, two footprints: every interpolation below is easy to do by hand.
+KernelCosts hand_costs() {
+  KernelCosts k;
+  k.host = "test";
+  k.rows = {1, 5};
+  k.hot = {{0.001, 1e-8}, {0.002, 2e-8}};
+  k.cold = {{0.003, 1e-7}, {0.004, 2e-7}};
+  k.footprint_bytes = {1e6, 1e8};
+  k.cold_share = {0, 1};
+  k.self_hot = {0.002, 1e-4, 1e-7}, k.self_cold = {0.004, 2e-4, 3e-7};
+  k.cross_hot = {0.003, 1e-4, 2e-7}, k.cross_cold = {0.005, 3e-4, 4e-7};
+  k.norm = {0.001, 1e-6}, k.relu = {0.0005, 5e-7}, k.softmax = {0.01, 1e-6};
+  return k;
+}
+
+TEST(KernelCosts, PackedGemmInterpolatesRowsAndFootprint) {
+  const KernelCosts k = hand_costs();
+  // M 3 is halfway between 1 and 5: hot {0.0015, 1.5e-8}, cold {0.0035, 1.5e-7}; 10 MB is
+  // halfway between 1 and 100 MB in log bytes: half the cold-hot difference.
+  // call 0.0015 + 0.5 x 0.002 = 0.0025; per weight 1.5e-8 + 0.5 x 1.35e-7 = 8.25e-8.
+  EXPECT_NEAR(k.packed_gemm_ms(3, 100, 200, 1e7), 0.0025 + 20000 * 8.25e-8, 1e-15);
+  // Footprints clamp to the measured ends.
+  EXPECT_NEAR(k.packed_gemm_ms(1, 100, 200, 1e3), 0.001 + 20000 * 1e-8, 1e-15);
+  EXPECT_NEAR(k.packed_gemm_ms(1, 100, 200, 1e12), 0.003 + 20000 * 1e-7, 1e-15);
+  // Below the first row count: its costs; above the last: the line through the last two
+  // (M 9: hot call 0.001 + 2 x 0.001 = 0.003, weight 3e-8).
+  EXPECT_NEAR(k.packed_gemm_ms(0.5, 100, 200, 1e6), 0.001 + 20000 * 1e-8, 1e-15);
+  EXPECT_NEAR(k.packed_gemm_ms(9, 100, 200, 1e6), 0.003 + 20000 * 3e-8, 1e-15);
+}
+
+TEST(KernelCosts, AttentionAndElementwiseAreTheirLinearModels) {
+  const KernelCosts k = hand_costs();
+  EXPECT_NEAR(k.elementwise_ms(k.softmax, 40000), 0.01 + 40000 * 1e-6, 1e-15);
+  // 5 rows, 4 heads, 30 keys of width 256: R H = 20, R keys Q = 38400; hot at 1 MB, cold at
+  // 100 MB and halfway at 10 MB.
+  const double self_hot = 0.002 + 20 * 1e-4 + 38400 * 1e-7;
+  const double self_cold = 0.004 + 20 * 2e-4 + 38400 * 3e-7;
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e6), self_hot, 1e-15);
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e8), self_cold, 1e-15);
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e7), (self_hot + self_cold) / 2, 1e-15);
+  EXPECT_NEAR(k.cross_attention_ms(5, 4, 30, 256, 1e6), 0.003 + 20 * 1e-4 + 38400 * 2e-7, 1e-15);
+}
+
+class KernelCostsFile : public test::TempDirectoryTest {
+ protected:
+  void SetUp() override {
+    TempDirectoryTest::SetUp();
+    std::filesystem::create_directories(root_);
+  }
+};
+
+TEST_F(KernelCostsFile, RoundTrips) {
+  const std::filesystem::path file = root_ / "kernels.json";
+  save_kernel_costs(file, hand_costs());
+  const KernelCosts k = load_kernel_costs(file);
+  const KernelCosts h = hand_costs();
+  EXPECT_EQ(k.host, h.host);
+  EXPECT_EQ(k.rows, h.rows);
+  EXPECT_EQ(k.footprint_bytes, h.footprint_bytes);
+  EXPECT_EQ(k.cold_share, h.cold_share);
+  for (double M : {1.0, 2.5, 7.0})
+    for (double F : {1e5, 3e6, 1e9})
+      EXPECT_EQ(k.packed_gemm_ms(M, 256, 1024, F), h.packed_gemm_ms(M, 256, 1024, F));
+  for (double F : {1e5, 3e6, 1e9}) {
+    EXPECT_EQ(k.self_attention_ms(5, 4, 30, 256, F), h.self_attention_ms(5, 4, 30, 256, F));
+    EXPECT_EQ(k.cross_attention_ms(5, 4, 90, 256, F), h.cross_attention_ms(5, 4, 90, 256, F));
+  }
+  for (const auto& [a, b] : {std::pair{k.norm, h.norm}, {k.relu, h.relu}, {k.softmax, h.softmax}})
+    EXPECT_EQ(k.elementwise_ms(a, 1000), k.elementwise_ms(b, 1000));
+}
+
+TEST_F(KernelCostsFile, BadFilesSayWhatIsWrong) {
+  const auto write = [&](const std::string& name, const std::string& text) {
+    const std::filesystem::path p = root_ / name;
+    std::ofstream(p) << text;
+    return p;
+  };
+  test::expect_error([&] { load_kernel_costs(root_ / "missing.json"); }, {"hatpredict kernels"});
+  test::expect_error([&] { load_kernel_costs(write("a.json", "{not json")); },
+                     {"a.json", "not a kernel costs file"});
+  test::expect_error(
+      [&] { load_kernel_costs(write("b.json", R"({"format": "hat-latency-predictor"})")); },
+      {"b.json", "not a kernel costs file"});
+  KernelCosts unordered = hand_costs();
+  unordered.rows = {5, 1};
+  test::expect_error([&] { kernel_costs_from_json(kernel_costs_to_json(unordered), "u.json"); },
+                     {"u.json", "'rows' must be ascending"});
+  KernelCosts share = hand_costs();
+  share.cold_share = {0, 1.5};
+  test::expect_error([&] { kernel_costs_from_json(kernel_costs_to_json(share), "s.json"); },
+                     {"s.json", "'cold_share' must be in [0, 1]"});
+  std::string text = kernel_costs_to_json(hand_costs());
+  text.replace(text.find("\"self_attention\""), 16, "\"self\"");
+  test::expect_error([&] { kernel_costs_from_json(text, "t.json"); },
+                     {"t.json", "'self_attention'"});
+}
+
+// The step's kernels summed layer by layer and step by step, the long way round.
+double kernel_ms_by_hand(const ArchConfig& a, const InferenceSetting& s, const KernelCosts& k) {
+  const double B = s.beam, L = s.source_length, V = s.vocab_size, Q = s.qkv_dim;
+  const double dd = a.decoder_embed_dim;
+  double F = dd * V;
+  for (int64_t f : a.decoder_ffn_dims) F += 6 * dd * Q + 2 * dd * f;
+  F *= 4;
+  double total = 0;
+  for (int64_t t = 1; t <= s.source_length; ++t) {
+    for (int64_t l = 0; l < a.decoder_layers; ++l) {
+      const double f = a.decoder_ffn_dims[l];
+      total += k.packed_gemm_ms(B, dd, Q, F) + k.packed_gemm_ms(B, dd, 2 * Q, F) +
+               k.packed_gemm_ms(B, Q, dd, F) + k.packed_gemm_ms(B, dd, Q, F) +
+               k.packed_gemm_ms(B, Q, dd, F) + k.packed_gemm_ms(B, dd, f, F) +
+               k.packed_gemm_ms(B, f, dd, F);
+      total += k.self_attention_ms(B, a.decoder_self_heads[l], t, Q, F);
+      total += k.cross_attention_ms(B, a.decoder_ende_heads[l], a.decoder_ende_layers[l] * L, Q, F);
+      total += 3 * k.elementwise_ms(k.norm, B * dd) + k.elementwise_ms(k.relu, B * f);
+    }
+    total += k.packed_gemm_ms(B, dd, V, F) + k.elementwise_ms(k.softmax, B * V);
+  }
+  return total;
+}
+
+TEST(KernelCosts, PriceTheDecoderStepsAndLeaveTheEncoderAnalytic) {
+  uint64_t seed = 11;
+  const KernelCosts k = hand_costs();
+  for (int trial = 0; trial < 20; ++trial) {
+    const ArchConfig a = test_data::random_arch(seed);
+    InferenceSetting s;
+    s.vocab_size = test_data::pick(seed, {8000, 32000});
+    s.beam = test_data::pick(seed, {1, 2, 5});
+    s.source_length = test_data::pick(seed, {10, 30});
+    const ArchSummary summary = summarize_arch(a, s);
+    const OpsDecomposition plain = ops_terms(summary), priced = ops_terms(summary, &k);
+    EXPECT_EQ(plain.encoder, priced.encoder);
+    const double expected = kernel_ms_by_hand(a, s, k);
+    EXPECT_NEAR(priced.decoder[10], expected, 1e-9 * expected);
+    EXPECT_EQ(plain.decoder[10], 0);
+    // What stays analytic on the decoder side: the encoder-decoder keys/values, computed once,
+    // the concatenation of encoder outputs, each step's embedding, and the calls.
+    const double L = s.source_length, de = a.encoder_embed_dim, Q = s.qkv_dim;
+    EXPECT_DOUBLE_EQ(priced.decoder[6],
+                     (summary.decoder_ende_layers_sum - a.decoder_layers) * L * de +
+                         L * s.beam * a.decoder_embed_dim);
+    EXPECT_DOUBLE_EQ(priced.decoder[0], 2 * summary.decoder_ende_layers_sum * L * de * 2 * Q);
+    EXPECT_DOUBLE_EQ(priced.decoder[1], a.decoder_layers * de * 2 * Q);
+    // Calls: the keys/values GEMM of each layer, then every kernel call of the steps.
+    EXPECT_DOUBLE_EQ(priced.decoder[2], a.decoder_layers + L * (13 * a.decoder_layers + 2));
+    for (int term : {3, 4, 5}) EXPECT_EQ(priced.decoder[term], 0) << kOpsTermNames[term];
+    EXPECT_EQ(plain.decoder[8], priced.decoder[8]);
+  }
+}
+
+PredictorData priced_synthetic_data(size_t n, uint64_t seed, const OpsModel& truth) {
+  PredictorData d = test_data::synthetic_data(n, seed, true);
+  d.kernels = truth.kernels;
+  for (PredictorRow& r : d.rows) {
+    const OpsDecomposition t = truth.terms(r.arch);
+    r.encoder_ms = truth.encoder_ms(t);
+    r.decoder_ms = truth.decoder_ms(t);
+  }
+  return d;
+}
+
+OpsModel priced_truth() {
+  OpsModel m = test_data::known_ops();
+  m.coefficients[10] = 0.8;  // the runs are 20% faster than the benchmarks
+  m.kernels = std::make_shared<const KernelCosts>(hand_costs());
+  return m;
+}
+
+TEST(KernelCosts, FitRecoversTheKernelScaleAndTheOtherCoefficients) {
+  const OpsModel truth = priced_truth();
+  const PredictorData data = priced_synthetic_data(300, 21, truth);
+  std::vector<size_t> rows(data.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const OpsModel fit = fit_ops(data, rows);
+  ASSERT_EQ(fit.kernels, data.kernels);
+  // Terms that only the decoder's steps had are gone with kernels: nothing to recover there.
+  for (int i : {0, 1, 2, 6, 7, 8, 9, 10})
+    EXPECT_NEAR(fit.coefficients[i], truth.coefficients[i], 1e-4 * truth.coefficients[i])
+        << kOpsTermNames[i];
+}
+
+TEST(KernelCosts, PredictorFilesCarryThemAndOlderFilesStillLoad) {
+  const OpsModel truth = priced_truth();
+  const PredictorData data = priced_synthetic_data(100, 22, truth);
+  std::vector<size_t> rows(data.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const LatencyPredictor p = train_predictor("ops", data, rows, {}, TrainOptions{});
+  const LatencyPredictor q = predictor_from_json(predictor_to_json(p), "p.json");
+  ASSERT_TRUE(q.ops.kernels);
+  for (const PredictorRow& r : test_data::synthetic_data(20, 23, true).rows)
+    EXPECT_EQ(q.predict(r.arch).total_ms, p.predict(r.arch).total_ms);
+
+  // A file written before kernel_benchmark_ms: ten terms, no kernels.
+  nlohmann::json j = nlohmann::json::parse(predictor_to_json(p));
+  j["ops"]["terms"].erase(10);
+  j["ops"]["coefficients"].erase(10);
+  j["ops"].erase("kernels");
+  const LatencyPredictor old = predictor_from_json(j.dump(), "old.json");
+  EXPECT_FALSE(old.ops.kernels);
+  EXPECT_EQ(old.ops.coefficients[10], 0);
+  EXPECT_EQ(old.ops.coefficients[0], p.ops.coefficients[0]);
+}
+
+TEST(KernelBenchmark, MeasuresThisMachineAtATinySize) {
+  KernelBenchmarkOptions o;
+  o.rows = {1, 4};
+  o.cold_bytes = 8e6;
+  o.max_footprint_bytes = 4e6;
+  o.batches = 1;
+  const KernelCosts k = benchmark_kernels(o);  // checks its own result
+  EXPECT_EQ(k.rows, (std::vector<double>{1, 4}));
+  EXPECT_EQ(k.cold_share.front(), 0);
+  EXPECT_EQ(k.cold_share.back(), 1);
+  // Sixteen times the weights cost more, whatever the cache does.
+  for (double M : {1.0, 4.0})
+    EXPECT_GT(k.packed_gemm_ms(M, 512, 2048, 8e6), k.packed_gemm_ms(M, 128, 512, 8e6));
+  EXPECT_GT(k.self_attention_ms(8, 8, 90, 512, 8e6), k.self_attention_ms(1, 4, 1, 256, 8e6));
+  EXPECT_GT(k.cross_attention_ms(8, 8, 90, 512, 8e6), k.cross_attention_ms(1, 4, 1, 256, 8e6));
+  EXPECT_GT(k.elementwise_ms(k.softmax, 8 * 64000), k.elementwise_ms(k.softmax, 4000));
+}
+
+}  // namespace
+}  // namespace hat::latency
