@@ -159,7 +159,8 @@ KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
   say("cache footprint sweep");
   measure_footprint_share(o, k);
 
-  // Operands just written by the step's previous kernel: hot only.
+  // Operands just written by the step's previous kernel: hot only (log-softmax also cold,
+  // below).
   say("layer norm, ReLU, log-softmax");
   const auto fit_elementwise = [&](const std::vector<int64_t>& widths, auto&& make_run) {
     std::vector<double> elements, ms;
@@ -187,11 +188,29 @@ KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
     return [x, y](int64_t) { relu_forward(x, *y); };
   });
   // In place again and again: log-softmax of log-probabilities is themselves (their
-  // log-sum-exp is 0), so every call does the same work on the same values.
-  k.softmax = fit_elementwise({4000, 8000, 16000, 32000, 64000}, [&](int64_t R, int64_t V) {
+  // log-sum-exp is 0), so every call does the same work on the same values. Cold: rows
+  // rotating through cold_bytes.
+  const std::vector<int64_t> vocabularies = {4000, 8000, 16000, 32000, 64000};
+  k.softmax_hot = fit_elementwise(vocabularies, [&](int64_t R, int64_t V) {
     const Tensor x = filled({R, V}, 1e-3f);
     return [x](int64_t) { log_softmax_rows_inplace(x); };
   });
+  {
+    const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, 1e-3f);
+    std::vector<double> elements, ms;
+    for (int64_t R : {1, 2, 5, 8})
+      for (int64_t V : vocabularies) {
+        std::vector<Tensor> rows;
+        for (int64_t c = 0; (c + 1) * R * V <= pool.numel(); ++c)
+          rows.push_back(pool.narrow(0, c * R * V, R * V).reshape({R, V}));
+        const int64_t n = static_cast<int64_t>(rows.size());
+        HAT_CHECK(n >= 1, "kernel benchmark: cold_bytes below one ", R, " x ", V, " block");
+        ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, n),
+                                    [&](int64_t i) { log_softmax_rows_inplace(rows[i % n]); }));
+        elements.push_back(static_cast<double>(R * V));
+      }
+    k.softmax_cold = fit_linear(elements, ms);
+  }
 
   // Self-attention reads one cache block per row; encoder-decoder attention one block for all
   // the rows of a sentence, masked to its length. Cold: the blocks rotate through cold_bytes

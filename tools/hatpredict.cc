@@ -101,16 +101,23 @@ void add_data_options(po::options_description& o) {
        "squared relative error over all rows: between the two)")
       ("kernels", po::value<std::string>(),
        "kernel costs of the machine the data was measured on (hatpredict kernels): ops and "
-       "hybrid price decoder steps with them")
+       "hybrid price decoder steps with them; several files, comma-separated (benchmarks "
+       "taken across the profiling run), are averaged")
       ("threads", po::value<int>()->default_value(1), "CPU threads for training (0: all cores)");
 }
 
 // --kernels: attached to the data its rows were measured with.
 void attach_kernels(const po::variables_map& vm, PredictorData& data) {
   if (!vm.count("kernels")) return;
-  data.kernels = std::make_shared<const KernelCosts>(load_kernel_costs(vm["kernels"].as<std::string>()));
-  std::printf("%s: decoder steps priced by kernel benchmarks (%s, %d thread%s)\n", data.source.c_str(),
-              data.kernels->host.c_str(), data.kernels->threads, data.kernels->threads == 1 ? "" : "s");
+  std::vector<KernelCosts> runs;
+  for (const std::string& file : split_list(vm["kernels"].as<std::string>()))
+    runs.push_back(load_kernel_costs(file));
+  if (runs.empty()) throw cli::UsageError("--kernels: no file given");
+  data.kernels = std::make_shared<const KernelCosts>(average_kernel_costs(runs));
+  std::printf("%s: decoder steps priced by %zu kernel benchmark%s (%s, %d thread%s)\n",
+              data.source.c_str(), runs.size(), runs.size() == 1 ? "" : "s (averaged)",
+              data.kernels->host.c_str(), data.kernels->threads,
+              data.kernels->threads == 1 ? "" : "s");
 }
 
 InferenceSetting setting_from(const po::variables_map& vm, const std::string& prefix = "") {

@@ -64,6 +64,23 @@ std::vector<LinearCost> linear_costs(const json& j, const std::string& key, cons
   return out;
 }
 
+// Calls f(a's cost, b's cost) for every cost of two benchmarks with the same grids.
+template <typename F>
+void zip_costs(KernelCosts& a, const KernelCosts& b, F&& f) {
+  const auto linear = [&](LinearCost& x, const LinearCost& y) {
+    f(x.call_ms, y.call_ms), f(x.weight_ms, y.weight_ms);
+  };
+  const auto attention = [&](AttentionCost& x, const AttentionCost& y) {
+    f(x.call_ms, y.call_ms), f(x.head_ms, y.head_ms), f(x.mac_ms, y.mac_ms);
+  };
+  for (size_t i = 0; i < a.rows.size(); ++i) linear(a.hot[i], b.hot[i]), linear(a.cold[i], b.cold[i]);
+  for (size_t i = 0; i < a.cold_share.size(); ++i) f(a.cold_share[i], b.cold_share[i]);
+  attention(a.self_hot, b.self_hot), attention(a.self_cold, b.self_cold);
+  attention(a.cross_hot, b.cross_hot), attention(a.cross_cold, b.cross_cold);
+  linear(a.norm, b.norm), linear(a.relu, b.relu);
+  linear(a.softmax_hot, b.softmax_hot), linear(a.softmax_cold, b.softmax_cold);
+}
+
 }  // namespace
 
 double KernelCosts::share(double step_weight_bytes) const {
@@ -88,6 +105,11 @@ double attention(const AttentionCost& hot, const AttentionCost& cold, double s, 
 }
 
 }  // namespace
+
+double KernelCosts::log_softmax_ms(double R, double V, double F) const {
+  const double h = elementwise_ms(softmax_hot, R * V);
+  return h + share(F) * (elementwise_ms(softmax_cold, R * V) - h);
+}
 
 double KernelCosts::self_attention_ms(double R, double H, double keys, double Q, double F) const {
   return attention(self_hot, self_cold, share(F), R, H, keys, Q);
@@ -120,9 +142,24 @@ void KernelCosts::check(const std::string& source) const {
     HAT_CHECK(finite_non_negative(a.call_ms) && finite_non_negative(a.head_ms) &&
                   finite_non_negative(a.mac_ms),
               source, ": attention costs must be finite and non-negative");
-  for (const LinearCost& c : {norm, relu, softmax})
+  for (const LinearCost& c : {norm, relu, softmax_hot, softmax_cold})
     HAT_CHECK(finite_non_negative(c.call_ms) && finite_non_negative(c.weight_ms), source,
               ": norm, relu and softmax costs must be finite and non-negative");
+}
+
+KernelCosts average_kernel_costs(const std::vector<KernelCosts>& runs) {
+  HAT_CHECK(!runs.empty(), "average_kernel_costs: no benchmarks given");
+  KernelCosts mean = runs.front();
+  for (size_t r = 1; r < runs.size(); ++r) {
+    HAT_CHECK(runs[r].rows == mean.rows && runs[r].footprint_bytes == mean.footprint_bytes &&
+                  runs[r].threads == mean.threads,
+              "kernel benchmark ", r + 1, " of ", runs.size(), " has other row counts, footprints "
+              "or threads than the first: only benchmarks of one machine by one build average");
+    zip_costs(mean, runs[r], [](double& sum, double value) { sum += value; });
+  }
+  const double n = static_cast<double>(runs.size());
+  zip_costs(mean, runs.front(), [n](double& sum, double) { sum /= n; });
+  return mean;
 }
 
 std::string kernel_costs_to_json(const KernelCosts& k) {
@@ -146,7 +183,7 @@ std::string kernel_costs_to_json(const KernelCosts& k) {
             {"cross_attention", {{"hot", triple(k.cross_hot)}, {"cold", triple(k.cross_cold)}}},
             {"norm", pair(k.norm)},
             {"relu", pair(k.relu)},
-            {"softmax", pair(k.softmax)}};
+            {"softmax", {{"hot", pair(k.softmax_hot)}, {"cold", pair(k.softmax_cold)}}}};
   return j.dump(1) + "\n";
 }
 
@@ -183,12 +220,16 @@ KernelCosts kernel_costs_from_json(const std::string& text, const std::string& s
   k.self_hot = attention("self_attention", "hot"), k.self_cold = attention("self_attention", "cold");
   k.cross_hot = attention("cross_attention", "hot");
   k.cross_cold = attention("cross_attention", "cold");
-  const auto pair = [&](const std::string& key) {
-    const std::vector<double> v = numbers(j, key, source);
-    HAT_CHECK(v.size() == 2, source, ": field '", key, "' must be [call_ms, element_ms]");
+  const auto pair = [&](const json& parent, const std::string& key, const std::string& where) {
+    const std::vector<double> v = numbers(parent, key, where);
+    HAT_CHECK(v.size() == 2, where, ": field '", key, "' must be [call_ms, element_ms]");
     return LinearCost{v[0], v[1]};
   };
-  k.norm = pair("norm"), k.relu = pair("relu"), k.softmax = pair("softmax");
+  k.norm = pair(j, "norm", source), k.relu = pair(j, "relu", source);
+  HAT_CHECK(j.contains("softmax") && j["softmax"].is_object(), source,
+            ": field 'softmax' must be {\"hot\": [call, element], \"cold\": [...]}");
+  k.softmax_hot = pair(j["softmax"], "hot", source + ": field 'softmax'");
+  k.softmax_cold = pair(j["softmax"], "cold", source + ": field 'softmax'");
   k.check(source);
   return k;
 }

@@ -21,8 +21,9 @@
 //                                  t = call + per_head x R H + per_mac x R keys Q, apart for
 //                                  self-attention (a cache block per row) and encoder-decoder
 //                                  attention (one block for a sentence's rows, masked);
-//   residual + layer norm of R x d, ReLU of R x f, log-softmax of R x V (operands just written,
-//                                  so hot only): t = call + per_element x elements.
+//   residual + layer norm of R x d, ReLU of R x f (operands just written, so hot only), and
+//   log-softmax of R x V (hot and cold: the output projection that writes the logits streams
+//   the whole output matrix past them): t = call + per_element x elements.
 #pragma once
 
 #include <filesystem>
@@ -47,7 +48,7 @@ struct KernelCosts {
   std::vector<double> footprint_bytes; // ascending, and the share of (cold - hot) paid at each
   std::vector<double> cold_share;
   AttentionCost self_hot, self_cold, cross_hot, cross_cold;
-  LinearCost norm, relu, softmax;      // per call and per element
+  LinearCost norm, relu, softmax_hot, softmax_cold;  // per call and per element
 
   // The share of a kernel's cold-hot difference paid in a step that reads `step_weight_bytes`.
   double share(double step_weight_bytes) const;
@@ -60,6 +61,7 @@ struct KernelCosts {
   double elementwise_ms(const LinearCost& kernel, double elements) const {
     return kernel.call_ms + kernel.weight_ms * elements;
   }
+  double log_softmax_ms(double rows, double vocab, double step_weight_bytes) const;
   // Throws hat::Error naming `source` when a field is missing, unordered or negative.
   void check(const std::string& source) const;
 };
@@ -67,7 +69,12 @@ struct KernelCosts {
 // JSON: {"format": "hat-kernel-costs", "version": 1, "host", "threads", "rows", "hot": [[call,
 // weight]...], "cold": [...], "footprint_bytes", "cold_share", "self_attention": {"hot": [call,
 // head, mac], "cold": [...]}, "cross_attention": {...}, "norm": [call, element], "relu": [...],
-// "softmax": [...]}.
+// "softmax": {"hot": [call, element], "cold": [...]}}.
+// The mean of several benchmarks of one machine (the same row counts and footprints, the same
+// threads), taken across a profiling run: a shared machine's caches and memory change with its
+// other work, and the rows were measured under all of it. Throws hat::Error otherwise.
+KernelCosts average_kernel_costs(const std::vector<KernelCosts>& runs);
+
 std::string kernel_costs_to_json(const KernelCosts& costs);
 KernelCosts kernel_costs_from_json(const std::string& text, const std::string& source);
 void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& costs);  // atomic

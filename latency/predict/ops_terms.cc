@@ -65,7 +65,7 @@ OpsDecomposition ops_terms(const ArchSummary& a, const KernelCosts* kernels) {
               k.packed_gemm_ms(B, f, dd, F) + k.self_attention_ms(B, Hs / Ld, (L + 1) / 2, Q, F) +
               k.cross_attention_ms(B, Hx / Ld, L * ende_layers / Ld, Q, F) +
               3 * k.elementwise_ms(k.norm, B * dd) + k.elementwise_ms(k.relu, B * f));
-    const double output = k.packed_gemm_ms(B, dd, V, F) + k.elementwise_ms(k.softmax, B * V);
+    const double output = k.packed_gemm_ms(B, dd, V, F) + k.log_softmax_ms(B, V, F);
     r[kKernelBenchmark] = steps * (layers + output);
     // Each call costs more in a running decoder than in its benchmark loop (the weights
     // streamed between calls evict the kernels' code and descriptors): priced per call of the

@@ -29,7 +29,8 @@ KernelCosts hand_costs() {
   k.cold_share = {0, 1};
   k.self_hot = {0.002, 1e-4, 1e-7}, k.self_cold = {0.004, 2e-4, 3e-7};
   k.cross_hot = {0.003, 1e-4, 2e-7}, k.cross_cold = {0.005, 3e-4, 4e-7};
-  k.norm = {0.001, 1e-6}, k.relu = {0.0005, 5e-7}, k.softmax = {0.01, 1e-6};
+  k.norm = {0.001, 1e-6}, k.relu = {0.0005, 5e-7};
+  k.softmax_hot = {0.01, 1e-6}, k.softmax_cold = {0.02, 3e-6};
   return k;
 }
 
@@ -50,7 +51,9 @@ TEST(KernelCosts, PackedGemmInterpolatesRowsAndFootprint) {
 
 TEST(KernelCosts, AttentionAndElementwiseAreTheirLinearModels) {
   const KernelCosts k = hand_costs();
-  EXPECT_NEAR(k.elementwise_ms(k.softmax, 40000), 0.01 + 40000 * 1e-6, 1e-15);
+  EXPECT_NEAR(k.elementwise_ms(k.norm, 1280), 0.001 + 1280 * 1e-6, 1e-15);
+  EXPECT_NEAR(k.log_softmax_ms(5, 8000, 1e6), 0.01 + 40000 * 1e-6, 1e-15);
+  EXPECT_NEAR(k.log_softmax_ms(5, 8000, 1e7), (0.01 + 40000 * 1e-6 + 0.02 + 40000 * 3e-6) / 2, 1e-15);
   // 5 rows, 4 heads, 30 keys of width 256: R H = 20, R keys Q = 38400; hot at 1 MB, cold at
   // 100 MB and halfway at 10 MB.
   const double self_hot = 0.002 + 20 * 1e-4 + 38400 * 1e-7;
@@ -59,6 +62,23 @@ TEST(KernelCosts, AttentionAndElementwiseAreTheirLinearModels) {
   EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e8), self_cold, 1e-15);
   EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e7), (self_hot + self_cold) / 2, 1e-15);
   EXPECT_NEAR(k.cross_attention_ms(5, 4, 30, 256, 1e6), 0.003 + 20 * 1e-4 + 38400 * 2e-7, 1e-15);
+}
+
+TEST(KernelCosts, AveragesBenchmarksOfOneMachine) {
+  const KernelCosts a = hand_costs();
+  KernelCosts b = hand_costs();
+  b.hot[0].weight_ms = 3e-8, b.cold_share = {0, 0.5}, b.norm.call_ms = 0.003;
+  b.cross_cold.mac_ms = 6e-7;
+  const KernelCosts mean = average_kernel_costs({a, b});
+  EXPECT_DOUBLE_EQ(mean.hot[0].weight_ms, 2e-8);
+  EXPECT_DOUBLE_EQ(mean.cold_share[1], 0.75);
+  EXPECT_DOUBLE_EQ(mean.norm.call_ms, 0.002);
+  EXPECT_DOUBLE_EQ(mean.cross_cold.mac_ms, 5e-7);
+  EXPECT_DOUBLE_EQ(mean.cold[1].weight_ms, 2e-7);  // the same in both
+  KernelCosts other = hand_costs();
+  other.rows = {1, 4};
+  test::expect_error([&] { average_kernel_costs({a, other}); },
+                     {"benchmark 2 of 2", "other row counts"});
 }
 
 class KernelCostsFile : public test::TempDirectoryTest {
@@ -85,8 +105,9 @@ TEST_F(KernelCostsFile, RoundTrips) {
     EXPECT_EQ(k.self_attention_ms(5, 4, 30, 256, F), h.self_attention_ms(5, 4, 30, 256, F));
     EXPECT_EQ(k.cross_attention_ms(5, 4, 90, 256, F), h.cross_attention_ms(5, 4, 90, 256, F));
   }
-  for (const auto& [a, b] : {std::pair{k.norm, h.norm}, {k.relu, h.relu}, {k.softmax, h.softmax}})
+  for (const auto& [a, b] : {std::pair{k.norm, h.norm}, {k.relu, h.relu}})
     EXPECT_EQ(k.elementwise_ms(a, 1000), k.elementwise_ms(b, 1000));
+  for (double F : {1e5, 3e6, 1e9}) EXPECT_EQ(k.log_softmax_ms(5, 8000, F), h.log_softmax_ms(5, 8000, F));
 }
 
 TEST_F(KernelCostsFile, BadFilesSayWhatIsWrong) {
@@ -134,7 +155,7 @@ double kernel_ms_by_hand(const ArchConfig& a, const InferenceSetting& s, const K
       total += k.cross_attention_ms(B, a.decoder_ende_heads[l], a.decoder_ende_layers[l] * L, Q, F);
       total += 3 * k.elementwise_ms(k.norm, B * dd) + k.elementwise_ms(k.relu, B * f);
     }
-    total += k.packed_gemm_ms(B, dd, V, F) + k.elementwise_ms(k.softmax, B * V);
+    total += k.packed_gemm_ms(B, dd, V, F) + k.log_softmax_ms(B, V, F);
   }
   return total;
 }
@@ -237,7 +258,7 @@ TEST(KernelBenchmark, MeasuresThisMachineAtATinySize) {
     EXPECT_GT(k.packed_gemm_ms(M, 512, 2048, 8e6), k.packed_gemm_ms(M, 128, 512, 8e6));
   EXPECT_GT(k.self_attention_ms(8, 8, 90, 512, 8e6), k.self_attention_ms(1, 4, 1, 256, 8e6));
   EXPECT_GT(k.cross_attention_ms(8, 8, 90, 512, 8e6), k.cross_attention_ms(1, 4, 1, 256, 8e6));
-  EXPECT_GT(k.elementwise_ms(k.softmax, 8 * 64000), k.elementwise_ms(k.softmax, 4000));
+  EXPECT_GT(k.log_softmax_ms(8, 64000, 8e6), k.log_softmax_ms(1, 4000, 8e6));
 }
 
 }  // namespace
