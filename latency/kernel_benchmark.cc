@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <memory>
 
 #include "devices/error.h"
@@ -72,9 +73,42 @@ LinearCost fit_linear(const std::vector<double>& sizes, const std::vector<double
   return {c[0], c[1]};
 }
 
-struct Shape2 {
+struct WeightShape {
   int64_t K, N;
 };
+
+// Hot: one matrix of at most 1 MB again and again; cold: a rotation through cold_bytes of
+// copies, up to a 32768-wide output projection. Per row count, t = call + per_weight x K N.
+void measure_packed_gemms(const KernelBenchmarkOptions& o,
+                          const std::function<void(const std::string&)>& say, KernelCosts& k) {
+  const std::vector<WeightShape> hot_shapes = {{128, 128}, {256, 256}, {256, 512}, {512, 256},
+                                               {256, 1024}, {1024, 256}, {512, 512}};
+  const std::vector<WeightShape> cold_shapes = {{256, 256},  {256, 1024}, {512, 512},
+                                                {512, 2048}, {2048, 512}, {256, 8192},
+                                                {256, 32768}};
+  std::vector<std::vector<double>> hot_ms(o.rows.size()), cold_ms(o.rows.size());
+  std::vector<double> hot_sizes, cold_sizes;
+  say("packed GEMMs, weights in cache");
+  for (const WeightShape& s : hot_shapes) {
+    const std::vector<PackedMatrix> one = packed_copies(s.K, s.N, 1);
+    hot_sizes.push_back(static_cast<double>(s.K * s.N));
+    for (size_t m = 0; m < o.rows.size(); ++m)
+      hot_ms[m].push_back(packed_gemm_call_ms(o.rows[m], one, o.batches));
+  }
+  for (const WeightShape& s : cold_shapes) {
+    say(str("packed GEMMs, weights from memory: [M, ", s.K, "] x [", s.K, ", ", s.N, "]"));
+    const double bytes = 4.0 * static_cast<double>(s.K * s.N);
+    const int64_t copies = std::max<int64_t>(2, static_cast<int64_t>(std::ceil(o.cold_bytes / bytes)));
+    const std::vector<PackedMatrix> mats = packed_copies(s.K, s.N, copies);
+    cold_sizes.push_back(static_cast<double>(s.K * s.N));
+    for (size_t m = 0; m < o.rows.size(); ++m)
+      cold_ms[m].push_back(packed_gemm_call_ms(o.rows[m], mats, o.batches));
+  }
+  for (size_t m = 0; m < o.rows.size(); ++m) {
+    k.hot.push_back(fit_linear(hot_sizes, hot_ms[m]));
+    k.cold.push_back(fit_linear(cold_sizes, cold_ms[m]));
+  }
+}
 
 // The share of the cold-hot difference paid at each footprint, on 1 MB matrices at one and at
 // five rows (the beams that matter most), averaged. Each round times every footprint once, the
@@ -115,54 +149,11 @@ void measure_footprint_share(const KernelBenchmarkOptions& o, KernelCosts& k) {
   k.cold_share = share;
 }
 
-}  // namespace
-
-KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
-  HAT_CHECK(!o.rows.empty() && o.batches >= 1 && o.cold_bytes > 0 && o.max_footprint_bytes > 0,
-            "kernel benchmark: needs row counts, batches >= 1 and positive byte budgets");
-  const auto say = [&](const std::string& line) {
-    if (o.progress) o.progress(line);
-  };
-  KernelCosts k;
-  k.host = cpu_description();
-  k.threads = num_threads();
-  for (int64_t M : o.rows) k.rows.push_back(static_cast<double>(M));
-
-  // Hot: shapes of at most 1 MB; cold: up to a 32768-wide output projection.
-  const std::vector<Shape2> hot_shapes = {{128, 128}, {256, 256}, {256, 512}, {512, 256},
-                                          {256, 1024}, {1024, 256}, {512, 512}};
-  const std::vector<Shape2> cold_shapes = {{256, 256},  {256, 1024},  {512, 512}, {512, 2048},
-                                           {2048, 512}, {256, 8192}, {256, 32768}};
-  std::vector<std::vector<double>> hot_ms(o.rows.size()), cold_ms(o.rows.size());
-  std::vector<double> hot_sizes, cold_sizes;
-  say("packed GEMMs, weights in cache");
-  for (const Shape2& s : hot_shapes) {
-    const std::vector<PackedMatrix> one = packed_copies(s.K, s.N, 1);
-    hot_sizes.push_back(static_cast<double>(s.K * s.N));
-    for (size_t m = 0; m < o.rows.size(); ++m)
-      hot_ms[m].push_back(packed_gemm_call_ms(o.rows[m], one, o.batches));
-  }
-  for (const Shape2& s : cold_shapes) {
-    say(str("packed GEMMs, weights from memory: [M, ", s.K, "] x [", s.K, ", ", s.N, "]"));
-    const double bytes = 4.0 * static_cast<double>(s.K * s.N);
-    const std::vector<PackedMatrix> mats =
-        packed_copies(s.K, s.N, std::max<int64_t>(2, static_cast<int64_t>(std::ceil(o.cold_bytes / bytes))));
-    cold_sizes.push_back(static_cast<double>(s.K * s.N));
-    for (size_t m = 0; m < o.rows.size(); ++m)
-      cold_ms[m].push_back(packed_gemm_call_ms(o.rows[m], mats, o.batches));
-  }
-  for (size_t m = 0; m < o.rows.size(); ++m) {
-    k.hot.push_back(fit_linear(hot_sizes, hot_ms[m]));
-    k.cold.push_back(fit_linear(cold_sizes, cold_ms[m]));
-  }
-
-  say("cache footprint sweep");
-  measure_footprint_share(o, k);
-
-  // Operands just written by the step's previous kernel: hot only (log-softmax also cold,
-  // below).
-  say("layer norm, ReLU, log-softmax");
-  const auto fit_elementwise = [&](const std::vector<int64_t>& widths, auto&& make_run) {
+// Operands just written by the step's previous kernel: hot only, except log-softmax, whose
+// logits the output projection writes while it streams the whole output matrix (also cold:
+// rows rotating through cold_bytes). t = call + per_element x elements.
+void measure_elementwise(const KernelBenchmarkOptions& o, KernelCosts& k) {
+  const auto fit_hot = [&](const std::vector<int64_t>& widths, auto&& make_run) {
     std::vector<double> elements, ms;
     for (int64_t R : {1, 2, 5, 8})
       for (int64_t width : widths) {
@@ -172,7 +163,7 @@ KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
       }
     return fit_linear(elements, ms);
   };
-  k.norm = fit_elementwise({128, 256, 512, 1024}, [&](int64_t R, int64_t d) {
+  k.norm = fit_hot({128, 256, 512, 1024}, [&](int64_t R, int64_t d) {
     auto state = std::make_shared<ResidualNormState>();
     auto p = std::make_shared<LayerNormParam>();
     p->weight.value = filled({d}, 1e-3f), p->bias.value = filled({d}, 1e-3f);
@@ -182,45 +173,44 @@ KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
       residual_norm_forward(*p, x, {}, *state);
     };
   });
-  k.relu = fit_elementwise({512, 1024, 2048, 4096}, [&](int64_t R, int64_t f) {
+  k.relu = fit_hot({512, 1024, 2048, 4096}, [&](int64_t R, int64_t f) {
     const Tensor x = filled({R, f}, 1e-2f);
     auto y = std::make_shared<Tensor>(Tensor::zeros({R, f}, DType::f32));
     return [x, y](int64_t) { relu_forward(x, *y); };
   });
   // In place again and again: log-softmax of log-probabilities is themselves (their
-  // log-sum-exp is 0), so every call does the same work on the same values. Cold: rows
-  // rotating through cold_bytes.
+  // log-sum-exp is 0), so every call does the same work on the same values.
   const std::vector<int64_t> vocabularies = {4000, 8000, 16000, 32000, 64000};
-  k.softmax_hot = fit_elementwise(vocabularies, [&](int64_t R, int64_t V) {
+  k.softmax_hot = fit_hot(vocabularies, [&](int64_t R, int64_t V) {
     const Tensor x = filled({R, V}, 1e-3f);
     return [x](int64_t) { log_softmax_rows_inplace(x); };
   });
-  {
-    const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, 1e-3f);
-    std::vector<double> elements, ms;
-    for (int64_t R : {1, 2, 5, 8})
-      for (int64_t V : vocabularies) {
-        std::vector<Tensor> rows;
-        for (int64_t c = 0; (c + 1) * R * V <= pool.numel(); ++c)
-          rows.push_back(pool.narrow(0, c * R * V, R * V).reshape({R, V}));
-        const int64_t n = static_cast<int64_t>(rows.size());
-        HAT_CHECK(n >= 1, "kernel benchmark: cold_bytes below one ", R, " x ", V, " block");
-        ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, n),
-                                    [&](int64_t i) { log_softmax_rows_inplace(rows[i % n]); }));
-        elements.push_back(static_cast<double>(R * V));
-      }
-    k.softmax_cold = fit_linear(elements, ms);
-  }
+  const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, 1e-3f);
+  std::vector<double> elements, ms;
+  for (int64_t R : {1, 2, 5, 8})
+    for (int64_t V : vocabularies) {
+      std::vector<Tensor> blocks;
+      for (int64_t c = 0; (c + 1) * R * V <= pool.numel(); ++c)
+        blocks.push_back(pool.narrow(0, c * R * V, R * V).reshape({R, V}));
+      const int64_t n = static_cast<int64_t>(blocks.size());
+      HAT_CHECK(n >= 1, "kernel benchmark: cold_bytes below one ", R, " x ", V, " block");
+      ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, n),
+                                  [&](int64_t i) { log_softmax_rows_inplace(blocks[i % n]); }));
+      elements.push_back(static_cast<double>(R * V));
+    }
+  k.softmax_cold = fit_linear(elements, ms);
+}
 
-  // Self-attention reads one cache block per row; encoder-decoder attention one block for all
-  // the rows of a sentence, masked to its length. Cold: the blocks rotate through cold_bytes
-  // (over many positions only: at a few the call's fixed cost is all there is).
-  say("decode attention");
+// Self-attention reads one cache block per row; encoder-decoder attention one block for all
+// the rows of a sentence, masked to its length. Cold: the blocks rotate through cold_bytes
+// (over many positions only: at a few the call's fixed cost is all there is).
+// t = call + per_head x R H + per_mac x R keys Q.
+void measure_attention(const KernelBenchmarkOptions& o, KernelCosts& k) {
   const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, 1e-2f);
   for (bool cross : {false, true})
     for (bool cold : {false, true}) {
-      std::vector<std::vector<double>> ax;
-      std::vector<double> ay;
+      std::vector<std::vector<double>> x;
+      std::vector<double> ms;
       for (int64_t Q : {256, 512})
         for (int64_t R : {1, 2, 5, 8})
           for (int64_t H : {4, 8})
@@ -228,25 +218,46 @@ KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
               if (cold && keys < 30) continue;
               const Tensor q = filled({R, Q}, 1e-2f), out = Tensor::zeros({R, Q}, DType::f32);
               const int64_t blocks = cross ? 1 : R, block_elements = blocks * keys * 2 * Q;
-              const int64_t copies =
-                  cold ? std::max<int64_t>(1, pool.numel() / block_elements) : 1;
+              const int64_t copies = cold ? std::max<int64_t>(1, pool.numel() / block_elements) : 1;
               std::vector<Tensor> kv;
               for (int64_t c = 0; c < copies; ++c)
                 kv.push_back(pool.narrow(0, c * block_elements, block_elements)
                                  .reshape({blocks, keys, 2 * Q}));
               const std::vector<int32_t> lengths = {static_cast<int32_t>(keys)};
-              ay.push_back(median_call_ms(o.batches, std::max<int64_t>(20, copies), [&](int64_t i) {
+              ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, copies), [&](int64_t i) {
                 if (cross)
                   decode_attention_forward(q, kv[i % copies], R, keys, H, out, keys, &lengths);
                 else
                   decode_attention_forward(q, kv[i % copies], 1, keys, H, out);
               }));
-              ax.push_back({1.0, static_cast<double>(R * H), static_cast<double>(R * keys * Q)});
+              x.push_back({1.0, static_cast<double>(R * H), static_cast<double>(R * keys * Q)});
             }
-      const std::vector<double> c = fit_relative_nnls(ax, ay);
+      const std::vector<double> c = fit_relative_nnls(x, ms);
       (cross ? (cold ? k.cross_cold : k.cross_hot) : (cold ? k.self_cold : k.self_hot)) =
           AttentionCost{c[0], c[1], c[2]};
     }
+}
+
+}  // namespace
+
+KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
+  HAT_CHECK(!o.rows.empty() && o.batches >= 1 && o.cold_bytes > 0 && o.max_footprint_bytes > 0,
+            "kernel benchmark: needs row counts, batches >= 1 and positive byte budgets");
+  const std::function<void(const std::string&)> say = [&](const std::string& line) {
+    if (o.progress) o.progress(line);
+  };
+  KernelCosts k;
+  k.host = cpu_description();
+  k.threads = num_threads();
+  for (int64_t M : o.rows) k.rows.push_back(static_cast<double>(M));
+
+  measure_packed_gemms(o, say, k);
+  say("cache footprint sweep");
+  measure_footprint_share(o, k);
+  say("layer norm, ReLU, log-softmax");
+  measure_elementwise(o, k);
+  say("decode attention");
+  measure_attention(o, k);
   k.check("kernel benchmark");
   return k;
 }

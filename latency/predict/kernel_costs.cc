@@ -64,6 +64,16 @@ std::vector<LinearCost> linear_costs(const json& j, const std::string& key, cons
   return out;
 }
 
+// Hot + share x (cold - hot) of t = call + per_head x R H + per_mac x R keys Q.
+double attention(const AttentionCost& hot, const AttentionCost& cold, double share, double R,
+                 double H, double keys, double Q) {
+  const auto at = [&](const AttentionCost& a) {
+    return a.call_ms + a.head_ms * R * H + a.mac_ms * R * keys * Q;
+  };
+  const double h = at(hot);
+  return h + share * (at(cold) - h);
+}
+
 // Calls f(a's cost, b's cost) for every cost of two benchmarks with the same grids.
 template <typename F>
 void zip_costs(KernelCosts& a, const KernelCosts& b, F&& f) {
@@ -92,19 +102,6 @@ double KernelCosts::packed_gemm_ms(double M, double K, double N, double step_wei
   const double s = share(step_weight_bytes);
   return h.call_ms + s * (c.call_ms - h.call_ms) + K * N * (h.weight_ms + s * (c.weight_ms - h.weight_ms));
 }
-
-namespace {
-
-double attention(const AttentionCost& hot, const AttentionCost& cold, double s, double R,
-                 double H, double keys, double Q) {
-  const auto at = [&](const AttentionCost& a) {
-    return a.call_ms + a.head_ms * R * H + a.mac_ms * R * keys * Q;
-  };
-  const double h = at(hot);
-  return h + s * (at(cold) - h);
-}
-
-}  // namespace
 
 double KernelCosts::log_softmax_ms(double R, double V, double F) const {
   const double h = elementwise_ms(softmax_hot, R * V);

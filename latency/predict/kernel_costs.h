@@ -16,7 +16,8 @@
 // in [0, 1] measured by cycling through F bytes of matrices (a step reads each weight once,
 // and the attention caches, read between the weights, leave the cache with them).
 //   packed GEMM [M, K] x [K, N]:  t = call(M) + per_weight(M) x K N, linear in M between the
-//                                  benchmarked row counts;
+//                                  benchmarked row counts (beyond the last, the line through
+//                                  the last two);
 //   decode attention of R rows with H heads over `keys` cached positions of width Q:
 //                                  t = call + per_head x R H + per_mac x R keys Q, apart for
 //                                  self-attention (a cache block per row) and encoder-decoder
@@ -41,7 +42,7 @@ struct AttentionCost {
 };
 
 struct KernelCosts {
-  std::string host;  // where they were measured (hatprofile's host description), for the record
+  std::string host;  // the CPU they were measured on (host_info.h), for the record
   int threads = 1;
   std::vector<double> rows;            // benchmarked M, ascending
   std::vector<LinearCost> hot, cold;   // packed GEMMs, per entry of `rows`
