@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "devices/error.h"
 #include "supernet/checkpoint/atomic_file.h"
+#include "supernet/data/text_lines.h"
 
 namespace hat::latency {
 
@@ -236,12 +235,14 @@ void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& cos
 }
 
 KernelCosts load_kernel_costs(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  HAT_CHECK(in, "cannot read kernel costs file ", path.string(),
-            " (hatpredict kernels --out FILE measures this machine's)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return kernel_costs_from_json(text.str(), path.string());
+  std::string text;
+  try {
+    text = data::read_file(path);
+  } catch (const Error& e) {
+    throw Error(std::string("cannot read kernel costs file: ") + e.what() +
+                " (hatpredict kernels --out FILE measures this machine's)");
+  }
+  return kernel_costs_from_json(text, path.string());
 }
 
 }  // namespace hat::latency

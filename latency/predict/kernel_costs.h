@@ -67,15 +67,15 @@ struct KernelCosts {
   void check(const std::string& source) const;
 };
 
-// JSON: {"format": "hat-kernel-costs", "version": 1, "host", "threads", "rows", "hot": [[call,
-// weight]...], "cold": [...], "footprint_bytes", "cold_share", "self_attention": {"hot": [call,
-// head, mac], "cold": [...]}, "cross_attention": {...}, "norm": [call, element], "relu": [...],
-// "softmax": {"hot": [call, element], "cold": [...]}}.
 // The mean of several benchmarks of one machine (the same row counts and footprints, the same
 // threads), taken across a profiling run: a shared machine's caches and memory change with its
 // other work, and the rows were measured under all of it. Throws hat::Error otherwise.
 KernelCosts average_kernel_costs(const std::vector<KernelCosts>& runs);
 
+// JSON: {"format": "hat-kernel-costs", "version": 1, "host", "threads", "rows", "hot": [[call,
+// weight]...], "cold": [...], "footprint_bytes", "cold_share", "self_attention": {"hot": [call,
+// head, mac], "cold": [...]}, "cross_attention": {...}, "norm": [call, element], "relu": [...],
+// "softmax": {"hot": [call, element], "cold": [...]}}.
 std::string kernel_costs_to_json(const KernelCosts& costs);
 KernelCosts kernel_costs_from_json(const std::string& text, const std::string& source);
 void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& costs);  // atomic
