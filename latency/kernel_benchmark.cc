@@ -149,6 +149,66 @@ void measure_footprint_share(const KernelBenchmarkOptions& o, KernelCosts& k) {
   k.cold_share = share;
 }
 
+// Decoder steps replayed (kernel_costs.h, StepReplay): the layers' part as W_l weights of 1 MB
+// [256, 1024] matrices, the output projection as one [256, W_o / 256] matrix, the one after the
+// other again and again; each part's time per weight, less its calls' fixed cost (the GEMM
+// fits'), at every point of the grid. A round times the whole grid, so that drift between
+// rounds scales it alike; the median over the rounds is kept.
+void measure_step_replay(const KernelBenchmarkOptions& o, KernelCosts& k) {
+  constexpr int64_t K = 256, N = 1024;
+  constexpr double kWeightsPerPoint = 20e6;  // weights read per timing, over repetitions
+  const auto pieces_for = [&](double w) {
+    return std::max<int64_t>(1, std::llround(w / static_cast<double>(K * N)));
+  };
+  StepReplay& r = k.replay;
+  for (int64_t M : o.replay_rows) r.rows.push_back(static_cast<double>(M));
+  for (double w : o.replay_layer_weights) r.layer_weights.push_back(static_cast<double>(pieces_for(w) * K * N));
+  std::vector<PackedMatrix> outputs;
+  int64_t widest = N;
+  for (double w : o.replay_output_weights) {
+    const int64_t cols = std::max<int64_t>(1, std::llround(w / K));
+    outputs.push_back(PackedMatrix::pack(filled({K, cols}, 1e-3f)));
+    r.output_weights.push_back(static_cast<double>(K * cols));
+    widest = std::max(widest, cols);
+  }
+  const std::vector<PackedMatrix> pieces = packed_copies(K, N, pieces_for(o.replay_layer_weights.back()));
+  const size_t nl = r.layer_weights.size(), no = r.output_weights.size();
+  std::vector<std::vector<double>> layer(r.rows.size() * nl * no), output(layer.size());
+  using Ms = std::chrono::duration<double, std::milli>;
+  for (int round = 0; round < o.replay_rounds; ++round)
+    for (size_t m = 0; m < r.rows.size(); ++m) {
+      const int64_t M = o.replay_rows[m];
+      const Tensor a = filled({M, K}, 1e-2f), c = Tensor::zeros({M, widest}, DType::f32);
+      const Tensor c_piece = c.narrow(1, 0, N);
+      for (size_t l = 0; l < nl; ++l)
+        for (size_t j = 0; j < no; ++j) {
+          const int64_t n = pieces_for(r.layer_weights[l]);
+          const PackedMatrix& out = outputs[j];
+          const Tensor c_out = c.narrow(1, 0, out.cols());
+          const double Wl = r.layer_weights[l], Wo = r.output_weights[j];
+          const int reps = std::max(2, static_cast<int>(kWeightsPerPoint / (Wl + Wo)));
+          double layer_ms = 0, output_ms = 0;
+          for (int rep = 0; rep <= reps; ++rep) {  // the first, untimed, brings the cycle in
+            const auto start = Clock::now();
+            for (int64_t p = 0; p < n; ++p) matmul_packed(a, pieces[p], c_piece);
+            const auto mid = Clock::now();
+            matmul_packed(a, out, c_out);
+            if (rep == 0) continue;
+            layer_ms += Ms(mid - start).count();
+            output_ms += Ms(Clock::now() - mid).count();
+          }
+          const double call = k.packed_gemm_cost(static_cast<double>(M), 4 * (Wl + Wo)).call_ms;
+          const size_t cell = (m * nl + l) * no + j;
+          layer[cell].push_back(std::max(0.0, (layer_ms / reps - n * call) / Wl));
+          output[cell].push_back(std::max(0.0, (output_ms / reps - call) / Wo));
+        }
+    }
+  for (size_t i = 0; i < layer.size(); ++i) {
+    r.layer_ms.push_back(median(layer[i]));
+    r.output_ms.push_back(median(output[i]));
+  }
+}
+
 // Operands just written by the step's previous kernel: hot only, except log-softmax, whose
 // logits the output projection writes while it streams the whole output matrix (also cold:
 // rows rotating through cold_bytes). t = call + per_element x elements.
@@ -243,6 +303,9 @@ void measure_attention(const KernelBenchmarkOptions& o, KernelCosts& k) {
 KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
   HAT_CHECK(!o.rows.empty() && o.batches >= 1 && o.cold_bytes > 0 && o.max_footprint_bytes > 0,
             "kernel benchmark: needs row counts, batches >= 1 and positive byte budgets");
+  HAT_CHECK(!o.replay_rows.empty() && !o.replay_layer_weights.empty() &&
+                !o.replay_output_weights.empty() && o.replay_rounds >= 1,
+            "kernel benchmark: the step replay needs row counts, weights and rounds >= 1");
   const std::function<void(const std::string&)> say = [&](const std::string& line) {
     if (o.progress) o.progress(line);
   };
@@ -254,6 +317,8 @@ KernelCosts benchmark_kernels(const KernelBenchmarkOptions& o) {
   measure_packed_gemms(o, say, k);
   say("cache footprint sweep");
   measure_footprint_share(o, k);
+  say("decoder step replay");
+  measure_step_replay(o, k);
   say("layer norm, ReLU, log-softmax");
   measure_elementwise(o, k);
   say("decode attention");

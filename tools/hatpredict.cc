@@ -550,11 +550,12 @@ int cmd_kernels(int argc, char** argv) {
   const auto vm = parse(argc, argv, o,
                         "usage: hatpredict kernels --out FILE.json [--threads N]\n\n"
                         "Times this machine's decoder-step kernels (packed GEMMs with weights in cache and\n"
-                        "from memory, the cache footprint curve, decode attention, layer norm, ReLU,\n"
-                        "log-softmax): about a minute and 550 MB of memory. Give the file to train, eval\n"
-                        "or transfer as --kernels, with latency rows measured on this machine at the same\n"
-                        "thread count. A shared machine changes with its neighbours' work: benchmark it\n"
-                        "several times while profiling and give all the files (they are averaged).\n");
+                        "from memory, the cache footprint curve, a replay of decoder steps' GEMMs, decode\n"
+                        "attention, layer norm, ReLU, log-softmax): about 70 s and 600 MB of memory. Give\n"
+                        "the file to train, eval or transfer as --kernels, with latency rows measured on\n"
+                        "this machine at the same thread count. A shared machine changes with its\n"
+                        "neighbours' work: benchmark it several times while profiling and give all the\n"
+                        "files (they are averaged).\n");
   if (!vm) return 0;
   if (!vm->count("out")) throw cli::UsageError("give --out FILE.json");
   const int threads = (*vm)["threads"].as<int>();

@@ -16,7 +16,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kFormat = "hat-kernel-costs";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;  // 1: no step replay
 
 // The cost at row count M: linear between benchmarked counts, the first below them and the line
 // through the last two above them (past a few rows a product is bound by its multiply-adds,
@@ -38,6 +38,40 @@ double share_at(const std::vector<double>& bytes, const std::vector<double>& sha
   while (bytes[hi] < F) ++hi;
   const double u = std::log(F / bytes[hi - 1]) / std::log(bytes[hi] / bytes[hi - 1]);
   return share[hi - 1] + u * (share[hi] - share[hi - 1]);
+}
+
+// Where x falls on an ascending grid: the cell [i, i + 1] and the fraction u in it, in log x
+// (clamped to the grid's ends).
+std::pair<size_t, double> log_cell(const std::vector<double>& grid, double x) {
+  if (grid.size() == 1 || x <= grid.front()) return {0, 0.0};
+  if (x >= grid.back()) return {grid.size() - 2, 1.0};
+  size_t i = 0;
+  while (grid[i + 1] < x) ++i;
+  return {i, std::log(x / grid[i]) / std::log(grid[i + 1] / grid[i])};
+}
+
+// A replay table at (M, W_l, W_o): bilinear in the logs of the weights, and in M as at_rows is
+// (the first row count below the grid, the line through the last two above it).
+double replay_at(const StepReplay& r, const std::vector<double>& table, double M, double Wl,
+                 double Wo) {
+  const size_t nl = r.layer_weights.size(), no = r.output_weights.size();
+  const auto [il, ul] = log_cell(r.layer_weights, Wl);
+  const auto [io, uo] = log_cell(r.output_weights, Wo);
+  const auto at_row = [&](size_t m) {
+    const auto v = [&](size_t i, size_t o) {
+      return table[(m * nl + std::min(i, nl - 1)) * no + std::min(o, no - 1)];
+    };
+    const double low = v(il, io) + uo * (v(il, io + 1) - v(il, io));
+    const double high = v(il + 1, io) + uo * (v(il + 1, io + 1) - v(il + 1, io));
+    return low + ul * (high - low);
+  };
+  const std::vector<double>& rows = r.rows;
+  if (rows.size() == 1 || M <= rows.front()) return at_row(0);
+  size_t hi = 1;
+  while (hi + 1 < rows.size() && rows[hi] < M) ++hi;
+  const double u = (M - rows[hi - 1]) / (rows[hi] - rows[hi - 1]);
+  const double a = at_row(hi - 1), b = at_row(hi);
+  return std::max(0.0, a + u * (b - a));
 }
 
 std::vector<double> numbers(const json& j, const std::string& key, const std::string& source) {
@@ -88,18 +122,41 @@ void zip_costs(KernelCosts& a, const KernelCosts& b, F&& f) {
   attention(a.cross_hot, b.cross_hot), attention(a.cross_cold, b.cross_cold);
   linear(a.norm, b.norm), linear(a.relu, b.relu);
   linear(a.softmax_hot, b.softmax_hot), linear(a.softmax_cold, b.softmax_cold);
+  for (size_t i = 0; i < a.replay.layer_ms.size(); ++i) f(a.replay.layer_ms[i], b.replay.layer_ms[i]);
+  for (size_t i = 0; i < a.replay.output_ms.size(); ++i)
+    f(a.replay.output_ms[i], b.replay.output_ms[i]);
 }
 
 }  // namespace
+
+double StepReplay::layer_weight_ms(double M, double Wl, double Wo) const {
+  return replay_at(*this, layer_ms, M, Wl, Wo);
+}
+
+double StepReplay::output_weight_ms(double M, double Wl, double Wo) const {
+  return replay_at(*this, output_ms, M, Wl, Wo);
+}
 
 double KernelCosts::share(double step_weight_bytes) const {
   return share_at(footprint_bytes, cold_share, step_weight_bytes);
 }
 
-double KernelCosts::packed_gemm_ms(double M, double K, double N, double step_weight_bytes) const {
+LinearCost KernelCosts::packed_gemm_cost(double M, double step_weight_bytes) const {
   const LinearCost h = at_rows(rows, hot, M), c = at_rows(rows, cold, M);
   const double s = share(step_weight_bytes);
-  return h.call_ms + s * (c.call_ms - h.call_ms) + K * N * (h.weight_ms + s * (c.weight_ms - h.weight_ms));
+  return {h.call_ms + s * (c.call_ms - h.call_ms), h.weight_ms + s * (c.weight_ms - h.weight_ms)};
+}
+
+double KernelCosts::packed_gemm_ms(double M, double K, double N, double step_weight_bytes) const {
+  const LinearCost g = packed_gemm_cost(M, step_weight_bytes);
+  return g.call_ms + K * N * g.weight_ms;
+}
+
+double KernelCosts::step_gemms_ms(double M, double layer_calls, double Wl, double Wo) const {
+  const LinearCost g = packed_gemm_cost(M, 4 * (Wl + Wo));
+  const double calls = (layer_calls + 1) * g.call_ms;
+  if (replay.empty()) return calls + (Wl + Wo) * g.weight_ms;
+  return calls + Wl * replay.layer_weight_ms(M, Wl, Wo) + Wo * replay.output_weight_ms(M, Wl, Wo);
 }
 
 double KernelCosts::log_softmax_ms(double R, double V, double F) const {
@@ -141,16 +198,35 @@ void KernelCosts::check(const std::string& source) const {
   for (const LinearCost& c : {norm, relu, softmax_hot, softmax_cold})
     HAT_CHECK(finite_non_negative(c.call_ms) && finite_non_negative(c.weight_ms), source,
               ": norm, relu and softmax costs must be finite and non-negative");
+  if (replay.empty()) return;
+  for (const auto& [grid, name] : {std::pair{&replay.rows, "rows"},
+                                   {&replay.layer_weights, "layer_weights"},
+                                   {&replay.output_weights, "output_weights"}}) {
+    HAT_CHECK(!grid->empty(), source, ": 'step_replay.", name, "' must not be empty");
+    for (size_t i = 0; i < grid->size(); ++i)
+      HAT_CHECK((*grid)[i] >= 1 && (i == 0 || (*grid)[i] > (*grid)[i - 1]), source,
+                ": 'step_replay.", name, "' must be ascending and >= 1");
+  }
+  const size_t cells = replay.rows.size() * replay.layer_weights.size() * replay.output_weights.size();
+  HAT_CHECK(replay.layer_ms.size() == cells && replay.output_ms.size() == cells, source,
+            ": 'step_replay.layer_ms' and 'output_ms' must hold rows x layer_weights x "
+            "output_weights = ", cells, " times");
+  for (const std::vector<double>* t : {&replay.layer_ms, &replay.output_ms})
+    for (double v : *t)
+      HAT_CHECK(finite_non_negative(v), source, ": step replay times must be finite and non-negative");
 }
 
 KernelCosts average_kernel_costs(const std::vector<KernelCosts>& runs) {
   HAT_CHECK(!runs.empty(), "average_kernel_costs: no benchmarks given");
   KernelCosts mean = runs.front();
   for (size_t r = 1; r < runs.size(); ++r) {
+    const StepReplay &a = runs[r].replay, &b = mean.replay;
     HAT_CHECK(runs[r].rows == mean.rows && runs[r].footprint_bytes == mean.footprint_bytes &&
-                  runs[r].threads == mean.threads,
-              "kernel benchmark ", r + 1, " of ", runs.size(), " has other row counts, footprints "
-              "or threads than the first: only benchmarks of one machine by one build average");
+                  runs[r].threads == mean.threads && a.rows == b.rows &&
+                  a.layer_weights == b.layer_weights && a.output_weights == b.output_weights,
+              "kernel benchmark ", r + 1, " of ", runs.size(), " has other row counts, footprints, "
+              "step replay grid or threads than the first: only benchmarks of one machine by "
+              "one build average");
     zip_costs(mean, runs[r], [](double& sum, double value) { sum += value; });
   }
   const double n = static_cast<double>(runs.size());
@@ -180,6 +256,29 @@ std::string kernel_costs_to_json(const KernelCosts& k) {
             {"norm", pair(k.norm)},
             {"relu", pair(k.relu)},
             {"softmax", {{"hot", pair(k.softmax_hot)}, {"cold", pair(k.softmax_cold)}}}};
+  if (!k.replay.empty()) {
+    const StepReplay& r = k.replay;
+    // Nested [row][layer weights][output weights], as a reader would index them.
+    const auto cube = [&](const std::vector<double>& flat) {
+      json rows = json::array();
+      size_t i = 0;
+      for (size_t m = 0; m < r.rows.size(); ++m) {
+        json layers = json::array();
+        for (size_t l = 0; l < r.layer_weights.size(); ++l) {
+          json outputs = json::array();
+          for (size_t o = 0; o < r.output_weights.size(); ++o) outputs.push_back(flat[i++]);
+          layers.push_back(outputs);
+        }
+        rows.push_back(layers);
+      }
+      return rows;
+    };
+    j["step_replay"] = {{"rows", r.rows},
+                        {"layer_weights", r.layer_weights},
+                        {"output_weights", r.output_weights},
+                        {"layer_ms", cube(r.layer_ms)},
+                        {"output_ms", cube(r.output_ms)}};
+  }
   return j.dump(1) + "\n";
 }
 
@@ -193,8 +292,9 @@ KernelCosts kernel_costs_from_json(const std::string& text, const std::string& s
   HAT_CHECK(j.is_object() && j.value("format", "") == kFormat, source,
             ": not a kernel costs file (field 'format' is not \"", kFormat,
             "\"; hatpredict kernels writes one)");
-  HAT_CHECK(j.value("version", 0) == kVersion, source, ": kernel costs version ",
-            j.value("version", 0), " is not supported (this build reads ", kVersion, ")");
+  const int version = j.value("version", 0);
+  HAT_CHECK(version == 1 || version == kVersion, source, ": kernel costs version ", version,
+            " is not supported (this build reads 1 to ", kVersion, ")");
   KernelCosts k;
   HAT_CHECK(j.contains("host") && j["host"].is_string() && j.contains("threads") &&
                 j["threads"].is_number_integer(),
@@ -226,6 +326,31 @@ KernelCosts kernel_costs_from_json(const std::string& text, const std::string& s
             ": field 'softmax' must be {\"hot\": [call, element], \"cold\": [...]}");
   k.softmax_hot = pair(j["softmax"], "hot", source + ": field 'softmax'");
   k.softmax_cold = pair(j["softmax"], "cold", source + ": field 'softmax'");
+  if (j.contains("step_replay")) {
+    const std::string where = source + ": field 'step_replay'";
+    const json& r = j["step_replay"];
+    HAT_CHECK(r.is_object(), where, " must be an object");
+    k.replay.rows = numbers(r, "rows", where);
+    k.replay.layer_weights = numbers(r, "layer_weights", where);
+    k.replay.output_weights = numbers(r, "output_weights", where);
+    for (const auto& [key, flat] : {std::pair{"layer_ms", &k.replay.layer_ms},
+                                    {"output_ms", &k.replay.output_ms}}) {
+      const auto shaped = [](const json& a, size_t n) { return a.is_array() && a.size() == n; };
+      bool ok = r.contains(key) && shaped(r[key], k.replay.rows.size());
+      for (size_t m = 0; ok && m < k.replay.rows.size(); ++m) {
+        ok = shaped(r[key][m], k.replay.layer_weights.size());
+        for (size_t l = 0; ok && l < k.replay.layer_weights.size(); ++l) {
+          ok = shaped(r[key][m][l], k.replay.output_weights.size());
+          for (size_t o = 0; ok && o < k.replay.output_weights.size(); ++o) {
+            ok = r[key][m][l][o].is_number();
+            if (ok) flat->push_back(r[key][m][l][o].get<double>());
+          }
+        }
+      }
+      HAT_CHECK(ok, where, ": '", key, "' must be numbers nested [rows][layer_weights]"
+                "[output_weights], sized as those grids");
+    }
+  }
   k.check(source);
   return k;
 }

@@ -25,6 +25,18 @@
 //   residual + layer norm of R x d, ReLU of R x f (operands just written, so hot only), and
 //   log-softmax of R x V (hot and cold: the output projection that writes the logits streams
 //   the whole output matrix past them): t = call + per_element x elements.
+//
+// The step replay (when the benchmark measured one; files of version 1 have none) then prices a
+// step's GEMMs as a whole: its layers' products read W_l weights and its output projection
+// W_o, and their per-weight times were measured by replaying that: W_l weights of 1 MB
+// matrices, then one W_o-weight matrix, again and again, at a few row counts. The cache serves
+// a step as the replay sees it, and neither the hot and cold benchmarks nor the footprint sweep
+// shows it: at a 47 MB step here a 5-row product costs 1.2-1.4x a 1-row one per weight, where
+// hot and cold GEMMs say 1.2x and 1.06x and the sweep's share is the same at both. So
+//   step GEMMs of M rows: t = calls x call(M, F) + W_l x layer(M, W_l, W_o) + W_o x
+//                             output(M, W_l, W_o),
+// layer and output per-weight times linear in log W_l and log W_o between the grid's points
+// (clamped to its ends) and in M as the GEMM costs are.
 #pragma once
 
 #include <filesystem>
@@ -41,6 +53,18 @@ struct AttentionCost {
   double call_ms = 0, head_ms = 0, mac_ms = 0;  // t = call + head x R H + mac x R keys Q
 };
 
+// Per-weight GEMM times of replayed decoder steps (see above). Grids ascending; the times are
+// flattened [row][layer weights][output weights], ms per weight with the calls' fixed cost
+// taken out.
+struct StepReplay {
+  std::vector<double> rows, layer_weights, output_weights;
+  std::vector<double> layer_ms, output_ms;
+
+  bool empty() const { return rows.empty(); }
+  double layer_weight_ms(double M, double layer_weights, double output_weights) const;
+  double output_weight_ms(double M, double layer_weights, double output_weights) const;
+};
+
 struct KernelCosts {
   std::string host;  // the CPU they were measured on (host_info.h), for the record
   int threads = 1;
@@ -50,11 +74,19 @@ struct KernelCosts {
   std::vector<double> cold_share;
   AttentionCost self_hot, self_cold, cross_hot, cross_cold;
   LinearCost norm, relu, softmax_hot, softmax_cold;  // per call and per element
+  StepReplay replay;  // may be empty
 
   // The share of a kernel's cold-hot difference paid in a step that reads `step_weight_bytes`.
   double share(double step_weight_bytes) const;
-  // Packed product of M rows with a [K, N] weight in such a step.
+  // A packed product's call and per-weight cost at M rows in such a step, and the product's
+  // time with a [K, N] weight.
+  LinearCost packed_gemm_cost(double M, double step_weight_bytes) const;
   double packed_gemm_ms(double M, double K, double N, double step_weight_bytes) const;
+  // All the GEMMs of a step: `layer_calls` products of M rows reading `layer_weights` weights
+  // in all, then the output projection's `output_weights`; by the replay where there is one,
+  // else the sum of their packed_gemm_ms at the step's footprint.
+  double step_gemms_ms(double M, double layer_calls, double layer_weights,
+                       double output_weights) const;
   double self_attention_ms(double rows, double heads, double keys, double qkv,
                            double step_weight_bytes) const;
   double cross_attention_ms(double rows, double heads, double keys, double qkv,
@@ -72,10 +104,12 @@ struct KernelCosts {
 // other work, and the rows were measured under all of it. Throws hat::Error otherwise.
 KernelCosts average_kernel_costs(const std::vector<KernelCosts>& runs);
 
-// JSON: {"format": "hat-kernel-costs", "version": 1, "host", "threads", "rows", "hot": [[call,
+// JSON: {"format": "hat-kernel-costs", "version": 2, "host", "threads", "rows", "hot": [[call,
 // weight]...], "cold": [...], "footprint_bytes", "cold_share", "self_attention": {"hot": [call,
 // head, mac], "cold": [...]}, "cross_attention": {...}, "norm": [call, element], "relu": [...],
-// "softmax": {"hot": [call, element], "cold": [...]}}.
+// "softmax": {"hot": [call, element], "cold": [...]}, "step_replay": {"rows", "layer_weights",
+// "output_weights", "layer_ms": [[[...]]], "output_ms": [[[...]]]} (optional)}. Version 1 files
+// (no step replay) still load.
 std::string kernel_costs_to_json(const KernelCosts& costs);
 KernelCosts kernel_costs_from_json(const std::string& text, const std::string& source);
 void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& costs);  // atomic

@@ -51,22 +51,20 @@ OpsDecomposition ops_terms(const ArchSummary& a, const KernelCosts* kernels) {
   const double Hs = a.decoder_self_heads_sum, Hx = a.decoder_ende_heads_sum;
   if (kernels) {
     r[kElementwise] += steps * B * dd;  // embedding and positions
-    // Per step and layer: self q, self k|v, self out, cross q, cross out and the FFN pair (by
-    // linearity in K N, Ld products at the mean FFN width price the sum), self-attention over t
-    // cached positions (over the steps, the mean t), cross-attention over n_l L encoder
-    // positions, three residual layer norms and a ReLU; then the output projection and
-    // log-softmax over B x V.
-    const double F = 4 * (6 * dd * Q * Ld + 2 * dd * Fd + dd * V);
+    // Per step: each layer's 7 GEMMs (self q, self k|v, self out, cross q, cross out, the FFN
+    // pair: 6 dd Q + 2 dd f_l weights) and the output projection (dd V); each layer's
+    // self-attention over t cached positions (over the steps, the mean t), cross-attention over
+    // n_l L encoder positions, three residual layer norms and a ReLU (by linearity, Ld of them
+    // at the mean heads and FFN width price the sum); then log-softmax over B x V.
     const KernelCosts& k = *kernels;
-    const double f = Fd / Ld;
+    const double layer_weights = 6 * dd * Q * Ld + 2 * dd * Fd, output_weights = dd * V;
+    const double F = 4 * (layer_weights + output_weights), f = Fd / Ld;
+    const double gemms = k.step_gemms_ms(B, 7 * Ld, layer_weights, output_weights);
     const double layers =
-        Ld * (2 * k.packed_gemm_ms(B, dd, Q, F) + k.packed_gemm_ms(B, dd, 2 * Q, F) +
-              2 * k.packed_gemm_ms(B, Q, dd, F) + k.packed_gemm_ms(B, dd, f, F) +
-              k.packed_gemm_ms(B, f, dd, F) + k.self_attention_ms(B, Hs / Ld, (L + 1) / 2, Q, F) +
+        Ld * (k.self_attention_ms(B, Hs / Ld, (L + 1) / 2, Q, F) +
               k.cross_attention_ms(B, Hx / Ld, L * ende_layers / Ld, Q, F) +
               3 * k.elementwise_ms(k.norm, B * dd) + k.elementwise_ms(k.relu, B * f));
-    const double output = k.packed_gemm_ms(B, dd, V, F) + k.log_softmax_ms(B, V, F);
-    r[kKernelBenchmark] = steps * (layers + output);
+    r[kKernelBenchmark] = steps * (gemms + layers + k.log_softmax_ms(B, V, F));
     // Each call costs more in a running decoder than in its benchmark loop (the weights
     // streamed between calls evict the kernels' code and descriptors): priced per call of the
     // 13 a layer makes (7 GEMMs, 2 attentions, 3 norms, a ReLU) and the step's 2 after them.

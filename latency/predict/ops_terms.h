@@ -27,7 +27,8 @@
 // and are priced by the benchmarks instead, in milliseconds, into one more term,
 // kernel_benchmark_ms, whose coefficient scales them to the measured runs; the encoder stays
 // analytic. Every kernel is priced at the step's weight footprint, 4 bytes x (6 dd Q L_d +
-// 2 dd F_d + dd V), which decides whether the step reads cache or memory. gemm_calls then
+// 2 dd F_d + dd V), which decides whether the step reads cache or memory; the step's GEMMs
+// together, by the benchmark's step replay where it has one (KernelCosts::step_gemms_ms). gemm_calls then
 // counts every kernel call of the steps (13 a layer, 2 after the layers): a call in a running
 // decoder costs more than in its benchmark loop. Without kernel costs kernel_benchmark_ms is 0.
 #pragma once

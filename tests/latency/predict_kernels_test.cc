@@ -34,6 +34,20 @@ KernelCosts hand_costs() {
   return k;
 }
 
+// The same with a step replay on a 2 x 2 x 2 grid: rows 1 and 5, layer weights 1 and 4 M,
+// output weights 1 and 16 M (so 2 M and 4 M are halfway in log).
+KernelCosts hand_costs_with_replay() {
+  KernelCosts k = hand_costs();
+  StepReplay& r = k.replay;
+  r.rows = {1, 5};
+  r.layer_weights = {1e6, 4e6};
+  r.output_weights = {1e6, 16e6};
+  // [row][layer][output]
+  r.layer_ms = {1e-8, 2e-8, 3e-8, 4e-8, 5e-8, 6e-8, 7e-8, 8e-8};
+  r.output_ms = {1e-8, 3e-8, 5e-8, 7e-8, 2e-8, 6e-8, 10e-8, 14e-8};
+  return k;
+}
+
 TEST(KernelCosts, PackedGemmInterpolatesRowsAndFootprint) {
   const KernelCosts k = hand_costs();
   // M 3 is halfway between 1 and 5: hot {0.0015, 1.5e-8}, cold {0.0035, 1.5e-7}; 10 MB is
@@ -64,6 +78,43 @@ TEST(KernelCosts, AttentionAndElementwiseAreTheirLinearModels) {
   EXPECT_NEAR(k.cross_attention_ms(5, 4, 30, 256, 1e6), 0.003 + 20 * 1e-4 + 38400 * 2e-7, 1e-15);
 }
 
+TEST(KernelCosts, StepReplayInterpolatesInLogWeightsAndInRows) {
+  const StepReplay r = hand_costs_with_replay().replay;
+  // The grid's points.
+  EXPECT_DOUBLE_EQ(r.layer_weight_ms(1, 1e6, 1e6), 1e-8);
+  EXPECT_DOUBLE_EQ(r.layer_weight_ms(1, 4e6, 16e6), 4e-8);
+  EXPECT_DOUBLE_EQ(r.output_weight_ms(5, 1e6, 16e6), 6e-8);
+  // Halfway in log layer weights (2 M) at 1 M output weights, row 1: (1 + 3) / 2 x 1e-8.
+  EXPECT_NEAR(r.layer_weight_ms(1, 2e6, 1e6), 2e-8, 1e-20);
+  // Halfway in both (2 M, 4 M), row 1: the mean of the four corners, 2.5e-8.
+  EXPECT_NEAR(r.layer_weight_ms(1, 2e6, 4e6), 2.5e-8, 1e-20);
+  // Row 3 is halfway between rows 1 and 5: (2.5 + 6.5) / 2 x 1e-8.
+  EXPECT_NEAR(r.layer_weight_ms(3, 2e6, 4e6), 4.5e-8, 1e-20);
+  // Outside the weight grid: its ends; below the first row: the first; above the last: the line
+  // through the last two (the output at 4 M, 1 M: 5 at row 1, 10 at row 5, so 15 at row 9).
+  EXPECT_DOUBLE_EQ(r.layer_weight_ms(1, 1e3, 1e9), 2e-8);
+  EXPECT_DOUBLE_EQ(r.output_weight_ms(0.5, 1e6, 1e6), 1e-8);
+  EXPECT_NEAR(r.output_weight_ms(9, 4e6, 1e6), 15e-8, 1e-20);
+}
+
+TEST(KernelCosts, StepGemmsAreTheProductsSumOrTheReplay) {
+  const KernelCosts plain = hand_costs(), replayed = hand_costs_with_replay();
+  // Without a replay: every product at the step's footprint, 4 x (1 + 2) M weights = 12 MB.
+  const double F = 12e6;
+  EXPECT_NEAR(plain.step_gemms_ms(3, 2, 1e6, 2e6),
+              plain.packed_gemm_ms(3, 1000, 400, F) + plain.packed_gemm_ms(3, 1000, 600, F) +
+                  plain.packed_gemm_ms(3, 1000, 2000, F),
+              1e-15);
+  // With one: the three calls' fixed cost at the footprint (16 MB), then the replay's
+  // per-weight times (row 3 at 2 M layer and 2 M output weights, interpolated as above).
+  const double call = plain.packed_gemm_ms(3, 0, 0, 16e6);
+  const StepReplay& r = replayed.replay;
+  EXPECT_NEAR(replayed.step_gemms_ms(3, 2, 2e6, 2e6),
+              3 * call + 2e6 * r.layer_weight_ms(3, 2e6, 2e6) + 2e6 * r.output_weight_ms(3, 2e6, 2e6),
+              1e-15);
+  EXPECT_NE(replayed.step_gemms_ms(3, 2, 2e6, 2e6), plain.step_gemms_ms(3, 2, 2e6, 2e6));
+}
+
 TEST(KernelCosts, AveragesBenchmarksOfOneMachine) {
   const KernelCosts a = hand_costs();
   KernelCosts b = hand_costs();
@@ -79,6 +130,13 @@ TEST(KernelCosts, AveragesBenchmarksOfOneMachine) {
   other.rows = {1, 4};
   test::expect_error([&] { average_kernel_costs({a, other}); },
                      {"benchmark 2 of 2", "other row counts"});
+
+  const KernelCosts c = hand_costs_with_replay();
+  KernelCosts d = hand_costs_with_replay();
+  d.replay.output_ms[7] = 16e-8;
+  EXPECT_DOUBLE_EQ(average_kernel_costs({c, d}).replay.output_ms[7], 15e-8);
+  EXPECT_DOUBLE_EQ(average_kernel_costs({c, d}).replay.layer_ms[7], 8e-8);
+  test::expect_error([&] { average_kernel_costs({c, a}); }, {"benchmark 2 of 2", "step replay"});
 }
 
 class KernelCostsFile : public test::TempDirectoryTest {
@@ -108,6 +166,26 @@ TEST_F(KernelCostsFile, RoundTrips) {
   for (const auto& [a, b] : {std::pair{k.norm, h.norm}, {k.relu, h.relu}})
     EXPECT_EQ(k.elementwise_ms(a, 1000), k.elementwise_ms(b, 1000));
   for (double F : {1e5, 3e6, 1e9}) EXPECT_EQ(k.log_softmax_ms(5, 8000, F), h.log_softmax_ms(5, 8000, F));
+  EXPECT_TRUE(k.replay.empty());
+
+  save_kernel_costs(file, hand_costs_with_replay());
+  const KernelCosts r = load_kernel_costs(file), hr = hand_costs_with_replay();
+  EXPECT_EQ(r.replay.rows, hr.replay.rows);
+  EXPECT_EQ(r.replay.layer_ms, hr.replay.layer_ms);
+  EXPECT_EQ(r.replay.output_ms, hr.replay.output_ms);
+  for (double M : {1.0, 2.5, 7.0})
+    EXPECT_EQ(r.step_gemms_ms(M, 14, 3e6, 8e6), hr.step_gemms_ms(M, 14, 3e6, 8e6));
+}
+
+TEST_F(KernelCostsFile, VersionOneFilesLoadWithoutAStepReplay) {
+  nlohmann::json j = nlohmann::json::parse(kernel_costs_to_json(hand_costs()));
+  j["version"] = 1;
+  const KernelCosts k = kernel_costs_from_json(j.dump(), "v1.json");
+  EXPECT_TRUE(k.replay.empty());
+  EXPECT_EQ(k.step_gemms_ms(5, 7, 1e6, 2e6), hand_costs().step_gemms_ms(5, 7, 1e6, 2e6));
+  j["version"] = 3;
+  test::expect_error([&] { kernel_costs_from_json(j.dump(), "v3.json"); },
+                     {"v3.json", "version 3 is not supported"});
 }
 
 TEST_F(KernelCostsFile, BadFilesSayWhatIsWrong) {
@@ -134,6 +212,15 @@ TEST_F(KernelCostsFile, BadFilesSayWhatIsWrong) {
   text.replace(text.find("\"self_attention\""), 16, "\"self\"");
   test::expect_error([&] { kernel_costs_from_json(text, "t.json"); },
                      {"t.json", "'self_attention'"});
+  // A replay table that is not shaped as its grids, and one whose grid is not ascending.
+  nlohmann::json j = nlohmann::json::parse(kernel_costs_to_json(hand_costs_with_replay()));
+  j["step_replay"]["layer_ms"][1][0] = {1e-8, 2e-8, 3e-8};
+  test::expect_error([&] { kernel_costs_from_json(j.dump(), "r.json"); },
+                     {"r.json", "'layer_ms' must be numbers nested"});
+  j = nlohmann::json::parse(kernel_costs_to_json(hand_costs_with_replay()));
+  j["step_replay"]["output_weights"] = {16e6, 1e6};
+  test::expect_error([&] { kernel_costs_from_json(j.dump(), "g.json"); },
+                     {"g.json", "'step_replay.output_weights' must be ascending"});
 }
 
 // The step's kernels summed layer by layer and step by step, the long way round.
@@ -143,27 +230,37 @@ double kernel_ms_by_hand(const ArchConfig& a, const InferenceSetting& s, const K
   double F = dd * V;
   for (int64_t f : a.decoder_ffn_dims) F += 6 * dd * Q + 2 * dd * f;
   F *= 4;
+  // With a replay, a step's GEMMs are their calls and the replay's per-weight times.
+  const double layer_weights = F / 4 - dd * V, output_weights = dd * V;
+  const double replayed_gemms =
+      k.replay.empty() ? 0
+                       : (7 * a.decoder_layers + 1) * k.packed_gemm_ms(B, 0, 0, F) +
+                             layer_weights * k.replay.layer_weight_ms(B, layer_weights, output_weights) +
+                             output_weights * k.replay.output_weight_ms(B, layer_weights, output_weights);
   double total = 0;
   for (int64_t t = 1; t <= s.source_length; ++t) {
+    total += replayed_gemms;
     for (int64_t l = 0; l < a.decoder_layers; ++l) {
       const double f = a.decoder_ffn_dims[l];
-      total += k.packed_gemm_ms(B, dd, Q, F) + k.packed_gemm_ms(B, dd, 2 * Q, F) +
-               k.packed_gemm_ms(B, Q, dd, F) + k.packed_gemm_ms(B, dd, Q, F) +
-               k.packed_gemm_ms(B, Q, dd, F) + k.packed_gemm_ms(B, dd, f, F) +
-               k.packed_gemm_ms(B, f, dd, F);
+      if (k.replay.empty())
+        total += k.packed_gemm_ms(B, dd, Q, F) + k.packed_gemm_ms(B, dd, 2 * Q, F) +
+                 k.packed_gemm_ms(B, Q, dd, F) + k.packed_gemm_ms(B, dd, Q, F) +
+                 k.packed_gemm_ms(B, Q, dd, F) + k.packed_gemm_ms(B, dd, f, F) +
+                 k.packed_gemm_ms(B, f, dd, F);
       total += k.self_attention_ms(B, a.decoder_self_heads[l], t, Q, F);
       total += k.cross_attention_ms(B, a.decoder_ende_heads[l], a.decoder_ende_layers[l] * L, Q, F);
       total += 3 * k.elementwise_ms(k.norm, B * dd) + k.elementwise_ms(k.relu, B * f);
     }
-    total += k.packed_gemm_ms(B, dd, V, F) + k.log_softmax_ms(B, V, F);
+    if (k.replay.empty()) total += k.packed_gemm_ms(B, dd, V, F);
+    total += k.log_softmax_ms(B, V, F);
   }
   return total;
 }
 
 TEST(KernelCosts, PriceTheDecoderStepsAndLeaveTheEncoderAnalytic) {
   uint64_t seed = 11;
-  const KernelCosts k = hand_costs();
-  for (int trial = 0; trial < 20; ++trial) {
+  for (int trial = 0; trial < 40; ++trial) {
+    const KernelCosts k = trial % 2 ? hand_costs_with_replay() : hand_costs();
     const ArchConfig a = test_data::random_arch(seed);
     InferenceSetting s;
     s.vocab_size = test_data::pick(seed, {8000, 32000});
@@ -249,8 +346,20 @@ TEST(KernelBenchmark, MeasuresThisMachineAtATinySize) {
   o.cold_bytes = 8e6;
   o.max_footprint_bytes = 4e6;
   o.batches = 1;
+  o.replay_rows = {1, 3};
+  o.replay_layer_weights = {0.3e6, 0.6e6};
+  o.replay_output_weights = {0.2e6, 0.4e6};
+  o.replay_rounds = 1;
   const KernelCosts k = benchmark_kernels(o);  // checks its own result
   EXPECT_EQ(k.rows, (std::vector<double>{1, 4}));
+  // The replay's grid, rounded to whole 1 MB matrices and whole output columns.
+  EXPECT_EQ(k.replay.rows, (std::vector<double>{1, 3}));
+  EXPECT_EQ(k.replay.layer_weights, (std::vector<double>{262144, 524288}));
+  EXPECT_EQ(k.replay.output_weights, (std::vector<double>{256 * 781, 256 * 1563}));
+  EXPECT_EQ(k.replay.layer_ms.size(), 8u);
+  double timed = 0;
+  for (double v : k.replay.output_ms) timed += v;
+  EXPECT_GT(timed, 0);  // a product costs more than its call's fixed cost somewhere
   EXPECT_EQ(k.cold_share.front(), 0);
   EXPECT_EQ(k.cold_share.back(), 1);
   // Sixteen times the weights cost more, whatever the cache does.
