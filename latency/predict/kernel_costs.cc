@@ -1,22 +1,14 @@
+// Kernel cost models: interpolation over the benchmarked grids (see kernel_costs.h).
 #include "latency/predict/kernel_costs.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include <nlohmann/json.hpp>
-
 #include "devices/error.h"
-#include "supernet/checkpoint/atomic_file.h"
-#include "supernet/data/text_lines.h"
 
 namespace hat::latency {
 
 namespace {
-
-using nlohmann::json;
-
-constexpr const char* kFormat = "hat-kernel-costs";
-constexpr int kVersion = 2;  // 1: no step replay
 
 // The cost at row count M: linear between benchmarked counts, the first below them and the line
 // through the last two above them (past a few rows a product is bound by its multiply-adds,
@@ -74,28 +66,6 @@ double replay_at(const StepReplay& r, const std::vector<double>& table, double M
   return std::max(0.0, a + u * (b - a));
 }
 
-std::vector<double> numbers(const json& j, const std::string& key, const std::string& source) {
-  HAT_CHECK(j.contains(key) && j.at(key).is_array(), source, ": field '", key,
-            "' must be an array of numbers");
-  std::vector<double> out;
-  for (const json& v : j.at(key)) {
-    HAT_CHECK(v.is_number(), source, ": field '", key, "' holds something that is not a number");
-    out.push_back(v.get<double>());
-  }
-  return out;
-}
-
-std::vector<LinearCost> linear_costs(const json& j, const std::string& key, const std::string& source) {
-  HAT_CHECK(j.contains(key) && j.at(key).is_array(), source, ": field '", key,
-            "' must be an array of [call_ms, weight_ms] pairs");
-  std::vector<LinearCost> out;
-  for (const json& v : j.at(key)) {
-    HAT_CHECK(v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number(), source,
-              ": field '", key, "' must hold [call_ms, weight_ms] pairs");
-    out.push_back({v[0].get<double>(), v[1].get<double>()});
-  }
-  return out;
-}
 
 // Hot + share x (cold - hot) of t = call + per_head x R H + per_mac x R keys Q.
 double attention(const AttentionCost& hot, const AttentionCost& cold, double share, double R,
@@ -232,142 +202,6 @@ KernelCosts average_kernel_costs(const std::vector<KernelCosts>& runs) {
   const double n = static_cast<double>(runs.size());
   zip_costs(mean, runs.front(), [n](double& sum, double) { sum /= n; });
   return mean;
-}
-
-std::string kernel_costs_to_json(const KernelCosts& k) {
-  const auto pairs = [](const std::vector<LinearCost>& costs) {
-    json a = json::array();
-    for (const LinearCost& c : costs) a.push_back({c.call_ms, c.weight_ms});
-    return a;
-  };
-  const auto triple = [](const AttentionCost& a) { return json{a.call_ms, a.head_ms, a.mac_ms}; };
-  const auto pair = [](const LinearCost& c) { return json{c.call_ms, c.weight_ms}; };
-  json j = {{"format", kFormat},
-            {"version", kVersion},
-            {"host", k.host},
-            {"threads", k.threads},
-            {"rows", k.rows},
-            {"hot", pairs(k.hot)},
-            {"cold", pairs(k.cold)},
-            {"footprint_bytes", k.footprint_bytes},
-            {"cold_share", k.cold_share},
-            {"self_attention", {{"hot", triple(k.self_hot)}, {"cold", triple(k.self_cold)}}},
-            {"cross_attention", {{"hot", triple(k.cross_hot)}, {"cold", triple(k.cross_cold)}}},
-            {"norm", pair(k.norm)},
-            {"relu", pair(k.relu)},
-            {"softmax", {{"hot", pair(k.softmax_hot)}, {"cold", pair(k.softmax_cold)}}}};
-  if (!k.replay.empty()) {
-    const StepReplay& r = k.replay;
-    // Nested [row][layer weights][output weights], as a reader would index them.
-    const auto cube = [&](const std::vector<double>& flat) {
-      json rows = json::array();
-      size_t i = 0;
-      for (size_t m = 0; m < r.rows.size(); ++m) {
-        json layers = json::array();
-        for (size_t l = 0; l < r.layer_weights.size(); ++l) {
-          json outputs = json::array();
-          for (size_t o = 0; o < r.output_weights.size(); ++o) outputs.push_back(flat[i++]);
-          layers.push_back(outputs);
-        }
-        rows.push_back(layers);
-      }
-      return rows;
-    };
-    j["step_replay"] = {{"rows", r.rows},
-                        {"layer_weights", r.layer_weights},
-                        {"output_weights", r.output_weights},
-                        {"layer_ms", cube(r.layer_ms)},
-                        {"output_ms", cube(r.output_ms)}};
-  }
-  return j.dump(1) + "\n";
-}
-
-KernelCosts kernel_costs_from_json(const std::string& text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(source + ": not a kernel costs file (invalid JSON: " + e.what() + ")");
-  }
-  HAT_CHECK(j.is_object() && j.value("format", "") == kFormat, source,
-            ": not a kernel costs file (field 'format' is not \"", kFormat,
-            "\"; hatpredict kernels writes one)");
-  const int version = j.value("version", 0);
-  HAT_CHECK(version == 1 || version == kVersion, source, ": kernel costs version ", version,
-            " is not supported (this build reads 1 to ", kVersion, ")");
-  KernelCosts k;
-  HAT_CHECK(j.contains("host") && j["host"].is_string() && j.contains("threads") &&
-                j["threads"].is_number_integer(),
-            source, ": fields 'host' (text) and 'threads' (integer) are required");
-  k.host = j["host"].get<std::string>();
-  k.threads = j["threads"].get<int>();
-  k.rows = numbers(j, "rows", source);
-  k.hot = linear_costs(j, "hot", source);
-  k.cold = linear_costs(j, "cold", source);
-  k.footprint_bytes = numbers(j, "footprint_bytes", source);
-  k.cold_share = numbers(j, "cold_share", source);
-  const auto attention = [&](const std::string& key, const char* regime) {
-    HAT_CHECK(j.contains(key) && j[key].is_object(), source, ": field '", key,
-              "' must be {\"hot\": [call, head, mac], \"cold\": [...]}");
-    const std::vector<double> v = numbers(j[key], regime, source + ": field '" + key + "'");
-    HAT_CHECK(v.size() == 3, source, ": field '", key, ".", regime, "' must be [call, head, mac]");
-    return AttentionCost{v[0], v[1], v[2]};
-  };
-  k.self_hot = attention("self_attention", "hot"), k.self_cold = attention("self_attention", "cold");
-  k.cross_hot = attention("cross_attention", "hot");
-  k.cross_cold = attention("cross_attention", "cold");
-  const auto pair = [&](const json& parent, const std::string& key, const std::string& where) {
-    const std::vector<double> v = numbers(parent, key, where);
-    HAT_CHECK(v.size() == 2, where, ": field '", key, "' must be [call_ms, element_ms]");
-    return LinearCost{v[0], v[1]};
-  };
-  k.norm = pair(j, "norm", source), k.relu = pair(j, "relu", source);
-  HAT_CHECK(j.contains("softmax") && j["softmax"].is_object(), source,
-            ": field 'softmax' must be {\"hot\": [call, element], \"cold\": [...]}");
-  k.softmax_hot = pair(j["softmax"], "hot", source + ": field 'softmax'");
-  k.softmax_cold = pair(j["softmax"], "cold", source + ": field 'softmax'");
-  if (j.contains("step_replay")) {
-    const std::string where = source + ": field 'step_replay'";
-    const json& r = j["step_replay"];
-    HAT_CHECK(r.is_object(), where, " must be an object");
-    k.replay.rows = numbers(r, "rows", where);
-    k.replay.layer_weights = numbers(r, "layer_weights", where);
-    k.replay.output_weights = numbers(r, "output_weights", where);
-    for (const auto& [key, flat] : {std::pair{"layer_ms", &k.replay.layer_ms},
-                                    {"output_ms", &k.replay.output_ms}}) {
-      const auto shaped = [](const json& a, size_t n) { return a.is_array() && a.size() == n; };
-      bool ok = r.contains(key) && shaped(r[key], k.replay.rows.size());
-      for (size_t m = 0; ok && m < k.replay.rows.size(); ++m) {
-        ok = shaped(r[key][m], k.replay.layer_weights.size());
-        for (size_t l = 0; ok && l < k.replay.layer_weights.size(); ++l) {
-          ok = shaped(r[key][m][l], k.replay.output_weights.size());
-          for (size_t o = 0; ok && o < k.replay.output_weights.size(); ++o) {
-            ok = r[key][m][l][o].is_number();
-            if (ok) flat->push_back(r[key][m][l][o].get<double>());
-          }
-        }
-      }
-      HAT_CHECK(ok, where, ": '", key, "' must be numbers nested [rows][layer_weights]"
-                "[output_weights], sized as those grids");
-    }
-  }
-  k.check(source);
-  return k;
-}
-
-void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& costs) {
-  checkpoint::write_file_atomically(path, kernel_costs_to_json(costs));
-}
-
-KernelCosts load_kernel_costs(const std::filesystem::path& path) {
-  std::string text;
-  try {
-    text = data::read_file(path);
-  } catch (const Error& e) {
-    throw Error(std::string("cannot read kernel costs file: ") + e.what() +
-                " (hatpredict kernels --out FILE measures this machine's)");
-  }
-  return kernel_costs_from_json(text, path.string());
 }
 
 }  // namespace hat::latency

@@ -29,10 +29,12 @@
 // The step replay (when the benchmark measured one; files of version 1 have none) then prices a
 // step's GEMMs as a whole: its layers' products read W_l weights and its output projection
 // W_o, and their per-weight times were measured by replaying that: W_l weights of 1 MB
-// matrices, then one W_o-weight matrix, again and again, at a few row counts. The cache serves
-// a step as the replay sees it, and neither the hot and cold benchmarks nor the footprint sweep
-// shows it: at a 47 MB step here a 5-row product costs 1.2-1.4x a 1-row one per weight, where
-// hot and cold GEMMs say 1.2x and 1.06x and the sweep's share is the same at both. So
+// matrices, then one W_o-weight matrix, again and again, at a few row counts. A step's weights
+// cycle through the last-level cache partly cached, and what is cached speeds a product of few
+// rows up more than one of many: in a running decoder here (dd 256, 4 layers, V 32000) the
+// output projection cost 1.39x per weight at 5 rows what it cost at 1, where the hot and cold
+// benchmarks say 1.27x and 1.06x, and one share between them cannot give more than the larger.
+// So
 //   step GEMMs of M rows: t = calls x call(M, F) + W_l x layer(M, W_l, W_o) + W_o x
 //                             output(M, W_l, W_o),
 // layer and output per-weight times linear in log W_l and log W_o between the grid's points

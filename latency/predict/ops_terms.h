@@ -47,6 +47,7 @@ inline constexpr std::array<std::string_view, kOpsTermCount> kOpsTermNames = {
     "attention_heads",  "softmax_elements",     "elementwise_elements",
     "encoder_runs",     "decoder_steps",        "decoder_runs", "kernel_benchmark_ms"};
 // Predictor files written before kernel_benchmark_ms list the first ten (its coefficient 0).
+inline constexpr int kOpsDecoderSteps = 8, kOpsDecoderRuns = 9;  // indices in kOpsTermNames
 inline constexpr int kOpsTermCountWithoutKernels = 10;
 
 using OpsTerms = std::array<double, kOpsTermCount>;

@@ -49,9 +49,21 @@ OpsModel fit_ops(const PredictorData& data, const std::vector<size_t>& rows) {
     x.emplace_back(d.decoder.begin(), d.decoder.begin() + terms);
     y.push_back(s.decoder_ms);
   }
-  const std::vector<double> c = fit_relative_nnls(x, y);
+  // With kernel costs, a decoder's per-step and per-run constants are left out: at one setting
+  // every row has the same L steps and one run, so they are one constant, and where the output
+  // projection dominates the kernel prices (a large vocabulary) that constant can stand in for
+  // the kernel scale, which another vocabulary then gets wrong.
+  std::vector<int> kept;
+  for (int t = 0; t < terms; ++t)
+    if (!data.kernels || (t != kOpsDecoderSteps && t != kOpsDecoderRuns)) kept.push_back(t);
+  for (std::vector<double>& row : x) {
+    std::vector<double> r;
+    for (int t : kept) r.push_back(row[t]);
+    row = std::move(r);
+  }
+  const std::vector<double> fitted = fit_relative_nnls(x, y);
   OpsModel m;
-  std::copy(c.begin(), c.end(), m.coefficients.begin());
+  for (size_t i = 0; i < kept.size(); ++i) m.coefficients[kept[i]] = fitted[i];
   m.kernels = data.kernels;
   return m;
 }
