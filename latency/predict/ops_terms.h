@@ -28,9 +28,10 @@
 // kernel_benchmark_ms, whose coefficient scales them to the measured runs; the encoder stays
 // analytic. Every kernel is priced at the step's weight footprint, 4 bytes x (6 dd Q L_d +
 // 2 dd F_d + dd V), which decides whether the step reads cache or memory; the step's GEMMs
-// together, by the benchmark's step replay where it has one (KernelCosts::step_gemms_ms). gemm_calls then
-// counts every kernel call of the steps (13 a layer, 2 after the layers): a call in a running
-// decoder costs more than in its benchmark loop. Without kernel costs kernel_benchmark_ms is 0.
+// together, by the benchmark's step replay where it has one (KernelCosts::step_gemms_ms).
+// gemm_calls then counts every kernel call of the steps (13 a layer, 2 after the layers): a
+// call in a running decoder costs more than in its benchmark loop. Without kernel costs
+// kernel_benchmark_ms is 0; with them, fit_ops leaves decoder_steps and decoder_runs out.
 #pragma once
 
 #include <array>
@@ -46,8 +47,8 @@ inline constexpr std::array<std::string_view, kOpsTermCount> kOpsTermNames = {
     "gemm_flops",       "gemm_weights",         "gemm_calls",   "attention_flops",
     "attention_heads",  "softmax_elements",     "elementwise_elements",
     "encoder_runs",     "decoder_steps",        "decoder_runs", "kernel_benchmark_ms"};
-// Predictor files written before kernel_benchmark_ms list the first ten (its coefficient 0).
 inline constexpr int kOpsDecoderSteps = 8, kOpsDecoderRuns = 9;  // indices in kOpsTermNames
+// Predictor files written before kernel_benchmark_ms list the first ten (its coefficient 0).
 inline constexpr int kOpsTermCountWithoutKernels = 10;
 
 using OpsTerms = std::array<double, kOpsTermCount>;
