@@ -10,62 +10,56 @@ namespace hat::latency {
 
 namespace {
 
-// The cost at row count M: linear between benchmarked counts, the first below them and the line
-// through the last two above them (past a few rows a product is bound by its multiply-adds,
-// which grow linearly in M).
-LinearCost at_rows(const std::vector<double>& rows, const std::vector<LinearCost>& costs, double M) {
-  if (rows.size() == 1 || M <= rows.front()) return costs.front();
+// Two neighbouring points of a grid and where between them a value falls: value = at(lo) +
+// u x (at(hi) - at(lo)).
+struct Cell {
+  size_t lo = 0, hi = 0;
+  double u = 0;
+};
+
+// Row counts: linear between benchmarked counts, the first below them and the line through the
+// last two above them (past a few rows a product is bound by its multiply-adds, which grow
+// linearly in M).
+Cell row_cell(const std::vector<double>& rows, double M) {
+  if (rows.size() == 1 || M <= rows.front()) return {};
   size_t hi = 1;
   while (hi + 1 < rows.size() && rows[hi] < M) ++hi;
-  const double u = (M - rows[hi - 1]) / (rows[hi] - rows[hi - 1]);
-  const LinearCost &a = costs[hi - 1], &b = costs[hi];
-  return {a.call_ms + u * (b.call_ms - a.call_ms), a.weight_ms + u * (b.weight_ms - a.weight_ms)};
+  return {hi - 1, hi, (M - rows[hi - 1]) / (rows[hi] - rows[hi - 1])};
 }
 
-// The share of the cold-hot difference at a footprint: linear in log(bytes), clamped to the ends.
-double share_at(const std::vector<double>& bytes, const std::vector<double>& share, double F) {
-  if (F <= bytes.front()) return share.front();
-  if (F >= bytes.back()) return share.back();
+// Bytes and weights: linear in log x, clamped to the grid's ends.
+Cell log_cell(const std::vector<double>& grid, double x) {
+  if (x <= grid.front()) return {};
+  if (x >= grid.back()) return {grid.size() - 1, grid.size() - 1, 0.0};
   size_t hi = 1;
-  while (bytes[hi] < F) ++hi;
-  const double u = std::log(F / bytes[hi - 1]) / std::log(bytes[hi] / bytes[hi - 1]);
-  return share[hi - 1] + u * (share[hi] - share[hi - 1]);
+  while (grid[hi] < x) ++hi;
+  return {hi - 1, hi, std::log(x / grid[hi - 1]) / std::log(grid[hi] / grid[hi - 1])};
 }
 
-// Where x falls on an ascending grid: the cell [i, i + 1] and the fraction u in it, in log x
-// (clamped to the grid's ends).
-std::pair<size_t, double> log_cell(const std::vector<double>& grid, double x) {
-  if (grid.size() == 1 || x <= grid.front()) return {0, 0.0};
-  if (x >= grid.back()) return {grid.size() - 2, 1.0};
-  size_t i = 0;
-  while (grid[i + 1] < x) ++i;
-  return {i, std::log(x / grid[i]) / std::log(grid[i + 1] / grid[i])};
+template <typename At>
+double between(const Cell& c, At&& at) {
+  const double a = at(c.lo);
+  return a + c.u * (at(c.hi) - a);
 }
 
-// A replay table at (M, W_l, W_o): bilinear in the logs of the weights, and in M as at_rows is
-// (the first row count below the grid, the line through the last two above it).
+LinearCost at_rows(const std::vector<double>& rows, const std::vector<LinearCost>& costs, double M) {
+  const Cell c = row_cell(rows, M);
+  return {between(c, [&](size_t i) { return costs[i].call_ms; }),
+          between(c, [&](size_t i) { return costs[i].weight_ms; })};
+}
+
+// A replay table at (M, W_l, W_o): bilinear in the logs of the weights, and in M as at_rows is.
 double replay_at(const StepReplay& r, const std::vector<double>& table, double M, double Wl,
                  double Wo) {
   const size_t nl = r.layer_weights.size(), no = r.output_weights.size();
-  const auto [il, ul] = log_cell(r.layer_weights, Wl);
-  const auto [io, uo] = log_cell(r.output_weights, Wo);
+  const Cell l = log_cell(r.layer_weights, Wl), o = log_cell(r.output_weights, Wo);
   const auto at_row = [&](size_t m) {
-    const auto v = [&](size_t i, size_t o) {
-      return table[(m * nl + std::min(i, nl - 1)) * no + std::min(o, no - 1)];
-    };
-    const double low = v(il, io) + uo * (v(il, io + 1) - v(il, io));
-    const double high = v(il + 1, io) + uo * (v(il + 1, io + 1) - v(il + 1, io));
-    return low + ul * (high - low);
+    return between(l, [&](size_t i) {
+      return between(o, [&](size_t j) { return table[(m * nl + i) * no + j]; });
+    });
   };
-  const std::vector<double>& rows = r.rows;
-  if (rows.size() == 1 || M <= rows.front()) return at_row(0);
-  size_t hi = 1;
-  while (hi + 1 < rows.size() && rows[hi] < M) ++hi;
-  const double u = (M - rows[hi - 1]) / (rows[hi] - rows[hi - 1]);
-  const double a = at_row(hi - 1), b = at_row(hi);
-  return std::max(0.0, a + u * (b - a));
+  return std::max(0.0, between(row_cell(r.rows, M), at_row));
 }
-
 
 // Hot + share x (cold - hot) of t = call + per_head x R H + per_mac x R keys Q.
 double attention(const AttentionCost& hot, const AttentionCost& cold, double share, double R,
@@ -107,8 +101,9 @@ double StepReplay::output_weight_ms(double M, double Wl, double Wo) const {
   return replay_at(*this, output_ms, M, Wl, Wo);
 }
 
+// The share of the cold-hot difference at a footprint.
 double KernelCosts::share(double step_weight_bytes) const {
-  return share_at(footprint_bytes, cold_share, step_weight_bytes);
+  return between(log_cell(footprint_bytes, step_weight_bytes), [&](size_t i) { return cold_share[i]; });
 }
 
 LinearCost KernelCosts::packed_gemm_cost(double M, double step_weight_bytes) const {

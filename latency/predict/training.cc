@@ -36,34 +36,33 @@ void check_kind(const std::string& kind) {
 }
 
 OpsModel fit_ops(const PredictorData& data, const std::vector<size_t>& rows) {
-  // Without kernel costs, kernel_benchmark_ms is 0 on every row: it is left out of the fit
-  // rather than given a column of zeros (which would shift the ridge the others get).
-  const int terms = data.kernels ? kOpsTermCount : kOpsTermCountWithoutKernels;
+  // The terms fitted. Without kernel costs, kernel_benchmark_ms is 0 on every row: it is left
+  // out rather than given a column of zeros (which would shift the ridge the others get). With
+  // them, the decoder's per-step and per-run constants are left out: at one setting every row
+  // has the same L steps and one run, so they are one constant, and where the output
+  // projection dominates the kernel prices (a large vocabulary) that constant can stand in for
+  // the kernel scale, which another vocabulary then gets wrong.
+  std::vector<int> fitted;
+  for (int t = 0; t < (data.kernels ? kOpsTermCount : kOpsTermCountWithoutKernels); ++t)
+    if (!data.kernels || (t != kOpsDecoderSteps && t != kOpsDecoderRuns)) fitted.push_back(t);
   std::vector<std::vector<double>> x;
   std::vector<double> y;
+  const auto columns = [&](const OpsTerms& terms) {
+    std::vector<double> row;
+    for (int t : fitted) row.push_back(terms[t]);
+    return row;
+  };
   for (size_t i : rows) {
     const PredictorRow& s = data.rows.at(i);
     const OpsDecomposition d = ops_terms(s.arch, data.kernels.get());
-    x.emplace_back(d.encoder.begin(), d.encoder.begin() + terms);
+    x.push_back(columns(d.encoder));
     y.push_back(s.encoder_ms);
-    x.emplace_back(d.decoder.begin(), d.decoder.begin() + terms);
+    x.push_back(columns(d.decoder));
     y.push_back(s.decoder_ms);
   }
-  // With kernel costs, a decoder's per-step and per-run constants are left out: at one setting
-  // every row has the same L steps and one run, so they are one constant, and where the output
-  // projection dominates the kernel prices (a large vocabulary) that constant can stand in for
-  // the kernel scale, which another vocabulary then gets wrong.
-  std::vector<int> kept;
-  for (int t = 0; t < terms; ++t)
-    if (!data.kernels || (t != kOpsDecoderSteps && t != kOpsDecoderRuns)) kept.push_back(t);
-  for (std::vector<double>& row : x) {
-    std::vector<double> r;
-    for (int t : kept) r.push_back(row[t]);
-    row = std::move(r);
-  }
-  const std::vector<double> fitted = fit_relative_nnls(x, y);
+  const std::vector<double> c = fit_relative_nnls(x, y);
   OpsModel m;
-  for (size_t i = 0; i < kept.size(); ++i) m.coefficients[kept[i]] = fitted[i];
+  for (size_t i = 0; i < fitted.size(); ++i) m.coefficients[fitted[i]] = c[i];
   m.kernels = data.kernels;
   return m;
 }
