@@ -221,28 +221,35 @@ void print_evaluation(const std::string& name, const Evaluation& ev) {
                     compare_metrics(k.all, mlp->all).c_str(), compare_metrics(k.clean, mlp->clean).c_str());
 }
 
-// --predictions: one line per test row (its index in the data, measured total, whether it is
-// an outlier, each kind's predicted total), written atomically.
+// --predictions: one line per scored row (its index in the data, measured encoder, decoder and
+// total, whether it is an outlier, then each kind's predicted total, and its encoder and decoder
+// where the kind splits them; empty where not), written atomically.
 void write_predictions(const std::filesystem::path& file, const PredictorData& data,
-                       const Evaluation& ev) {
+                       const std::vector<size_t>& rows, const std::vector<bool>& outlier,
+                       const std::vector<KindEvaluation>& kinds) {
   const auto ms = [](double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.4f", v);
     return std::string(buffer);
   };
-  std::string csv = "row,measured_ms,outlier";
-  for (const KindEvaluation& k : ev.kinds) csv += "," + k.kind + "_ms";
+  std::string csv = "row,measured_encoder_ms,measured_decoder_ms,measured_ms,outlier";
+  for (const KindEvaluation& k : kinds)
+    csv += str(",", k.kind, "_ms,", k.kind, "_encoder_ms,", k.kind, "_decoder_ms");
   csv += "\n";
-  std::vector<std::vector<double>> predicted;
-  for (const KindEvaluation& k : ev.kinds) predicted.push_back(predict_totals(k.predictor, data, ev.test));
-  for (size_t t = 0; t < ev.test.size(); ++t) {
-    const size_t row = ev.test[t];
-    csv += str(row, ",", ms(data.rows[row].total_ms()), ",", ev.outlier[row] ? 1 : 0);
-    for (const std::vector<double>& p : predicted) csv += "," + ms(p[t]);
+  for (size_t row : rows) {
+    const PredictorRow& r = data.rows[row];
+    csv += str(row, ",", ms(r.encoder_ms), ",", ms(r.decoder_ms), ",", ms(r.total_ms()), ",",
+               outlier[row] ? 1 : 0);
+    for (const KindEvaluation& k : kinds) {
+      const LatencyPrediction p = k.predictor.predict(r.arch);
+      csv += str(",", ms(p.total_ms), ",");
+      if (p.has_split) csv += str(ms(p.encoder_ms), ",", ms(p.decoder_ms));
+      else csv += ",";
+    }
     csv += "\n";
   }
   checkpoint::write_file_atomically(file, csv);
-  std::printf(" test rows' predictions -> %s\n", file.string().c_str());
+  std::printf(" predictions of %zu rows -> %s\n", rows.size(), file.string().c_str());
 }
 
 // HAT's published SubTransformers of this device: file-name latency against each kind.
@@ -310,7 +317,7 @@ int cmd_eval(int argc, char** argv) {
     print_speed_normalisation(data);
     const Evaluation ev = evaluate_kinds(data, kinds, opt);
     print_evaluation(data.source, ev);
-    if (vm->count("predictions")) write_predictions((*vm)["predictions"].as<std::string>(), data, ev);
+    if (vm->count("predictions")) write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
     if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
     return 0;
   }
@@ -334,7 +341,7 @@ int cmd_eval(int argc, char** argv) {
     print_speed_normalisation(data);
     print_evaluation(profile.name + " (" + data.source + ")", ev);
     if ((*vm)["published"].as<bool>()) print_published(profile, data.setting, ev);
-    if (vm->count("predictions")) write_predictions((*vm)["predictions"].as<std::string>(), data, ev);
+    if (vm->count("predictions")) write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
     if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
     std::printf("\n");
     std::fflush(stdout);
@@ -470,7 +477,9 @@ int cmd_transfer(int argc, char** argv) {
       ("also-source-length", po::value<int64_t>()->default_value(30), "its L")
       ("also-beam", po::value<int64_t>()->default_value(5), "its beam")
       ("also-qkv", po::value<int64_t>()->default_value(512), "its Q/K/V width")
-      ("kind", po::value<std::string>()->default_value("ops,hybrid,mlp"), "kinds");
+      ("kind", po::value<std::string>()->default_value("ops,hybrid,mlp"), "kinds")
+      ("predictions", po::value<std::string>(),
+       "write every target row's measured and predicted latencies to this CSV");
   const auto vm = parse(argc, argv, o, "usage: hatpredict transfer --data A.csv --vocab V --beam B --to-data B.csv --to-vocab V --to-beam B\n");
   if (!vm) return 0;
   if (!vm->count("data") || !vm->count("to-data")) throw cli::UsageError("give --data and --to-data");
@@ -493,8 +502,17 @@ int cmd_transfer(int argc, char** argv) {
               to.source.c_str(), static_cast<long long>(to.setting.vocab_size),
               static_cast<long long>(to.setting.source_length), static_cast<long long>(to.setting.beam));
   print_metrics_header();
-  for (const std::string& k : parse_kinds((*vm)["kind"].as<std::string>()))
-    print_metrics_row(k, evaluate_transfer(k, from, to, opt).all);
+  std::vector<KindEvaluation> kinds;
+  for (const std::string& k : parse_kinds((*vm)["kind"].as<std::string>())) {
+    kinds.push_back(evaluate_transfer(k, from, to, opt));
+    print_metrics_row(k, kinds.back().all);
+  }
+  if (vm->count("predictions")) {
+    std::vector<size_t> rows(to.rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+    write_predictions((*vm)["predictions"].as<std::string>(), to, rows,
+                      flag_outliers(to, fit_ops(to, rows), opt.outlier_factor), kinds);
+  }
   return 0;
 }
 
