@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -317,7 +318,8 @@ int cmd_eval(int argc, char** argv) {
     print_speed_normalisation(data);
     const Evaluation ev = evaluate_kinds(data, kinds, opt);
     print_evaluation(data.source, ev);
-    if (vm->count("predictions")) write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
+    if (vm->count("predictions"))
+      write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
     if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
     return 0;
   }
@@ -341,7 +343,8 @@ int cmd_eval(int argc, char** argv) {
     print_speed_normalisation(data);
     print_evaluation(profile.name + " (" + data.source + ")", ev);
     if ((*vm)["published"].as<bool>()) print_published(profile, data.setting, ev);
-    if (vm->count("predictions")) write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
+    if (vm->count("predictions"))
+      write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
     if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
     std::printf("\n");
     std::fflush(stdout);
@@ -509,9 +512,9 @@ int cmd_transfer(int argc, char** argv) {
   }
   if (vm->count("predictions")) {
     std::vector<size_t> rows(to.rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+    std::iota(rows.begin(), rows.end(), size_t{0});
     write_predictions((*vm)["predictions"].as<std::string>(), to, rows,
-                      flag_outliers(to, fit_ops(to, rows), opt.outlier_factor), kinds);
+                      transfer_target_outliers(to, opt), kinds);
   }
   return 0;
 }

@@ -18,6 +18,12 @@ std::vector<double> predict_totals(const LatencyPredictor& predictor, const Pred
 
 namespace {
 
+std::vector<size_t> every_row(const PredictorData& data) {
+  std::vector<size_t> rows(data.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  return rows;
+}
+
 std::vector<double> measured_totals(const PredictorData& data, const std::vector<size_t>& rows) {
   std::vector<double> out;
   for (size_t i : rows) out.push_back(data.rows[i].total_ms());
@@ -119,17 +125,16 @@ std::vector<ExtrapolationCase> evaluate_extrapolation(const PredictorData& data,
   return out;
 }
 
+std::vector<bool> transfer_target_outliers(const PredictorData& to, const TrainOptions& o) {
+  return flag_outliers(to, fit_ops(to, every_row(to)), o.outlier_factor);
+}
+
 KindEvaluation evaluate_transfer(const std::string& kind, const PredictorData& from,
                                  const PredictorData& to, const TrainOptions& o) {
   HAT_CHECK(!to.rows.empty(), "transfer: ", to.source, " has no rows");
   // Every row of `from` trains (host profiles are small); hybrid then keeps its last weights.
-  std::vector<size_t> train(from.rows.size());
-  for (size_t i = 0; i < train.size(); ++i) train[i] = i;
-  std::vector<size_t> test(to.rows.size());
-  for (size_t i = 0; i < test.size(); ++i) test[i] = i;
-  // Outliers of the target file: flagged by an operator fit to the target itself (reporting only).
-  const std::vector<bool> flags = flag_outliers(to, fit_ops(to, test), o.outlier_factor);
-  return train_and_score(kind, from, train, {}, to, test, flags, o);
+  return train_and_score(kind, from, every_row(from), {}, to, every_row(to),
+                         transfer_target_outliers(to, o), o);
 }
 
 }  // namespace hat::latency

@@ -47,6 +47,10 @@ std::vector<ExtrapolationCase> evaluate_extrapolation(const PredictorData& data,
                                                       const std::vector<std::string>& kinds,
                                                       const TrainOptions& options);
 
+// The rows of a transfer's target flagged as measurement outliers, by an operator fit to the
+// target itself (for reporting: the "without outliers" metrics; nothing trains on it).
+std::vector<bool> transfer_target_outliers(const PredictorData& to, const TrainOptions& options);
+
 // Trains on every row of `from` and scores on every row of `to`, whose setting may differ.
 KindEvaluation evaluate_transfer(const std::string& kind, const PredictorData& from,
                                  const PredictorData& to, const TrainOptions& options);

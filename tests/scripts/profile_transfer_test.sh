@@ -2,7 +2,8 @@
 # scripts/profile_transfer.sh at a tiny size (two beams at a 64-token vocabulary, 10
 # architectures each in 2 rounds, no kernel benchmarks) in a scratch directory: the rounds fill
 # every setting, the second round's order is rotated, the table has every ordered pair and its
-# summary, and a rerun measures nothing and prints the same table.
+# summary, transfer --predictions writes every target row, and a rerun measures nothing and
+# prints the same table.
 #   profile_transfer_test.sh TOOLS_DIR
 set -euo pipefail
 tools="$1"
@@ -27,6 +28,17 @@ table="$work/t/transfer.txt"
 [[ $(grep -c -E '^  V 64 beam [12] -> V 64 beam [12]: ops [0-9.]+%$' "$table") == 2 ]] ||
   fail "the table lacks its two pairs: $(cat "$table")"
 grep -q -E '^  ops: [0-2] of 2 pairs under 10%' "$table" || fail "no summary line: $(cat "$table")"
+
+# hatpredict transfer --predictions: every target row, measured and predicted, split by side.
+"$tools/hatpredict" transfer --data "$work/t/host-v64-b2.sqlite" --to-data "$work/t/host-v64-b1.sqlite" \
+  --kind ops --predictions "$work/p.csv" >/dev/null
+[[ $(head -1 "$work/p.csv") == row,measured_encoder_ms,measured_decoder_ms,measured_ms,outlier,ops_ms,ops_encoder_ms,ops_decoder_ms ]] ||
+  fail "predictions header: $(head -1 "$work/p.csv")"
+[[ $(tail -n +2 "$work/p.csv" | wc -l) == 10 ]] || fail "predictions: not 10 rows"
+# Each side's figures add up to the total, measured and predicted.
+awk -F, 'NR > 1 { if ($2 <= 0 || $3 <= 0 || $7 <= 0 || $8 <= 0) bad++;
+                  d1 = $2 + $3 - $4; d2 = $7 + $8 - $6; if (d1 * d1 > 1e-6 || d2 * d2 > 1e-6) bad++ }
+         END { exit bad > 0 }' "$work/p.csv" || fail "predictions rows do not add up: $(cat "$work/p.csv")"
 
 # A rerun finds every sample and prints the same table.
 cp "$table" "$work/first.txt"
