@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <numeric>
 #include <string>
 #include <vector>
 
@@ -511,9 +510,7 @@ int cmd_transfer(int argc, char** argv) {
     print_metrics_row(k, kinds.back().all);
   }
   if (vm->count("predictions")) {
-    std::vector<size_t> rows(to.rows.size());
-    std::iota(rows.begin(), rows.end(), size_t{0});
-    write_predictions((*vm)["predictions"].as<std::string>(), to, rows,
+    write_predictions((*vm)["predictions"].as<std::string>(), to, every_row(to),
                       transfer_target_outliers(to, opt), kinds);
   }
   return 0;

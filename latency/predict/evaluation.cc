@@ -6,6 +6,12 @@
 
 namespace hat::latency {
 
+std::vector<size_t> every_row(const PredictorData& data) {
+  std::vector<size_t> rows(data.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  return rows;
+}
+
 std::vector<double> predict_totals(const LatencyPredictor& predictor, const PredictorData& data,
                                    const std::vector<size_t>& rows) {
   std::vector<double> out;
@@ -17,12 +23,6 @@ std::vector<double> predict_totals(const LatencyPredictor& predictor, const Pred
 }
 
 namespace {
-
-std::vector<size_t> every_row(const PredictorData& data) {
-  std::vector<size_t> rows(data.rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  return rows;
-}
 
 std::vector<double> measured_totals(const PredictorData& data, const std::vector<size_t>& rows) {
   std::vector<double> out;

@@ -26,6 +26,9 @@ struct Evaluation {
   std::vector<KindEvaluation> kinds;
 };
 
+// Indices of every row of `data`: 0, 1, ..., size - 1.
+std::vector<size_t> every_row(const PredictorData& data);
+
 // Predicted totals of `predictor` on `rows`.
 std::vector<double> predict_totals(const LatencyPredictor& predictor, const PredictorData& data,
                                    const std::vector<size_t>& rows);

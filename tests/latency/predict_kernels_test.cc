@@ -301,7 +301,7 @@ PredictorData priced_synthetic_data(size_t n, uint64_t seed, const OpsModel& tru
 OpsModel priced_truth() {
   OpsModel m = test_data::known_ops();
   m.coefficients[10] = 0.8;  // the runs are 20% faster than the benchmarks
-  m.coefficients[8] = m.coefficients[9] = 0;  // with kernels, no per-step or per-run constant
+  m.coefficients[kOpsDecoderSteps] = m.coefficients[kOpsDecoderRuns] = 0;  // none with kernels
   m.kernels = std::make_shared<const KernelCosts>(hand_costs());
   return m;
 }
@@ -319,8 +319,8 @@ TEST(KernelCosts, FitRecoversTheKernelScaleAndTheOtherCoefficients) {
         << kOpsTermNames[i];
   // The decoder's per-step and per-run constants are not fitted with kernels (one constant at
   // one setting, which a large vocabulary's output projection can pass for).
-  EXPECT_EQ(fit.coefficients[8], 0);
-  EXPECT_EQ(fit.coefficients[9], 0);
+  EXPECT_EQ(fit.coefficients[kOpsDecoderSteps], 0);
+  EXPECT_EQ(fit.coefficients[kOpsDecoderRuns], 0);
 }
 
 TEST(KernelCosts, PredictorFilesCarryThemAndOlderFilesStillLoad) {
