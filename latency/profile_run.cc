@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "devices/error.h"
 #include "latency/host_info.h"
@@ -171,49 +174,65 @@ ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dat
                               const std::function<bool()>& should_stop,
                               const std::function<void(const ProfileRunProgress&)>& on_progress) {
   HAT_CHECK(config.samples >= 1, "hatprofile: samples must be at least 1");
+  HAT_CHECK(config.passes >= 1, "hatprofile: passes must be at least 1");
   HAT_CHECK(config.mode == "protocol" || config.mode == "translate", "hatprofile: unknown mode '",
             config.mode, "' (protocol or translate)");
   const auto start = Clock::now();
   const std::string key = profile_run_key(config);
-  const std::set<int64_t> have = dataset.run_samples(key);
+  const auto pass_key = [&](int pass) {
+    return pass == 1 ? key : key + kPassRunSuffix + std::to_string(pass);
+  };
+  const auto stored = [&](int pass) {
+    int64_t n = 0;
+    for (int64_t i : dataset.run_samples(pass_key(pass))) n += i < config.samples ? 1 : 0;
+    return n;
+  };
+  std::vector<std::set<int64_t>> have;
   ProfileRunSummary summary;
-  for (int64_t i : have) summary.already += i < config.samples ? 1 : 0;
+  for (int pass = 1; pass <= config.passes; ++pass) {
+    have.push_back(dataset.run_samples(pass_key(pass)));
+    for (int64_t i : have.back()) summary.already += i < config.samples ? 1 : 0;
+  }
   ProfileRunProgress progress;
-  progress.total = config.samples;
+  progress.total = config.samples * config.passes;
   progress.done = summary.already;
   if (on_progress) on_progress(progress);
   struct Stop {};
   const auto tick = [&] {
     if (should_stop && should_stop()) throw Stop{};
   };
-  for (int64_t i = 0; i < config.samples; ++i) {
-    if (have.count(i)) continue;
-    const ArchConfig arch = profile_sample_arch(config, i);
-    ProtocolResult r, reference;
-    try {
-      tick();
-      if (config.reference_arch)
-        reference = measure_architecture(model, *config.reference_arch, config, tick);
-      r = measure_architecture(model, arch, config, tick);
-    } catch (const Stop&) {
-      summary.stopped = true;
-      break;
+  for (int pass = 1; pass <= config.passes && !summary.stopped; ++pass) {
+    const std::string run = pass_key(pass);
+    for (int64_t i = 0; i < config.samples; ++i) {
+      if (have[static_cast<size_t>(pass - 1)].count(i)) continue;
+      const ArchConfig arch = profile_sample_arch(config, i);
+      ProtocolResult r, reference;
+      try {
+        tick();
+        if (config.reference_arch)
+          reference = measure_architecture(model, *config.reference_arch, config, tick);
+        r = measure_architecture(model, arch, config, tick);
+      } catch (const Stop&) {
+        summary.stopped = true;
+        break;
+      }
+      std::vector<Measurement> rows{measurement_of(config, model, arch, r, run, i)};
+      if (config.reference_arch) {
+        rows.push_back(measurement_of(config, model, *config.reference_arch, reference,
+                                      run + kReferenceRunSuffix, i));
+        rows.back().source = "hatprofile run (reference before sample " + std::to_string(i) + ")";
+      }
+      if (dataset.add_measurements(std::move(rows)) > 0) ++summary.measured;
+      progress.done = summary.already + summary.measured;
+      progress.pass = pass;
+      progress.index = i;
+      progress.arch = arch;
+      progress.result = r;
+      progress.reference = config.reference_arch ? std::optional<ProtocolResult>(reference) : std::nullopt;
+      if (on_progress) on_progress(progress);
     }
-    std::vector<Measurement> rows{measurement_of(config, model, arch, r, key, i)};
-    if (config.reference_arch) {
-      rows.push_back(measurement_of(config, model, *config.reference_arch, reference,
-                                    key + kReferenceRunSuffix, i));
-      rows.back().source = "hatprofile run (reference before sample " + std::to_string(i) + ")";
-    }
-    if (dataset.add_measurements(std::move(rows)) > 0) ++summary.measured;
-    progress.done = summary.already + summary.measured;
-    progress.index = i;
-    progress.arch = arch;
-    progress.result = r;
-    progress.reference = config.reference_arch ? std::optional<ProtocolResult>(reference) : std::nullopt;
-    if (on_progress) on_progress(progress);
   }
-  for (int64_t i : dataset.run_samples(key)) summary.total += i < config.samples ? 1 : 0;
+  for (int pass = 1; pass <= config.passes; ++pass) summary.total += stored(pass);
   summary.seconds = seconds_since(start);
   return summary;
 }

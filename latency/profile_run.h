@@ -35,6 +35,11 @@ struct ProfileRunConfig {
   // key + kReferenceRunSuffix: how fast the machine was at that moment.
   std::optional<ArchConfig> reference_arch;
   int64_t samples = 0;
+  // Measure the N samples this many times, one pass over all of them after another, so that the
+  // repeats of a sample are minutes apart (a shared machine's speed varies over seconds, which
+  // one sample's back-to-back timed runs cannot average out). Pass 1 is the run key itself,
+  // pass p > 1 is run key + kPassRunSuffix + p; predictors take each architecture's median.
+  int passes = 1;
   uint64_t seed = 1;
   std::string mode = "protocol";         // protocol | translate
   ProtocolOptions protocol;              // L, beam, warm-ups, trim (iterations: see policy)
@@ -45,7 +50,10 @@ struct ProfileRunConfig {
   std::string host, library_versions;    // recorded with each row
 };
 
-// The run key: SHA-256 over every setting above except `samples` and `library_versions` (the
+inline constexpr const char* kPassRunSuffix = "/pass ";
+
+// The run key: SHA-256 over every setting above except `samples`, `passes` and
+// `library_versions` (the
 // reference only when there is one, so older runs keep their keys), so a
 // rerun (even with a larger N) extends the same run; the host is included, so runs of different
 // machines never collide when their files are merged.
@@ -63,7 +71,8 @@ ProtocolResult measure_architecture(const SuperTransformer& model, const ArchCon
                                     const ProfileRunConfig& config, const std::function<void()>& tick);
 
 struct ProfileRunProgress {
-  int64_t done = 0, total = 0;  // samples stored / wanted
+  int64_t done = 0, total = 0;  // samples stored / wanted, over all passes
+  int pass = 1;                 // the pass of `index`
   int64_t index = -1;           // sample just measured (-1: none yet)
   std::optional<ArchConfig> arch;
   ProtocolResult result;
@@ -71,15 +80,15 @@ struct ProfileRunProgress {
 };
 
 struct ProfileRunSummary {
-  int64_t already = 0;    // samples found from earlier runs
+  int64_t already = 0;    // samples found from earlier runs (all passes)
   int64_t measured = 0;   // samples measured and committed now
-  int64_t total = 0;      // samples stored at the end (== config.samples unless stopped)
+  int64_t total = 0;      // stored at the end (== samples x passes unless stopped)
   bool stopped = false;
   double seconds = 0;
 };
 
-// Measures the missing samples in index order, committing each (with its reference timing, in
-// one transaction). `should_stop` is polled after
+// Measures the missing samples pass by pass, each pass in index order, committing each (with its
+// reference timing, in one transaction). `should_stop` is polled after
 // every timed run: a sample being measured when it turns true is dropped (not committed) and
 // the run returns with stopped = true.
 ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dataset,

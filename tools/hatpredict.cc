@@ -190,13 +190,18 @@ std::string compare_metrics(const PredictionMetrics& a, const PredictionMetrics&
   return out;
 }
 
-// Says when rows were brought to their run's typical machine speed (hatprofile run --reference).
-void print_speed_normalisation(const PredictorData& data) {
-  if (data.speed_normalised_rows == 0) return;
-  std::printf("%s: %zu rows scaled to their run's typical machine speed by the reference timed "
-              "before each (factors %.3f-%.3f)\n",
-              data.source.c_str(), data.speed_normalised_rows, data.speed_factor_min,
-              data.speed_factor_max);
+// Says when measurements were brought to their run's typical machine speed (hatprofile run
+// --reference) and when repeats of an architecture were merged (hatprofile run --passes).
+void print_data_preparation(const PredictorData& data) {
+  if (data.speed_normalised_rows > 0)
+    std::printf("%s: %zu measurements scaled to their run's typical machine speed by the reference "
+                "timed before each (factors %.3f-%.3f)\n",
+                data.source.c_str(), data.speed_normalised_rows, data.speed_factor_min,
+                data.speed_factor_max);
+  if (data.merged_repeats > 0)
+    std::printf("%s: %zu repeated measurements merged: each of the %zu rows is its "
+                "architecture's median\n",
+                data.source.c_str(), data.merged_repeats, data.rows.size());
 }
 
 void print_evaluation(const std::string& name, const Evaluation& ev) {
@@ -314,7 +319,7 @@ int cmd_eval(int argc, char** argv) {
     const TrainOptions opt = train_options(*vm, nullptr);
     PredictorData data = load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm));
     attach_kernels(*vm, data);
-    print_speed_normalisation(data);
+    print_data_preparation(data);
     const Evaluation ev = evaluate_kinds(data, kinds, opt);
     print_evaluation(data.source, ev);
     if (vm->count("predictions"))
@@ -339,7 +344,7 @@ int cmd_eval(int argc, char** argv) {
     PredictorData data = load_device_data(profile);
     attach_kernels(*vm, data);
     const Evaluation ev = evaluate_kinds(data, kinds, opt);
-    print_speed_normalisation(data);
+    print_data_preparation(data);
     print_evaluation(profile.name + " (" + data.source + ")", ev);
     if ((*vm)["published"].as<bool>()) print_published(profile, data.setting, ev);
     if (vm->count("predictions"))
@@ -368,7 +373,7 @@ int cmd_train(int argc, char** argv) {
                            ? load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm))
                            : load_device_data(*profile);
   attach_kernels(*vm, data);
-  print_speed_normalisation(data);
+  print_data_preparation(data);
   std::filesystem::path out;
   if (vm->count("out")) out = (*vm)["out"].as<std::string>();
   else if (profile) out = profile->predictor_file;
@@ -496,8 +501,8 @@ int cmd_transfer(int argc, char** argv) {
   PredictorData to = load_data_file((*vm)["to-data"].as<std::string>(), setting_from(*vm, "to-"));
   attach_kernels(*vm, from);  // the same machine: the other setting's rows are priced alike
   to.kernels = from.kernels;
-  print_speed_normalisation(from);
-  print_speed_normalisation(to);
+  print_data_preparation(from);
+  print_data_preparation(to);
   std::printf("transfer %s (vocab %lld, L %lld, beam %lld) -> %s (vocab %lld, L %lld, beam %lld)\n",
               from.source.c_str(), static_cast<long long>(from.setting.vocab_size),
               static_cast<long long>(from.setting.source_length), static_cast<long long>(from.setting.beam),

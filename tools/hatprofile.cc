@@ -42,9 +42,9 @@ constexpr const char* kAbout =
     "protocol (batch 1, L source tokens, encoder once, L incremental decoder steps over the beam,\n"
     "warm-ups, 10% trimmed mean), or the whole beam-search translate path (--mode translate).\n"
     "Each sample is committed as soon as it is measured; Ctrl-C stops cleanly, and running the\n"
-    "same command again continues and ends with exactly N samples. --model DIR measures one\n"
-    "model directory (hatexport's) N times instead. Devices resolve through\n"
-    "devices/profiles (HAT_DEVICE_PROFILES overrides the directory).\n";
+    "same command again continues and ends with exactly N samples (per pass, with --passes).\n"
+    "--model DIR measures one model directory (hatexport's) N times instead. Devices resolve\n"
+    "through devices/profiles (HAT_DEVICE_PROFILES overrides the directory).\n";
 
 po::options_description help_option() {
   po::options_description o("General");
@@ -89,6 +89,9 @@ int run_command(int argc, char** argv) {
       ("space", po::value<std::string>()->default_value("default"),
        "search space: default, iwslt14.de-en, wmt14.en-de, or a YAML file")
       ("samples,n", po::value<int64_t>()->default_value(100), "SubTransformers to measure")
+      ("passes", po::value<int>()->default_value(1),
+       "measure the N samples this many times, one pass after another (a noisy machine: "
+       "predictors take each architecture's median of timings minutes apart)")
       ("seed", po::value<uint64_t>()->default_value(1), "sampling seed (the same seed, the same archs)")
       ("arch", po::value<std::string>(),
        "measure this one architecture N times instead (largest, smallest, or a YAML file): "
@@ -135,6 +138,8 @@ int run_command(int argc, char** argv) {
   ProfileRunConfig config;
   config.samples = vm["samples"].as<int64_t>();
   if (config.samples < 1) throw cli::UsageError("--samples must be >= 1");
+  config.passes = vm["passes"].as<int>();
+  if (config.passes < 1) throw cli::UsageError("--passes must be >= 1");
   config.seed = vm["seed"].as<uint64_t>();
   config.mode = vm["mode"].as<std::string>();
   if (config.mode != "protocol" && config.mode != "translate")
@@ -211,7 +216,9 @@ int run_command(int argc, char** argv) {
 
   cli::install_stop_handler();
   cli::StatusLine status;
-  status.print(str("hatprofile: ", config.samples, " samples of space '", config.space.name, "' (",
+  status.print(str("hatprofile: ", config.samples, " samples",
+                   config.passes > 1 ? str(" x ", config.passes, " passes") : std::string(),
+                   " of space '", config.space.name, "' (",
                    config.fixed_arch ? "one fixed architecture" : "seed " + std::to_string(config.seed),
                    "), ", config.mode, " L=", config.protocol.source_length, " beam ",
                    config.protocol.beam, ", ", pool, " thread", pool == 1 ? "" : "s", " (", pinning,
@@ -231,7 +238,8 @@ int run_command(int argc, char** argv) {
       line += str(" ", fixed(per_minute, 1), " archs/min, ETA ", cli::format_duration(eta));
     }
     if (p.arch)
-      line += str(" | #", p.index, " ", fixed(p.result.total_ms(), 2), " ms (enc ",
+      line += str(" | ", config.passes > 1 ? str("pass ", p.pass, " ") : std::string(), "#",
+                  p.index, " ", fixed(p.result.total_ms(), 2), " ms (enc ",
                   fixed(p.result.encoder.trimmed_mean_ms, 2), " + dec ",
                   fixed(p.result.decoder.trimmed_mean_ms, 2), ")");
     if (p.reference) line += str(", reference ", fixed(p.reference->total_ms(), 2), " ms");
@@ -240,7 +248,7 @@ int run_command(int argc, char** argv) {
   const ProfileRunSummary s = run_profile(net, dataset, config, [] { return cli::stop_requested(); },
                                           on_progress);
   status.print(str("hatprofile: ", s.measured, " measured now, ", s.already, " from before; ",
-                   s.total, "/", config.samples, " stored in ", dataset_path, " (",
+                   s.total, "/", config.samples * config.passes, " stored in ", dataset_path, " (",
                    cli::format_duration(s.seconds), ", ",
                    fixed(s.seconds > 0 ? 60.0 * static_cast<double>(s.measured) / s.seconds : 0, 1),
                    " archs/min)"));

@@ -10,6 +10,7 @@
 #include "devices/random.h"
 #include "latency/dataset/latency_dataset.h"
 #include "latency/dataset/stats.h"
+#include "supernet/arch/arch_yaml.h"
 
 namespace hat::latency {
 
@@ -59,6 +60,15 @@ struct ReferenceTimings {
   }
 };
 
+// What makes two measurements timings of one thing: the architecture (only rows that have it:
+// HAT's averaged features do not name one) at one setting, mode, thread count and host.
+std::string repeat_key(const Measurement& m, const InferenceSetting& s) {
+  if (!m.arch) return "";
+  return str(arch_hash(*m.arch), " ", m.mode, " vocab ", s.vocab_size, " L ", s.source_length,
+             " beam ", s.beam, " qkv ", s.qkv_dim, " threads ", m.threads.value_or(0), " host ",
+             m.host.value_or(""));
+}
+
 }  // namespace
 
 PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
@@ -68,6 +78,12 @@ PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
   d.setting = defaults;
   const ReferenceTimings references(rows);
   bool first_factor = true;
+  // Repeats of one architecture: the index of its row and every (scaled) timing.
+  struct Repeats {
+    size_t row;
+    std::vector<double> encoder_ms, decoder_ms;
+  };
+  std::map<std::string, Repeats> repeats;
   for (const Measurement& m : rows) {
     if (is_reference_timing(m)) continue;
     InferenceSetting s = defaults;
@@ -75,19 +91,35 @@ PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
     if (m.source_length) s.source_length = *m.source_length;
     if (m.beam) s.beam = *m.beam;
     if (m.qkv_dim) s.qkv_dim = *m.qkv_dim;
-    PredictorRow r;
-    r.arch = m.arch ? summarize_arch(*m.arch, s) : summarize_features(m.features, s);
     const double factor = references.speed_factor(m);
-    r.encoder_ms = m.encoder.mean_ms * factor;
-    r.decoder_ms = m.decoder.mean_ms * factor;
-    d.rows.push_back(r);
     if (factor != 1) {
       ++d.speed_normalised_rows;
       d.speed_factor_min = first_factor ? factor : std::min(d.speed_factor_min, factor);
       d.speed_factor_max = first_factor ? factor : std::max(d.speed_factor_max, factor);
       first_factor = false;
     }
+    const double encoder_ms = m.encoder.mean_ms * factor, decoder_ms = m.decoder.mean_ms * factor;
+    const std::string key = repeat_key(m, s);
+    if (!key.empty()) {
+      const auto [it, first] = repeats.try_emplace(key, Repeats{d.rows.size(), {}, {}});
+      it->second.encoder_ms.push_back(encoder_ms);
+      it->second.decoder_ms.push_back(decoder_ms);
+      if (!first) {
+        ++d.merged_repeats;
+        continue;
+      }
+    }
+    PredictorRow r;
+    r.arch = m.arch ? summarize_arch(*m.arch, s) : summarize_features(m.features, s);
+    r.encoder_ms = encoder_ms;
+    r.decoder_ms = decoder_ms;
+    d.rows.push_back(r);
   }
+  for (const auto& [key, r] : repeats)
+    if (r.encoder_ms.size() > 1) {
+      d.rows[r.row].encoder_ms = median(r.encoder_ms);
+      d.rows[r.row].decoder_ms = median(r.decoder_ms);
+    }
   return d;
 }
 

@@ -27,6 +27,9 @@ struct PredictorData {
   // of the factors applied.
   size_t speed_normalised_rows = 0;
   double speed_factor_min = 1, speed_factor_max = 1;
+  // Measurements that repeated an earlier row's architecture (hatprofile run --passes, merged
+  // files) and went into its median instead of a row of their own.
+  size_t merged_repeats = 0;
   // Micro-benchmarks of the kernels of the machine the rows were measured on (hatpredict
   // kernels), when given: the operator model fitted to these rows prices decoder steps with them.
   std::shared_ptr<const KernelCosts> kernels;
@@ -42,7 +45,10 @@ struct Measurement;
 // timings are not rows: a sample with one is multiplied by median(its run's reference totals) /
 // its reference total, i.e. brought to the speed the machine had most of the run (a machine
 // shared with other jobs drifted 0.85-1.35x within minutes here; the architecture's own cost
-// does not drift).
+// does not drift). Repeated measurements of one architecture (at one setting, mode, thread count
+// and host) make one row, the median of their scaled encoder and of their decoder timings: the
+// split must not put one architecture in both training and test rows, and on a noisy machine the
+// median of measurements taken minutes apart is the better estimate of its latency.
 PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
                                         const InferenceSetting& defaults, const std::string& source);
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "tests/latency/dataset_test_util.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_util.h"
+#include "latency/predict/device_data.h"
 #include "latency/profile_run.h"
 #include "tests/support/tiny_space.h"
 
@@ -199,6 +201,37 @@ TEST_F(Hatprofile, AReferenceIsTimedWithEverySampleAndNotExported) {
   // preempted timing took the CV to 1.1.)
   EXPECT_LT(stats.reference_cv, 2);
   EXPECT_NE(read_text(log_).find("reference"), std::string::npos);
+}
+
+TEST_F(Hatprofile, PassesMeasureTheSameSamplesAgainUnderTheirOwnKeys) {
+  std::vector<std::string> args = run_args(3, 2);
+  ASSERT_EQ(run(args), 0) << read_text(log_);  // pass 1 alone: the run's own key
+  args = run_args(3, 2);
+  args.insert(args.end(), {"--passes", "2"});
+  ASSERT_EQ(run(args), 0) << read_text(log_);  // pass 1 is there: only pass 2 is measured
+  EXPECT_NE(read_text(log_).find("3 measured now, 3 from before; 6/6 stored"), std::string::npos)
+      << read_text(log_);
+  ASSERT_EQ(run(args), 0) << read_text(log_);  // a rerun adds nothing
+  LatencyDataset d(dataset_);
+  const std::vector<Measurement> all = d.measurements();
+  ASSERT_EQ(all.size(), 6u) << read_text(log_);
+  const std::string key = *all[0].run_key;
+  std::map<int64_t, std::vector<ArchConfig>> archs;
+  for (const Measurement& m : all) {
+    ASSERT_TRUE(m.run_key && m.sample_index && m.arch);
+    EXPECT_TRUE(*m.run_key == key || *m.run_key == key + kPassRunSuffix + "2") << *m.run_key;
+    archs[*m.sample_index].push_back(*m.arch);
+  }
+  ASSERT_EQ(archs.size(), 3u);
+  for (const auto& [i, a] : archs) {
+    ASSERT_EQ(a.size(), 2u) << "sample " << i;
+    EXPECT_EQ(a[0], a[1]) << "sample " << i << ": both passes measure the same architecture";
+  }
+  const PredictorData data = load_data_file(dataset_, InferenceSetting{});
+  EXPECT_EQ(data.rows.size(), 3u) << "a predictor sees each architecture once";
+  EXPECT_EQ(data.merged_repeats, 3u);
+  ASSERT_EQ(run({HATPROFILE_PATH, "run", "--passes", "0", "--dataset", dataset_.string()}), 2);
+  EXPECT_NE(read_text(log_).find("--passes must be >= 1"), std::string::npos) << read_text(log_);
 }
 
 TEST_F(Hatprofile, CsvImportExportAndBadInputThroughTheCommandLine) {

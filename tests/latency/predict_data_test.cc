@@ -80,6 +80,58 @@ TEST(PredictSpeedNormalisation, ASampleIsScaledByItsRunsTypicalOverItsReferenceS
   EXPECT_DOUBLE_EQ(d.speed_factor_max, 2);
 }
 
+// hatprofile run --passes: sample i of pass 1 (run K) and of pass 2 (run K/pass 2) are one
+// architecture, each scaled by its own pass's reference, then one row at their median.
+TEST(PredictRepeats, RepeatsOfAnArchitectureAreOneRowAtTheirMedian) {
+  std::vector<Measurement> rows;
+  const auto add = [&](const std::string& run, int64_t i, double total, double reference_total) {
+    Measurement sample = test::synthetic_measurement("host", static_cast<uint64_t>(i));
+    sample.encoder.mean_ms = 0.1 * total;
+    sample.decoder.mean_ms = 0.9 * total;
+    sample.run_key = run;
+    sample.sample_index = i;
+    Measurement reference = sample;
+    reference.run_key = run + kReferenceRunSuffix;
+    reference.encoder.mean_ms = 0;
+    reference.decoder.mean_ms = reference_total;
+    rows.push_back(reference);
+    rows.push_back(sample);
+  };
+  // Pass 1: the machine as usual for samples 0 and 1 (reference 10 ms, the median), twice as
+  // slow for sample 2. Pass 2: twice as slow for sample 0, which then took 40 ms.
+  add("K", 0, 20, 10);
+  add("K", 1, 30, 10);
+  add("K", 2, 80, 20);
+  add("K/pass 2", 0, 40, 20);
+  add("K/pass 2", 1, 36, 10);
+  add("K/pass 2", 2, 44, 10);
+  // Sample 0 timed a third time (merged from another file): 26 ms, at a typical speed.
+  add("M", 0, 26, 7);
+  const PredictorData d = dataset_from_measurements(rows, InferenceSetting{}, "test");
+  ASSERT_EQ(d.rows.size(), 3u) << "one row per architecture";
+  EXPECT_EQ(d.merged_repeats, 4u);
+  // Scaled totals: sample 0: 20, 20, 26 -> median 20; sample 1: 30, 36 -> 33; sample 2: 40, 44
+  // -> 42 (a median of two is their mean).
+  EXPECT_DOUBLE_EQ(d.rows[0].total_ms(), 20);
+  EXPECT_DOUBLE_EQ(d.rows[1].total_ms(), 33);
+  EXPECT_DOUBLE_EQ(d.rows[2].total_ms(), 42);
+  EXPECT_DOUBLE_EQ(d.rows[2].encoder_ms, 4.2);
+
+  // Not repeats: another thread count, another mode, or rows without an architecture (HAT's
+  // averaged features do not name one).
+  std::vector<Measurement> distinct(2, test::synthetic_measurement("host", 0));
+  distinct[1].threads = 2;
+  distinct.push_back(distinct[0]);
+  distinct.back().mode = "translate";
+  for (int k = 0; k < 2; ++k) {
+    distinct.push_back(distinct[0]);
+    distinct.back().arch.reset();
+  }
+  const PredictorData e = dataset_from_measurements(distinct, InferenceSetting{}, "test");
+  EXPECT_EQ(e.rows.size(), 5u);
+  EXPECT_EQ(e.merged_repeats, 0u);
+}
+
 TEST_F(PredictData, ACsvFileIsReadAtTheGivenSettingAndAMissingFileIsNamed) {
   const auto path = root_ / "hat.csv";
   std::ofstream(path) << (

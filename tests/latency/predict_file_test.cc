@@ -48,7 +48,9 @@ TEST_F(PredictFileTest, RoundTripPredictsIdentically) {
       EXPECT_EQ(a.total_ms, b.total_ms) << kind;
       EXPECT_EQ(a.encoder_ms, b.encoder_ms) << kind;
       EXPECT_EQ(a.decoder_ms, b.decoder_ms) << kind;
-      if (kind != "mlp") EXPECT_GT(a.total_ms, 0) << kind;  // mlp: barely trained here
+      if (kind != "mlp") {
+        EXPECT_GT(a.total_ms, 0) << kind;  // mlp: barely trained here
+      }
     }
     // Saving what was loaded gives the same bytes.
     EXPECT_EQ(predictor_to_json(q), predictor_to_json(p)) << kind;
