@@ -50,13 +50,10 @@ struct ProfileRunConfig {
   std::string host, library_versions;    // recorded with each row
 };
 
-inline constexpr const char* kPassRunSuffix = "/pass ";
-
 // The run key: SHA-256 over every setting above except `samples`, `passes` and
-// `library_versions` (the
-// reference only when there is one, so older runs keep their keys), so a
-// rerun (even with a larger N) extends the same run; the host is included, so runs of different
-// machines never collide when their files are merged.
+// `library_versions` (the reference only when there is one, so older runs keep their keys), so a
+// rerun (even with a larger N or more passes) extends the same run; the host is included, so runs
+// of different machines never collide when their files are merged.
 std::string profile_run_key(const ProfileRunConfig& config);
 
 // The architecture of sample i: fixed_arch, or sample_arch(space, mix(seed, i)).

@@ -285,6 +285,17 @@ bool is_reference_timing(const Measurement& m) {
          std::string_view(*m.run_key).substr(m.run_key->size() - suffix.size()) == suffix;
 }
 
+std::string pass_base_run_key(const std::string& run_key) {
+  std::string key = run_key;
+  if (key.ends_with(kReferenceRunSuffix))
+    key.resize(key.size() - std::string_view(kReferenceRunSuffix).size());
+  const size_t at = key.rfind(kPassRunSuffix);
+  if (at == std::string::npos) return key;
+  const std::string_view pass = std::string_view(key).substr(at + std::string_view(kPassRunSuffix).size());
+  if (pass.empty() || pass.find_first_not_of("0123456789") != std::string_view::npos) return key;
+  return key.substr(0, at);
+}
+
 std::vector<HatCsvRow> LatencyDataset::hat_csv_rows(const std::string& device) {
   device_id(device);  // an unknown device is an error, not an empty file
   std::vector<HatCsvRow> out;

@@ -41,6 +41,10 @@ struct PartLatency {
 inline constexpr const char* kReferenceRunSuffix = "/reference";
 struct Measurement;
 bool is_reference_timing(const Measurement& m);
+// `hatprofile run --passes K`: pass p > 1 of run K is stored as run K + kPassRunSuffix + p (its
+// references as that + kReferenceRunSuffix). pass_base_run_key gives K for any of them.
+inline constexpr const char* kPassRunSuffix = "/pass ";
+std::string pass_base_run_key(const std::string& run_key);
 
 struct Measurement {
   std::string uid;                 // filled by add_measurement when empty

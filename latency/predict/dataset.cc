@@ -32,7 +32,9 @@ PredictorData dataset_from_hat_rows(const std::vector<HatCsvRow>& rows,
 
 namespace {
 
-// run key -> sample index -> reference total (ms), and run key -> median reference total.
+// run key -> sample index -> reference total (ms), and the median reference total of a run over
+// all its passes (pass_base_run_key): every pass is brought to the one typical speed, so the
+// median of an architecture's passes compares like with like.
 struct ReferenceTimings {
   std::map<std::string, std::map<int64_t, double>> by_run;
   std::map<std::string, double> typical;
@@ -43,11 +45,10 @@ struct ReferenceTimings {
       if (is_reference_timing(m) && m.sample_index)
         by_run[m.run_key->substr(0, m.run_key->size() - suffix)][*m.sample_index] =
             m.encoder.mean_ms + m.decoder.mean_ms;
-    for (const auto& [run, timings] : by_run) {
-      std::vector<double> totals;
-      for (const auto& [index, total] : timings) totals.push_back(total);
-      typical[run] = median(totals);
-    }
+    std::map<std::string, std::vector<double>> totals;
+    for (const auto& [run, timings] : by_run)
+      for (const auto& [index, total] : timings) totals[pass_base_run_key(run)].push_back(total);
+    for (const auto& [base, t] : totals) typical[base] = median(t);
   }
   // The factor for a sample: 1 without a (positive) reference.
   double speed_factor(const Measurement& m) const {
@@ -56,7 +57,7 @@ struct ReferenceTimings {
     if (run == by_run.end()) return 1;
     const auto t = run->second.find(*m.sample_index);
     if (t == run->second.end() || !(t->second > 0)) return 1;
-    return typical.at(*m.run_key) / t->second;
+    return typical.at(pass_base_run_key(*m.run_key)) / t->second;
   }
 };
 

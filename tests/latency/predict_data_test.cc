@@ -80,8 +80,9 @@ TEST(PredictSpeedNormalisation, ASampleIsScaledByItsRunsTypicalOverItsReferenceS
   EXPECT_DOUBLE_EQ(d.speed_factor_max, 2);
 }
 
-// hatprofile run --passes: sample i of pass 1 (run K) and of pass 2 (run K/pass 2) are one
-// architecture, each scaled by its own pass's reference, then one row at their median.
+// hatprofile run --passes: sample i of passes 1, 2, 3 (runs K, K/pass 2, K/pass 3) is one
+// architecture; each timing is scaled by its reference to the typical speed of all three passes,
+// then the row is their median.
 TEST(PredictRepeats, RepeatsOfAnArchitectureAreOneRowAtTheirMedian) {
   std::vector<Measurement> rows;
   const auto add = [&](const std::string& run, int64_t i, double total, double reference_total) {
@@ -97,25 +98,32 @@ TEST(PredictRepeats, RepeatsOfAnArchitectureAreOneRowAtTheirMedian) {
     rows.push_back(reference);
     rows.push_back(sample);
   };
-  // Pass 1: the machine as usual for samples 0 and 1 (reference 10 ms, the median), twice as
-  // slow for sample 2. Pass 2: twice as slow for sample 0, which then took 40 ms.
+  // The references of the three passes: 10 10 20, 20 20 20, 10 10 10; median 10. Pass 2 ran
+  // on a machine twice as slow throughout: its own median (20) would leave it unscaled.
   add("K", 0, 20, 10);
   add("K", 1, 30, 10);
   add("K", 2, 80, 20);
-  add("K/pass 2", 0, 40, 20);
-  add("K/pass 2", 1, 36, 10);
-  add("K/pass 2", 2, 44, 10);
-  // Sample 0 timed a third time (merged from another file): 26 ms, at a typical speed.
+  add("K/pass 2", 0, 44, 20);
+  add("K/pass 2", 1, 64, 20);
+  add("K/pass 2", 2, 84, 20);
+  add("K/pass 3", 0, 21, 10);
+  add("K/pass 3", 1, 31, 10);
+  add("K/pass 3", 2, 41, 10);
+  // Sample 0 timed a fourth time in another run (merged from another file): 26 ms.
   add("M", 0, 26, 7);
   const PredictorData d = dataset_from_measurements(rows, InferenceSetting{}, "test");
   ASSERT_EQ(d.rows.size(), 3u) << "one row per architecture";
-  EXPECT_EQ(d.merged_repeats, 4u);
-  // Scaled totals: sample 0: 20, 20, 26 -> median 20; sample 1: 30, 36 -> 33; sample 2: 40, 44
-  // -> 42 (a median of two is their mean).
-  EXPECT_DOUBLE_EQ(d.rows[0].total_ms(), 20);
-  EXPECT_DOUBLE_EQ(d.rows[1].total_ms(), 33);
-  EXPECT_DOUBLE_EQ(d.rows[2].total_ms(), 42);
-  EXPECT_DOUBLE_EQ(d.rows[2].encoder_ms, 4.2);
+  EXPECT_EQ(d.merged_repeats, 7u);
+  // Scaled totals: sample 0: 20, 22, 21, 26 -> 21.5 (a median of four: the middle two's mean);
+  // sample 1: 30, 32, 31 -> 31; sample 2: 40, 42, 41 -> 41.
+  EXPECT_DOUBLE_EQ(d.rows[0].total_ms(), 21.5);
+  EXPECT_DOUBLE_EQ(d.rows[1].total_ms(), 31);
+  EXPECT_DOUBLE_EQ(d.rows[2].total_ms(), 41);
+  EXPECT_DOUBLE_EQ(d.rows[2].encoder_ms, 4.1);
+  EXPECT_EQ(pass_base_run_key("K/pass 12"), "K");
+  EXPECT_EQ(pass_base_run_key("K/pass 2/reference"), "K");
+  EXPECT_EQ(pass_base_run_key("K/reference"), "K");
+  EXPECT_EQ(pass_base_run_key("K/pass x"), "K/pass x");
 
   // Not repeats: another thread count, another mode, or rows without an architecture (HAT's
   // averaged features do not name one).
