@@ -53,6 +53,14 @@ class ProfileFields {
               key, "' must be a positive number");
     return value;
   }
+  // An optional string: "" when the key is absent.
+  std::string get_optional_string(const std::string& key) {
+    used_.insert(key);
+    const YAML::Node v = node_[key];
+    if (!v) return "";
+    HAT_CHECK(v.IsScalar(), source_, ": key '", key, "' must be a string");
+    return v.Scalar();
+  }
   std::vector<std::string> get_string_list(const std::string& key) {
     used_.insert(key);
     std::vector<std::string> out;
@@ -132,6 +140,8 @@ DeviceProfile load_device_profile(const fs::path& file) {
   }
   d.data_file = resolve(f.get_string("data"));
   d.predictor_file = resolve(f.get_string("predictor"));
+  const std::string kernels = f.get_optional_string("kernels");
+  if (!kernels.empty()) d.kernels_file = resolve(kernels);
   f.check_all_used();
   return d;
 }

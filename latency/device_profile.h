@@ -42,6 +42,9 @@ struct DeviceProfile {
   LatencyDataFormat data_format = LatencyDataFormat::hat_csv;
   std::filesystem::path data_file;       // absolute (resolved against the profile's directory)
   std::filesystem::path predictor_file;  // absolute; may not exist yet (written by hatpredict)
+  // Optional (empty: none): the device's kernel benchmarks (hatpredict kernels), absolute; may not
+  // exist yet. When it exists, hatpredict prices decoder steps with it unless told otherwise.
+  std::filesystem::path kernels_file;
 
   std::filesystem::path profile_file;    // the file this profile was read from
 

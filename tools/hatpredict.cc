@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "devices/threads.h"
 #include "latency/device_profile.h"
 #include "latency/hat_csv.h"
+#include "latency/host_info.h"
 #include "latency/kernel_benchmark.h"
 #include "latency/predict/device_data.h"
 #include "latency/predict/evaluation.h"
@@ -102,22 +104,41 @@ void add_data_options(po::options_description& o) {
       ("kernels", po::value<std::string>(),
        "kernel costs of the machine the data was measured on (hatpredict kernels): ops and "
        "hybrid price decoder steps with them; several files, comma-separated (benchmarks "
-       "taken across the profiling run), are averaged")
+       "taken across the profiling run), are averaged; none: without (default: the device "
+       "profile's file, when it exists)")
       ("threads", po::value<int>()->default_value(1), "CPU threads for training (0: all cores)");
 }
 
-// --kernels: attached to the data its rows were measured with.
-void attach_kernels(const po::variables_map& vm, PredictorData& data) {
-  if (!vm.count("kernels")) return;
+// --kernels: attached to the data its rows were measured with. Without it, the device
+// profile's kernel benchmarks when that file exists and was measured on this CPU (a profile
+// names a file of its own machine); --kernels none: no benchmarks.
+void attach_kernels(const po::variables_map& vm, PredictorData& data,
+                    const DeviceProfile* profile = nullptr) {
+  std::vector<std::string> files;
+  const char* why = "";
+  if (vm.count("kernels")) {
+    if (vm["kernels"].as<std::string>() == "none") return;
+    files = split_list(vm["kernels"].as<std::string>());
+    if (files.empty()) throw cli::UsageError("--kernels: no file given");
+  } else if (profile && !profile->kernels_file.empty() && std::filesystem::exists(profile->kernels_file)) {
+    files = {profile->kernels_file.string()};
+    why = ", the device profile's (--kernels none: without)";
+  } else {
+    return;
+  }
   std::vector<KernelCosts> runs;
-  for (const std::string& file : split_list(vm["kernels"].as<std::string>()))
-    runs.push_back(load_kernel_costs(file));
-  if (runs.empty()) throw cli::UsageError("--kernels: no file given");
+  for (const std::string& file : files) runs.push_back(load_kernel_costs(file));
+  if (*why && runs.front().host != cpu_description()) {
+    std::printf("%s: %s holds kernel benchmarks of %s, not of this machine (%s): not used\n",
+                data.source.c_str(), files.front().c_str(), runs.front().host.c_str(),
+                cpu_description().c_str());
+    return;
+  }
   data.kernels = std::make_shared<const KernelCosts>(average_kernel_costs(runs));
-  std::printf("%s: decoder steps priced by %zu kernel benchmark%s (%s, %d thread%s)\n",
+  std::printf("%s: decoder steps priced by %zu kernel benchmark%s (%s, %d thread%s%s)\n",
               data.source.c_str(), runs.size(), runs.size() == 1 ? "" : "s (averaged)",
               data.kernels->host.c_str(), data.kernels->threads,
-              data.kernels->threads == 1 ? "" : "s");
+              data.kernels->threads == 1 ? "" : "s", why);
 }
 
 InferenceSetting setting_from(const po::variables_map& vm, const std::string& prefix = "") {
@@ -342,7 +363,7 @@ int cmd_eval(int argc, char** argv) {
     }
     const TrainOptions opt = train_options(*vm, &profile);
     PredictorData data = load_device_data(profile);
-    attach_kernels(*vm, data);
+    attach_kernels(*vm, data, &profile);
     const Evaluation ev = evaluate_kinds(data, kinds, opt);
     print_data_preparation(data);
     print_evaluation(profile.name + " (" + data.source + ")", ev);
@@ -372,7 +393,7 @@ int cmd_train(int argc, char** argv) {
   PredictorData data = vm->count("data")
                            ? load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm))
                            : load_device_data(*profile);
-  attach_kernels(*vm, data);
+  attach_kernels(*vm, data, vm->count("data") ? nullptr : &*profile);
   print_data_preparation(data);
   std::filesystem::path out;
   if (vm->count("out")) out = (*vm)["out"].as<std::string>();

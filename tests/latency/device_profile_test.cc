@@ -64,6 +64,9 @@ TEST(DeviceProfile, HatDevicesPointAtTheShippedCsvWithHatsScales) {
   const DeviceProfile host = resolve_device("host");
   EXPECT_EQ(host.data_format, LatencyDataFormat::sqlite);
   EXPECT_EQ(host.data_file.extension(), ".sqlite");
+  // The host names where `hatpredict kernels` writes this machine's benchmarks, beside its data.
+  EXPECT_EQ(host.kernels_file, host.data_file.parent_path() / "host-kernels.json");
+  EXPECT_TRUE(resolve_device("rpi4").kernels_file.empty());
 }
 
 TEST(DeviceProfile, UnknownNameListsTheKnownOnes) {
@@ -94,13 +97,19 @@ TEST_F(DeviceProfileFiles, EnvironmentVariableReplacesTheDirectory) {
   EXPECT_EQ(d.source_length, 23);
   EXPECT_EQ(d.predictor_scale_ms, 800);
   EXPECT_EQ(d.data_file, root_ / "data/board.sqlite");  // relative to the profile's directory
+  EXPECT_TRUE(d.kernels_file.empty()) << "kernels is optional";
   EXPECT_EQ(known_devices().size(), 1u);
   hat::test::expect_error([] { resolve_device("rpi4"); }, {"unknown device 'rpi4'", "board"});
 }
 
 TEST_F(DeviceProfileFiles, AProfileFileLoadsByPath) {
-  write("mine.yml", profile("mine", ""));
-  EXPECT_EQ(resolve_device((root_ / "mine.yml").string()).name, "mine");
+  write("mine.yml", profile("mine", "") + "kernels: k/mine.json\n");
+  const DeviceProfile d = resolve_device((root_ / "mine.yml").string());
+  EXPECT_EQ(d.name, "mine");
+  EXPECT_EQ(d.kernels_file, root_ / "k/mine.json");
+  write("list.yml", profile("list", "") + "kernels: [a, b]\n");
+  hat::test::expect_error([&] { load_device_profile(root_ / "list.yml"); },
+                          {"list.yml", "'kernels' must be a string"});
 }
 
 TEST_F(DeviceProfileFiles, BadProfilesNameFileAndKey) {
