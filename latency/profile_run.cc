@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -182,16 +183,15 @@ ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dat
   const auto pass_key = [&](int pass) {
     return pass == 1 ? key : key + kPassRunSuffix + std::to_string(pass);
   };
-  const auto stored = [&](int pass) {
-    int64_t n = 0;
-    for (int64_t i : dataset.run_samples(pass_key(pass))) n += i < config.samples ? 1 : 0;
-    return n;
+  // Samples of a pass stored in the dataset with an index below N (a larger earlier N left more).
+  const auto stored = [&](const std::set<int64_t>& indices) {
+    return static_cast<int64_t>(std::distance(indices.begin(), indices.lower_bound(config.samples)));
   };
   std::vector<std::set<int64_t>> have;
   ProfileRunSummary summary;
   for (int pass = 1; pass <= config.passes; ++pass) {
     have.push_back(dataset.run_samples(pass_key(pass)));
-    for (int64_t i : have.back()) summary.already += i < config.samples ? 1 : 0;
+    summary.already += stored(have.back());
   }
   ProfileRunProgress progress;
   progress.total = config.samples * config.passes;
@@ -232,7 +232,8 @@ ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dat
       if (on_progress) on_progress(progress);
     }
   }
-  for (int pass = 1; pass <= config.passes; ++pass) summary.total += stored(pass);
+  for (int pass = 1; pass <= config.passes; ++pass)
+    summary.total += stored(dataset.run_samples(pass_key(pass)));
   summary.seconds = seconds_since(start);
   return summary;
 }

@@ -128,11 +128,13 @@ void attach_kernels(const po::variables_map& vm, PredictorData& data,
   }
   std::vector<KernelCosts> runs;
   for (const std::string& file : files) runs.push_back(load_kernel_costs(file));
-  if (*why && runs.front().host != cpu_description()) {
-    std::printf("%s: %s holds kernel benchmarks of %s, not of this machine (%s): not used\n",
-                data.source.c_str(), files.front().c_str(), runs.front().host.c_str(),
-                cpu_description().c_str());
-    return;
+  if (*why) {  // the profile's file: only this machine's
+    const std::string cpu = cpu_description();
+    if (runs.front().host != cpu) {
+      std::printf("%s: %s holds kernel benchmarks of %s, not of this machine (%s): not used\n",
+                  data.source.c_str(), files.front().c_str(), runs.front().host.c_str(), cpu.c_str());
+      return;
+    }
   }
   data.kernels = std::make_shared<const KernelCosts>(average_kernel_costs(runs));
   std::printf("%s: decoder steps priced by %zu kernel benchmark%s (%s, %d thread%s%s)\n",
