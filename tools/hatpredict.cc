@@ -2,6 +2,8 @@
 // main: parse options, resolve the device, call the library, print.
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -191,20 +193,13 @@ void print_metrics_row(const std::string& kind, const PredictionMetrics& m) {
               100 * m.mape, 100 * m.within5, 100 * m.within10, m.kendall_tau, m.spearman_rho);
 }
 
-// "better on every metric", or which metrics tie and which are worse (RMSE and MAPE lower is
-// better; the shares and rank correlations higher).
-std::string compare_metrics(const PredictionMetrics& a, const PredictionMetrics& b) {
-  const struct {
-    const char* name;
-    double mine, theirs;
-    bool lower_is_better;
-  } metrics[] = {{"RMSE", a.rmse_ms, b.rmse_ms, true},         {"MAPE", a.mape, b.mape, true},
-                 {"<=5%", a.within5, b.within5, false},        {"<=10%", a.within10, b.within10, false},
-                 {"tau", a.kendall_tau, b.kendall_tau, false}, {"rho", a.spearman_rho, b.spearman_rho, false}};
+// "better on every metric", or which metrics tie and which are worse.
+std::string describe_comparison(const PredictionMetrics& a, const PredictionMetrics& b) {
+  const std::array<int, kComparedMetrics> c = compare_metrics(a, b);
   std::string tied, worse;
-  for (const auto& m : metrics) {
-    if (m.mine == m.theirs) tied += std::string(tied.empty() ? "" : ", ") + m.name;
-    else if ((m.mine < m.theirs) != m.lower_is_better) worse += std::string(worse.empty() ? "" : ", ") + m.name;
+  for (int m = 0; m < kComparedMetrics; ++m) {
+    std::string& list = c[m] == 0 ? tied : worse;
+    if (c[m] <= 0) list += std::string(list.empty() ? "" : ", ") + kComparedMetricNames[m];
   }
   if (tied.empty() && worse.empty()) return "better on every metric";
   std::string out = "NOT better on every metric:";
@@ -246,7 +241,43 @@ void print_evaluation(const std::string& name, const Evaluation& ev) {
     for (const KindEvaluation& k : ev.kinds)
       if (k.kind != "mlp")
         std::printf(" %s against mlp: all rows %s; without outliers %s\n", k.kind.c_str(),
-                    compare_metrics(k.all, mlp->all).c_str(), compare_metrics(k.clean, mlp->clean).c_str());
+                    describe_comparison(k.all, mlp->all).c_str(),
+                    describe_comparison(k.clean, mlp->clean).c_str());
+}
+
+// --splits: each kind's mean metrics over the splits, and on how many each kind beat mlp.
+void print_splits(const std::vector<Evaluation>& evaluations, uint64_t first_seed) {
+  const std::vector<KindOverSplits> kinds = summarize_splits(evaluations, "mlp");
+  const size_t n = evaluations.size();
+  std::printf(" over %zu splits (seeds %llu-%llu), each metric's mean:\n", n,
+              static_cast<unsigned long long>(first_seed),
+              static_cast<unsigned long long>(first_seed + n - 1));
+  const bool has_mlp = std::any_of(kinds.begin(), kinds.end(),
+                                   [](const KindOverSplits& k) { return k.kind == "mlp"; });
+  const auto wins = [&](const KindOverSplits& k, const std::array<int, kComparedMetrics>& better,
+                        const std::array<int, kComparedMetrics>& tied, int on_all) {
+    std::string line;
+    for (int m = 0; m < kComparedMetrics; ++m) {
+      line += str(m ? ", " : "", kComparedMetricNames[m], " ", better[m]);
+      if (tied[m]) line += str(" (", tied[m], " tied)");
+    }
+    std::printf("  splits where %s beats mlp (of %zu): %s; on all six: %d\n", k.kind.c_str(), n,
+                line.c_str(), on_all);
+  };
+  const bool any_outliers = std::any_of(evaluations.begin(), evaluations.end(),
+                                        [](const Evaluation& ev) { return ev.test_outliers > 0; });
+  for (const bool clean : {false, true}) {
+    if (clean && !any_outliers) break;
+    std::printf(clean ? " without outlier rows:\n" : " all test rows:\n");
+    print_metrics_header();
+    for (const KindOverSplits& k : kinds) print_metrics_row(k.kind, clean ? k.mean_clean : k.mean_all);
+    if (!has_mlp) continue;
+    for (const KindOverSplits& k : kinds) {
+      if (k.kind == "mlp") continue;
+      if (clean) wins(k, k.better_clean, k.tied_clean, k.better_on_all_metrics_clean);
+      else wins(k, k.better_all, k.tied_all, k.better_on_all_metrics_all);
+    }
+  }
 }
 
 // --predictions: one line per scored row (its index in the data, measured encoder, decoder and
@@ -333,21 +364,43 @@ int cmd_eval(int argc, char** argv) {
       ("extrapolate", po::bool_switch(), "also train on embed 640 / decoder layers 1-3 and predict "
                                          "embed 512 / layers 4-6")
       ("published", po::bool_switch(), "also predict HAT's published SubTransformers of the device")
+      ("splits", po::value<int>()->default_value(1),
+       "also evaluate this many splits (seeds --seed, --seed + 1, ...) and print each kind's mean "
+       "metrics and on how many splits it beat mlp: one split's test rows are few")
       ("predictions", po::value<std::string>(),
        "write every test row's measured and predicted totals to this CSV (one device)");
   const auto vm = parse(argc, argv, o, "usage: hatpredict eval --device D[,D...]|all | --data FILE [options]\n");
   if (!vm) return 0;
   const std::vector<std::string> kinds = parse_kinds((*vm)["kind"].as<std::string>());
+  const int splits = (*vm)["splits"].as<int>();
+  if (splits < 1) throw cli::UsageError("--splits must be >= 1");
+  // One data set: the table of the first split, the other outputs asked for, then the splits.
+  const auto evaluate = [&](const std::string& name, const PredictorData& data,
+                            const TrainOptions& opt, const DeviceProfile* profile) {
+    print_data_preparation(data);
+    const Evaluation ev = evaluate_kinds(data, kinds, opt);
+    print_evaluation(name, ev);
+    if (profile && (*vm)["published"].as<bool>()) print_published(*profile, data.setting, ev);
+    if (vm->count("predictions"))
+      write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
+    if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
+    if (splits > 1) {
+      std::fflush(stdout);
+      TrainOptions next = opt;
+      next.seed = opt.seed + 1;
+      std::vector<Evaluation> all = {ev};
+      for (Evaluation& e : evaluate_kinds_over_splits(data, kinds, next, splits - 1, [&](int done, int) {
+             std::fprintf(stderr, "hatpredict: %s: split %d of %d done\n", name.c_str(), done + 1, splits);
+           }))
+        all.push_back(std::move(e));
+      print_splits(all, opt.seed);
+    }
+  };
   if (vm->count("data")) {
     const TrainOptions opt = train_options(*vm, nullptr);
     PredictorData data = load_data_file((*vm)["data"].as<std::string>(), setting_from(*vm));
     attach_kernels(*vm, data);
-    print_data_preparation(data);
-    const Evaluation ev = evaluate_kinds(data, kinds, opt);
-    print_evaluation(data.source, ev);
-    if (vm->count("predictions"))
-      write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
-    if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
+    evaluate(data.source, data, opt, nullptr);
     return 0;
   }
   if (!vm->count("device")) throw cli::UsageError("give --device or --data");
@@ -366,13 +419,7 @@ int cmd_eval(int argc, char** argv) {
     const TrainOptions opt = train_options(*vm, &profile);
     PredictorData data = load_device_data(profile);
     attach_kernels(*vm, data, &profile);
-    const Evaluation ev = evaluate_kinds(data, kinds, opt);
-    print_data_preparation(data);
-    print_evaluation(profile.name + " (" + data.source + ")", ev);
-    if ((*vm)["published"].as<bool>()) print_published(profile, data.setting, ev);
-    if (vm->count("predictions"))
-      write_predictions((*vm)["predictions"].as<std::string>(), data, ev.test, ev.outlier, ev.kinds);
-    if ((*vm)["extrapolate"].as<bool>()) print_extrapolation(evaluate_extrapolation(data, kinds, opt));
+    evaluate(profile.name + " (" + data.source + ")", data, opt, &profile);
     std::printf("\n");
     std::fflush(stdout);
   }

@@ -84,6 +84,66 @@ Evaluation evaluate_kinds(const PredictorData& data, const std::vector<std::stri
   return ev;
 }
 
+std::vector<Evaluation> evaluate_kinds_over_splits(
+    const PredictorData& data, const std::vector<std::string>& kinds, const TrainOptions& options,
+    int splits, const std::function<void(int, int)>& progress) {
+  HAT_CHECK(splits >= 1, "evaluating over splits needs at least one, not ", splits);
+  std::vector<Evaluation> out;
+  TrainOptions o = options;
+  for (int k = 0; k < splits; ++k) {
+    o.seed = options.seed + static_cast<uint64_t>(k);
+    out.push_back(evaluate_kinds(data, kinds, o));
+    if (progress) progress(k + 1, splits);
+  }
+  return out;
+}
+
+std::vector<KindOverSplits> summarize_splits(const std::vector<Evaluation>& evaluations,
+                                             const std::string& baseline) {
+  HAT_CHECK(!evaluations.empty(), "summarize_splits: no evaluations");
+  const std::vector<KindEvaluation>& first = evaluations.front().kinds;
+  for (const Evaluation& ev : evaluations) {
+    HAT_CHECK(ev.kinds.size() == first.size(), "summarize_splits: evaluations of different kinds");
+    for (size_t j = 0; j < first.size(); ++j)
+      HAT_CHECK(ev.kinds[j].kind == first[j].kind, "summarize_splits: kind ", ev.kinds[j].kind,
+                " where ", first[j].kind, " was");
+  }
+  int base = -1;
+  for (size_t j = 0; j < first.size(); ++j)
+    if (first[j].kind == baseline) base = static_cast<int>(j);
+  std::vector<KindOverSplits> out;
+  for (size_t j = 0; j < first.size(); ++j) {
+    KindOverSplits s;
+    s.kind = first[j].kind;
+    std::vector<PredictionMetrics> all, clean;
+    for (const Evaluation& ev : evaluations) {
+      const KindEvaluation& k = ev.kinds[j];
+      all.push_back(k.all);
+      clean.push_back(k.clean);
+      if (base < 0) continue;
+      const KindEvaluation& b = ev.kinds[base];
+      const auto count = [](const std::array<int, kComparedMetrics>& c,
+                            std::array<int, kComparedMetrics>& better,
+                            std::array<int, kComparedMetrics>& tied, int& better_on_all) {
+        bool everywhere = true;
+        for (int m = 0; m < kComparedMetrics; ++m) {
+          better[m] += c[m] > 0;
+          tied[m] += c[m] == 0;
+          everywhere = everywhere && c[m] > 0;
+        }
+        better_on_all += everywhere;
+      };
+      count(compare_metrics(k.all, b.all), s.better_all, s.tied_all, s.better_on_all_metrics_all);
+      count(compare_metrics(k.clean, b.clean), s.better_clean, s.tied_clean,
+            s.better_on_all_metrics_clean);
+    }
+    s.mean_all = mean_metrics(all);
+    s.mean_clean = mean_metrics(clean);
+    out.push_back(s);
+  }
+  return out;
+}
+
 std::vector<ExtrapolationCase> evaluate_extrapolation(const PredictorData& data,
                                                       const std::vector<std::string>& kinds,
                                                       const TrainOptions& o) {

@@ -3,6 +3,8 @@
 // transfer between inference settings.
 #pragma once
 
+#include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,27 @@ std::vector<double> predict_totals(const LatencyPredictor& predictor, const Pred
 // test rows. Outliers are flagged with an operator fit on the training rows (training.h).
 Evaluation evaluate_kinds(const PredictorData& data, const std::vector<std::string>& kinds,
                           const TrainOptions& options);
+
+// evaluate_kinds with `splits` seeds, options.seed first, then options.seed + 1, ... (the
+// split and the training seed both change). `progress` hears of each split done.
+std::vector<Evaluation> evaluate_kinds_over_splits(
+    const PredictorData& data, const std::vector<std::string>& kinds, const TrainOptions& options,
+    int splits, const std::function<void(int done, int splits)>& progress = {});
+
+// One kind over several splits: its mean metrics and, against the baseline kind, on how many
+// splits each metric was better or tied (the rest were worse), and on how many it was better on
+// all six (counts are 0 when the baseline is not among the kinds).
+struct KindOverSplits {
+  std::string kind;
+  PredictionMetrics mean_all, mean_clean;
+  std::array<int, kComparedMetrics> better_all{}, tied_all{}, better_clean{}, tied_clean{};
+  int better_on_all_metrics_all = 0, better_on_all_metrics_clean = 0;
+};
+
+// The kinds of evaluations made on the same data with different splits, in their order.
+// Throws hat::Error when given none or evaluations of different kinds.
+std::vector<KindOverSplits> summarize_splits(const std::vector<Evaluation>& evaluations,
+                                             const std::string& baseline);
 
 struct ExtrapolationCase {
   std::string name;        // "embed 640 -> 512", "decoder layers 1-3 -> 4-6"

@@ -102,4 +102,47 @@ PredictionMetrics compute_metrics(const std::vector<double>& p, const std::vecto
   return m;
 }
 
+const std::array<const char*, kComparedMetrics> kComparedMetricNames = {"RMSE", "MAPE", "<=5%",
+                                                                        "<=10%", "tau", "rho"};
+
+namespace {
+
+// The compared metrics of `m`, each oriented so that larger is better.
+std::array<double, kComparedMetrics> oriented(const PredictionMetrics& m) {
+  return {-m.rmse_ms, -m.mape, m.within5, m.within10, m.kendall_tau, m.spearman_rho};
+}
+
+}  // namespace
+
+std::array<int, kComparedMetrics> compare_metrics(const PredictionMetrics& a, const PredictionMetrics& b) {
+  const std::array<double, kComparedMetrics> x = oriented(a), y = oriented(b);
+  std::array<int, kComparedMetrics> out{};
+  for (int k = 0; k < kComparedMetrics; ++k) out[k] = sign(x[k] - y[k]);
+  return out;
+}
+
+PredictionMetrics mean_metrics(const std::vector<PredictionMetrics>& metrics) {
+  HAT_CHECK(!metrics.empty(), "mean_metrics: no evaluations");
+  PredictionMetrics mean;
+  double count = 0;
+  for (const PredictionMetrics& m : metrics) {
+    count += m.count;
+    mean.rmse_ms += m.rmse_ms;
+    mean.mape += m.mape;
+    mean.within5 += m.within5;
+    mean.within10 += m.within10;
+    mean.kendall_tau += m.kendall_tau;
+    mean.spearman_rho += m.spearman_rho;
+  }
+  const double n = static_cast<double>(metrics.size());
+  mean.count = static_cast<int>(count / n);
+  mean.rmse_ms /= n;
+  mean.mape /= n;
+  mean.within5 /= n;
+  mean.within10 /= n;
+  mean.kendall_tau /= n;
+  mean.spearman_rho /= n;
+  return mean;
+}
+
 }  // namespace hat::latency

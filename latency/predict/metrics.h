@@ -2,6 +2,7 @@
 // Kendall's tau and Spearman's rho (both with ties handled).
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,16 @@ double spearman_rho(const std::vector<double>& x, const std::vector<double>& y);
 // All of the above. Throws hat::Error on different sizes or no rows.
 PredictionMetrics compute_metrics(const std::vector<double>& predicted,
                                   const std::vector<double>& measured);
+
+// The six compared metrics, in the order of the tables: RMSE, MAPE, <=5%, <=10%, tau, rho.
+constexpr int kComparedMetrics = 6;
+extern const std::array<const char*, kComparedMetrics> kComparedMetricNames;
+// Per metric: +1 where `a` is better than `b` (RMSE and MAPE lower, the shares and the rank
+// correlations higher), 0 where they are equal, -1 where `a` is worse.
+std::array<int, kComparedMetrics> compare_metrics(const PredictionMetrics& a, const PredictionMetrics& b);
+
+// Each metric's mean over several evaluations (count: their mean row count, rounded down).
+// Throws hat::Error when given none.
+PredictionMetrics mean_metrics(const std::vector<PredictionMetrics>& metrics);
 
 }  // namespace hat::latency

@@ -49,5 +49,30 @@ TEST(PredictMetrics, AllAtOnceAndErrors) {
   test::expect_error([] { mape({1}, {0}); }, {"zero"});
 }
 
+TEST(PredictMetrics, ComparisonKnowsEachMetricsDirection) {
+  PredictionMetrics a, b;
+  a.rmse_ms = 10, b.rmse_ms = 12;            // lower: a better
+  a.mape = 0.05, b.mape = 0.04;              // higher: a worse
+  a.within5 = 0.5, b.within5 = 0.5;          // tied
+  a.within10 = 0.9, b.within10 = 0.8;        // higher: a better
+  a.kendall_tau = 0.7, b.kendall_tau = 0.8;  // lower: a worse
+  a.spearman_rho = 0.95, b.spearman_rho = 0.9;
+  EXPECT_EQ(compare_metrics(a, b), (std::array<int, kComparedMetrics>{1, -1, 0, 1, -1, 1}));
+  EXPECT_EQ(compare_metrics(b, a), (std::array<int, kComparedMetrics>{-1, 1, 0, -1, 1, -1}));
+  EXPECT_STREQ(kComparedMetricNames[3], "<=10%");
+}
+
+TEST(PredictMetrics, MeanOfEvaluations) {
+  const PredictionMetrics x = compute_metrics({109, 92, 100}, {100, 100, 100});
+  const PredictionMetrics y = compute_metrics({100, 100, 100, 130}, {100, 100, 100, 100});
+  const PredictionMetrics m = mean_metrics({x, y});
+  EXPECT_EQ(m.count, 3);  // (3 + 4) / 2, rounded down
+  EXPECT_DOUBLE_EQ(m.rmse_ms, (x.rmse_ms + 15.0) / 2);  // y: sqrt(900 / 4)
+  EXPECT_DOUBLE_EQ(m.mape, ((0.09 + 0.08) / 3 + 0.3 / 4) / 2);
+  EXPECT_DOUBLE_EQ(m.within10, (1.0 + 0.75) / 2);
+  EXPECT_DOUBLE_EQ(m.kendall_tau, (x.kendall_tau + y.kendall_tau) / 2);
+  test::expect_error([] { mean_metrics({}); }, {"no evaluations"});
+}
+
 }  // namespace
 }  // namespace hat::latency
