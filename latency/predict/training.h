@@ -37,7 +37,7 @@ struct TrainOptions {
   double mlp_lr = 1e-5;
   // hybrid: the residual network and its training. Two hidden layers of 128: over 10 splits of
   // each of the four devices' data (hatpredict eval --splits 10) they beat mlp on all six
-  // metrics in 24 of 40 splits, against 16 with 64 and 21 with 256.
+  // metrics in 24 of 40 splits, against 16 with 64 and 21 with 256 (README).
   std::vector<int> residual_hidden = {128, 128};
   int residual_steps = 3000;
   double residual_lr = 1e-3;
