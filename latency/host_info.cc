@@ -37,6 +37,14 @@ std::string cpu_description() {
   return str(model, " (", cores, " cores available)");
 }
 
+std::string cpu_model(const std::string& description) {
+  static const std::string suffix = " cores available)";
+  const size_t open = description.rfind(" (");
+  const bool has_cores = open != std::string::npos && description.size() >= suffix.size() &&
+                         description.compare(description.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return has_cores ? description.substr(0, open) : description;
+}
+
 std::string library_versions() {
   const dnnl_version_t* dnnl = dnnl_version();
   return str("oneDNN ", dnnl->major, ".", dnnl->minor, ".", dnnl->patch, "; SQLite ",

@@ -130,9 +130,9 @@ void attach_kernels(const po::variables_map& vm, PredictorData& data,
   }
   std::vector<KernelCosts> runs;
   for (const std::string& file : files) runs.push_back(load_kernel_costs(file));
-  if (*why) {  // the profile's file: only this machine's
+  if (*why) {  // the profile's file: only this machine's CPU model (whatever cores it may use)
     const std::string cpu = cpu_description();
-    if (runs.front().host != cpu) {
+    if (cpu_model(runs.front().host) != cpu_model(cpu)) {
       std::printf("%s: %s holds kernel benchmarks of %s, not of this machine (%s): not used\n",
                   data.source.c_str(), files.front().c_str(), runs.front().host.c_str(), cpu.c_str());
       return;
