@@ -254,15 +254,14 @@ void print_splits(const std::vector<Evaluation>& evaluations, uint64_t first_see
               static_cast<unsigned long long>(first_seed + n - 1));
   const bool has_mlp = std::any_of(kinds.begin(), kinds.end(),
                                    [](const KindOverSplits& k) { return k.kind == "mlp"; });
-  const auto wins = [&](const KindOverSplits& k, const std::array<int, kComparedMetrics>& better,
-                        const std::array<int, kComparedMetrics>& tied, int on_all) {
+  const auto wins = [&](const std::string& kind, const SplitsSummary& s) {
     std::string line;
     for (int m = 0; m < kComparedMetrics; ++m) {
-      line += str(m ? ", " : "", kComparedMetricNames[m], " ", better[m]);
-      if (tied[m]) line += str(" (", tied[m], " tied)");
+      line += str(m ? ", " : "", kComparedMetricNames[m], " ", s.better[m]);
+      if (s.tied[m]) line += str(" (", s.tied[m], " tied)");
     }
-    std::printf("  splits where %s beats mlp (of %zu): %s; on all six: %d\n", k.kind.c_str(), n,
-                line.c_str(), on_all);
+    std::printf("  splits where %s beats mlp (of %zu): %s; on all six: %d\n", kind.c_str(), n,
+                line.c_str(), s.better_on_all_metrics);
   };
   const bool any_outliers = std::any_of(evaluations.begin(), evaluations.end(),
                                         [](const Evaluation& ev) { return ev.test_outliers > 0; });
@@ -270,13 +269,10 @@ void print_splits(const std::vector<Evaluation>& evaluations, uint64_t first_see
     if (clean && !any_outliers) break;
     std::printf(clean ? " without outlier rows:\n" : " all test rows:\n");
     print_metrics_header();
-    for (const KindOverSplits& k : kinds) print_metrics_row(k.kind, clean ? k.mean_clean : k.mean_all);
+    for (const KindOverSplits& k : kinds) print_metrics_row(k.kind, (clean ? k.clean : k.all).mean);
     if (!has_mlp) continue;
-    for (const KindOverSplits& k : kinds) {
-      if (k.kind == "mlp") continue;
-      if (clean) wins(k, k.better_clean, k.tied_clean, k.better_on_all_metrics_clean);
-      else wins(k, k.better_all, k.tied_all, k.better_on_all_metrics_all);
-    }
+    for (const KindOverSplits& k : kinds)
+      if (k.kind != "mlp") wins(k.kind, clean ? k.clean : k.all);
   }
 }
 

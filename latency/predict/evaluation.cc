@@ -111,6 +111,16 @@ std::vector<KindOverSplits> summarize_splits(const std::vector<Evaluation>& eval
   int base = -1;
   for (size_t j = 0; j < first.size(); ++j)
     if (first[j].kind == baseline) base = static_cast<int>(j);
+  // Adds one split's comparison with the baseline to a summary's counts.
+  const auto count = [](const std::array<int, kComparedMetrics>& c, SplitsSummary& s) {
+    bool everywhere = true;
+    for (int m = 0; m < kComparedMetrics; ++m) {
+      s.better[m] += c[m] > 0;
+      s.tied[m] += c[m] == 0;
+      everywhere = everywhere && c[m] > 0;
+    }
+    s.better_on_all_metrics += everywhere;
+  };
   std::vector<KindOverSplits> out;
   for (size_t j = 0; j < first.size(); ++j) {
     KindOverSplits s;
@@ -122,23 +132,11 @@ std::vector<KindOverSplits> summarize_splits(const std::vector<Evaluation>& eval
       clean.push_back(k.clean);
       if (base < 0) continue;
       const KindEvaluation& b = ev.kinds[base];
-      const auto count = [](const std::array<int, kComparedMetrics>& c,
-                            std::array<int, kComparedMetrics>& better,
-                            std::array<int, kComparedMetrics>& tied, int& better_on_all) {
-        bool everywhere = true;
-        for (int m = 0; m < kComparedMetrics; ++m) {
-          better[m] += c[m] > 0;
-          tied[m] += c[m] == 0;
-          everywhere = everywhere && c[m] > 0;
-        }
-        better_on_all += everywhere;
-      };
-      count(compare_metrics(k.all, b.all), s.better_all, s.tied_all, s.better_on_all_metrics_all);
-      count(compare_metrics(k.clean, b.clean), s.better_clean, s.tied_clean,
-            s.better_on_all_metrics_clean);
+      count(compare_metrics(k.all, b.all), s.all);
+      count(compare_metrics(k.clean, b.clean), s.clean);
     }
-    s.mean_all = mean_metrics(all);
-    s.mean_clean = mean_metrics(clean);
+    s.all.mean = mean_metrics(all);
+    s.clean.mean = mean_metrics(clean);
     out.push_back(s);
   }
   return out;

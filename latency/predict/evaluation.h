@@ -46,14 +46,19 @@ std::vector<Evaluation> evaluate_kinds_over_splits(
     const PredictorData& data, const std::vector<std::string>& kinds, const TrainOptions& options,
     int splits, const std::function<void(int done, int splits)>& progress = {});
 
-// One kind over several splits: its mean metrics and, against the baseline kind, on how many
-// splits each metric was better or tied (the rest were worse), and on how many it was better on
-// all six (counts are 0 when the baseline is not among the kinds).
+// One kind over several splits, on one set of test rows (all, or without outliers): its mean
+// metrics and, against the baseline kind, on how many splits each metric was better or tied
+// (the rest were worse), and on how many it was better on all six (counts are 0 when the
+// baseline is not among the kinds).
+struct SplitsSummary {
+  PredictionMetrics mean;
+  std::array<int, kComparedMetrics> better{}, tied{};
+  int better_on_all_metrics = 0;
+};
+
 struct KindOverSplits {
   std::string kind;
-  PredictionMetrics mean_all, mean_clean;
-  std::array<int, kComparedMetrics> better_all{}, tied_all{}, better_clean{}, tied_clean{};
-  int better_on_all_metrics_all = 0, better_on_all_metrics_clean = 0;
+  SplitsSummary all, clean;  // clean: without the outlier rows
 };
 
 // The kinds of evaluations made on the same data with different splits, in their order.

@@ -38,22 +38,22 @@ TEST(PredictSplits, SummaryCountsBetterTiedAndWorseSplits) {
   const std::vector<KindOverSplits> s = summarize_splits(splits, "mlp");
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[0].kind, "mlp");
-  EXPECT_EQ(s[0].tied_all, (std::array<int, kComparedMetrics>{2, 2, 2, 2, 2, 2}));  // itself
-  EXPECT_EQ(s[0].better_on_all_metrics_all, 0);
+  EXPECT_EQ(s[0].all.tied, (std::array<int, kComparedMetrics>{2, 2, 2, 2, 2, 2}));  // itself
+  EXPECT_EQ(s[0].all.better_on_all_metrics, 0);
   const KindOverSplits& h = s[1];
   EXPECT_EQ(h.kind, "hybrid");
-  EXPECT_EQ(h.better_all, (std::array<int, kComparedMetrics>{2, 2, 0, 2, 1, 1}));
-  EXPECT_EQ(h.tied_all, (std::array<int, kComparedMetrics>{0, 0, 2, 0, 0, 0}));
-  EXPECT_EQ(h.better_clean, h.better_all);
-  EXPECT_EQ(h.better_on_all_metrics_all, 0);  // <=5% ties in both
-  EXPECT_DOUBLE_EQ(h.mean_all.mape, 0.035);
-  EXPECT_DOUBLE_EQ(h.mean_all.kendall_tau, (0.85 + 0.88) / 2);
-  EXPECT_DOUBLE_EQ(s[0].mean_all.rmse_ms, 5.5);
+  EXPECT_EQ(h.all.better, (std::array<int, kComparedMetrics>{2, 2, 0, 2, 1, 1}));
+  EXPECT_EQ(h.all.tied, (std::array<int, kComparedMetrics>{0, 0, 2, 0, 0, 0}));
+  EXPECT_EQ(h.clean.better, h.all.better);
+  EXPECT_EQ(h.all.better_on_all_metrics, 0);  // <=5% ties in both
+  EXPECT_DOUBLE_EQ(h.all.mean.mape, 0.035);
+  EXPECT_DOUBLE_EQ(h.all.mean.kendall_tau, (0.85 + 0.88) / 2);
+  EXPECT_DOUBLE_EQ(s[0].all.mean.rmse_ms, 5.5);
 
   // Without the baseline among the kinds: means, and no counts.
   const std::vector<KindOverSplits> none = summarize_splits(splits, "ops");
-  EXPECT_EQ(none[1].better_all, (std::array<int, kComparedMetrics>{}));
-  EXPECT_DOUBLE_EQ(none[1].mean_all.mape, 0.035);
+  EXPECT_EQ(none[1].all.better, (std::array<int, kComparedMetrics>{}));
+  EXPECT_DOUBLE_EQ(none[1].all.mean.mape, 0.035);
 }
 
 TEST(PredictSplits, SummaryRefusesNothingOrDifferentKinds) {
@@ -93,9 +93,9 @@ TEST(PredictSplits, EachSplitHasItsOwnSeedAndTheTrueModelWinsEveryOne) {
   EXPECT_NE(splits[0].test, splits[1].test);
   const std::vector<KindOverSplits> s = summarize_splits(splits, "mlp");
   EXPECT_EQ(s[1].kind, "ops");
-  EXPECT_EQ(s[1].better_on_all_metrics_all, 3);
-  EXPECT_EQ(s[1].better_all, (std::array<int, kComparedMetrics>{3, 3, 3, 3, 3, 3}));
-  EXPECT_LT(s[1].mean_all.mape, 0.05);
+  EXPECT_EQ(s[1].all.better_on_all_metrics, 3);
+  EXPECT_EQ(s[1].all.better, (std::array<int, kComparedMetrics>{3, 3, 3, 3, 3, 3}));
+  EXPECT_LT(s[1].all.mean.mape, 0.05);
   test::expect_error([&] { evaluate_kinds_over_splits(data, {"ops"}, o, 0); }, {"at least one"});
 }
 
