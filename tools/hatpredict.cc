@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -65,6 +66,12 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
+std::string join_sizes(const std::vector<int>& sizes) {
+  std::string out;
+  for (int n : sizes) out += (out.empty() ? "" : ",") + std::to_string(n);
+  return out;
+}
+
 std::vector<std::string> parse_kinds(const std::string& text) {
   std::vector<std::string> kinds;
   if (text == "all") {
@@ -97,6 +104,10 @@ void add_data_options(po::options_description& o) {
        "mlp: target divisor in ms (HAT's --lat-norm; default: the device's, else the largest total)")
       ("seed", po::value<uint64_t>()->default_value(0), "split and training seed")
       ("mlp-steps", po::value<int>()->default_value(5000), "mlp: Adam steps (HAT: 5000)")
+      ("residual-members", po::value<int>()->default_value(TrainOptions{}.residual_members),
+       "hybrid: nets in the residual's ensemble (each its own seed, outputs averaged)")
+      ("residual-hidden", po::value<std::string>()->default_value(join_sizes(TrainOptions{}.residual_hidden)),
+       "hybrid: hidden layer sizes of each residual net, comma-separated")
       ("residual-huber", po::value<double>()->default_value(TrainOptions{}.residual_huber),
        "hybrid: Huber threshold of the correction's loss in its spread's units (0: squared error)")
       ("estimate", po::value<std::string>()->default_value("relative"),
@@ -168,6 +179,17 @@ TrainOptions train_options(const po::variables_map& vm, const DeviceProfile* pro
     throw cli::UsageError(std::string("--estimate: ") + e.what());
   }
   if (o.residual_huber < 0) throw cli::UsageError("--residual-huber must be >= 0");
+  o.residual_members = vm["residual-members"].as<int>();
+  if (o.residual_members < 1) throw cli::UsageError("--residual-members must be >= 1");
+  o.residual_hidden.clear();
+  for (const std::string& size : split_list(vm["residual-hidden"].as<std::string>())) {
+    int n = 0;
+    const auto [end, error] = std::from_chars(size.data(), size.data() + size.size(), n);
+    if (error != std::errc() || end != size.data() + size.size() || n < 1)
+      throw cli::UsageError("--residual-hidden: '" + size + "' is not a positive layer size");
+    o.residual_hidden.push_back(n);
+  }
+  if (o.residual_hidden.empty()) throw cli::UsageError("--residual-hidden: give at least one size");
   if (o.mlp_steps < 1) throw cli::UsageError("--mlp-steps must be >= 1");
   o.target_scale_ms = vm["target-scale"].as<double>();
   if (o.target_scale_ms < 0) throw cli::UsageError("--target-scale must be >= 0");

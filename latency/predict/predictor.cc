@@ -55,19 +55,33 @@ LatencyPrediction LatencyPredictor::predict(const ArchSummary& arch) const {
   p.decoder_ms = ops.decoder_ms(d);
   p.has_split = true;
   if (kind == "hybrid") {
-    float* buf = scratch(2 * widest(residual) + kHatFeatureCount + 2);
-    float* x = buf + 2 * widest(residual);
+    float x[kHatFeatureCount];
     scaled_features(arch.features, x);
-    float* r = x + kHatFeatureCount;
-    mlp_forward(residual, x, r, buf);
-    for (int s = 0; s < 2; ++s) {
-      const double log_ratio =
-          std::clamp(residual_scale[s] * static_cast<double>(r[s]), residual_min[s], residual_max[s]);
-      (s == 0 ? p.encoder_ms : p.decoder_ms) *= std::exp(log_ratio) * (1 + outlier_excess[s]);
-    }
+    const std::array<double, 2> log_ratio = residual_log_ratio(x);
+    p.encoder_ms *= std::exp(log_ratio[0]) * (1 + outlier_excess[0]);
+    p.decoder_ms *= std::exp(log_ratio[1]) * (1 + outlier_excess[1]);
   }
   p.total_ms = p.encoder_ms + p.decoder_ms;
   return p;
+}
+
+std::array<double, 2> LatencyPredictor::residual_log_ratio(const float* scaled_features) const {
+  std::array<double, 2> sum{0, 0};
+  if (residual.empty()) return sum;
+  size_t wide = 0;
+  for (const MlpWeights& net : residual) wide = std::max(wide, widest(net));
+  float* buf = scratch(2 * wide + 2);
+  float* r = buf + 2 * wide;
+  for (const MlpWeights& net : residual) {
+    mlp_forward(net, scaled_features, r, buf);
+    sum[0] += r[0];
+    sum[1] += r[1];
+  }
+  std::array<double, 2> out;
+  for (int s = 0; s < 2; ++s)
+    out[s] = std::clamp(residual_scale[s] * sum[s] / static_cast<double>(residual.size()),
+                        residual_min[s], residual_max[s]);
+  return out;
 }
 
 std::vector<std::string> LatencyPredictor::warnings(const ArchSummary& arch) const {

@@ -43,8 +43,10 @@ struct LatencyPredictor {
   double target_scale_ms = 0;
   // ops and hybrid.
   OpsModel ops;
-  // hybrid: side_ms = ops side_ms x exp(clamp(residual_scale[s] x net(features / scale)[s])).
-  MlpWeights residual;
+  // hybrid: side_ms = ops side_ms x exp(clamp(residual_scale[s] x r[s])), where r is the mean
+  // of the residual nets' outputs net_k(features / scale): an ensemble of small nets that differ
+  // in their initialisation and batches (training.h), averaged in log space.
+  std::vector<MlpWeights> residual;
   std::array<double, 2> residual_scale{1, 1}, residual_min{0, 0}, residual_max{0, 0};
   // hybrid: side_ms is further x (1 + outlier_excess[s]), the step from the typical latency to
   // the estimate it was trained for (training.h, LatencyEstimate): 0 for the typical latency,
@@ -53,6 +55,9 @@ struct LatencyPredictor {
   std::array<double, 2> outlier_excess{0, 0};
 
   LatencyPrediction predict(const ArchSummary& arch) const;
+  // hybrid: the clamped log(measured / ops) per side (encoder, decoder) from features already
+  // divided by kHatFeatureScale, before outlier_excess.
+  std::array<double, 2> residual_log_ratio(const float* scaled_features) const;
   LatencyPrediction predict(const ArchConfig& arch) const {
     return predict(summarize_arch(arch, setting));
   }

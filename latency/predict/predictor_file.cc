@@ -162,7 +162,9 @@ std::string predictor_to_json(const LatencyPredictor& p) {
     if (p.ops.kernels) j["ops"]["kernels"] = json::parse(kernel_costs_to_json(*p.ops.kernels));
   }
   if (p.kind == "hybrid") {
-    j["residual"] = mlp_json(p.residual);
+    json members = json::array();
+    for (const MlpWeights& net : p.residual) members.push_back(mlp_json(net));
+    j["residual"] = {{"members", members}};
     j["residual"]["scale"] = p.residual_scale;
     j["residual"]["min"] = p.residual_min;
     j["residual"]["max"] = p.residual_max;
@@ -225,9 +227,19 @@ LatencyPredictor predictor_from_json(const std::string& text, const std::string&
   }
   if (p.kind == "hybrid") {
     const json& m = r.field(j, "residual", "");
-    p.residual = r.mlp(m, "residual.");
-    HAT_CHECK(p.residual.inputs() == kHatFeatureCount && p.residual.outputs() == 2, source,
-              ": field 'residual.sizes' must go from ", kHatFeatureCount, " features to 2 outputs");
+    // Files from before the ensemble hold one net in place of 'members'.
+    if (m.contains("members")) {
+      const json& members = m.at("members");
+      HAT_CHECK(members.is_array() && !members.empty(), source,
+                ": field 'residual.members' must be a non-empty array");
+      for (size_t k = 0; k < members.size(); ++k)
+        p.residual.push_back(r.mlp(members[k], str("residual.members[", k, "].")));
+    } else {
+      p.residual.push_back(r.mlp(m, "residual."));
+    }
+    for (const MlpWeights& net : p.residual)
+      HAT_CHECK(net.inputs() == kHatFeatureCount && net.outputs() == 2, source,
+                ": the residual's nets must go from ", kHatFeatureCount, " features to 2 outputs");
     const auto sc = r.numbers(m, "scale", 2, "residual."), mn = r.numbers(m, "min", 2, "residual."),
                mx = r.numbers(m, "max", 2, "residual."),
                ex = r.numbers(m, "outlier_excess", 2, "residual.");

@@ -5,8 +5,10 @@
 //    "feature_range": {"min": [10], "max": [10]},
 //    "mlp": {"sizes": [...], "layers": [{"weight": B64, "bias": B64}...], "target_scale_ms"},
 //    "ops": {"terms": [names], "coefficients": [...], "kernels": {kernel_costs.h's, optional}},
-//    "residual": {"sizes", "layers", "scale": [2], "min": [2], "max": [2], "outlier_excess": [2]}}
-// Only the parts the kind uses are written and required.
+//    "residual": {"members": [{"sizes", "layers"}...], "scale": [2], "min": [2], "max": [2],
+//                 "outlier_excess": [2]}}
+// Only the parts the kind uses are written and required. A residual of one net written before
+// the ensemble ("residual": {"sizes", "layers", ...}) still loads.
 #pragma once
 
 #include <filesystem>

@@ -162,27 +162,31 @@ void train_residual(const PredictorData& data, const std::vector<size_t>& train,
   mo.steps = o.residual_steps;
   mo.batch = 128;
   mo.lr = o.residual_lr;
-  mo.seed = o.seed + 1;
   mo.validate_every = vx.empty() ? 0 : 100;
   mo.huber_delta = o.residual_huber;
-  p.residual = train_mlp(sizes, x, y, mo, vx, vy);
+  p.residual.clear();
+  for (int k = 0; k < o.residual_members; ++k) {
+    // Member k's own stream of initial weights and batches (member 0's seed is the one a
+    // single net had).
+    mo.seed = o.seed + 1 + (static_cast<uint64_t>(k) << 32);
+    p.residual.push_back(train_mlp(sizes, x, y, mo, vx, vy));
+  }
   // Keep the correction only if it helps on the validation rows (small or noisy data: it may
-  // learn nothing but noise); otherwise zero its last layer, so hybrid is ops exactly.
+  // learn nothing but noise); otherwise one net with a zero last layer, so hybrid is ops exactly.
   if (!vx.empty()) {
     double with = 0, without = 0;
-    std::vector<float> scratch(2 * static_cast<size_t>(*std::max_element(sizes.begin(), sizes.end()))), r(2);
     for (size_t k = 0; k < vy.size() / 2; ++k) {
-      mlp_forward(p.residual, &vx[k * kHatFeatureCount], r.data(), scratch.data());
+      const std::array<double, 2> fit = p.residual_log_ratio(&vx[k * kHatFeatureCount]);
       for (int s = 0; s < 2; ++s) {
         const double target = vy[2 * k + s] * p.residual_scale[s];
-        const double fit = std::clamp(r[s] * p.residual_scale[s], p.residual_min[s], p.residual_max[s]);
-        with += (fit - target) * (fit - target);
+        with += (fit[s] - target) * (fit[s] - target);
         without += target * target;
       }
     }
     if (with >= without) {
-      std::fill(p.residual.weights.back().begin(), p.residual.weights.back().end(), 0.0f);
-      std::fill(p.residual.biases.back().begin(), p.residual.biases.back().end(), 0.0f);
+      p.residual.resize(1);
+      std::fill(p.residual[0].weights.back().begin(), p.residual[0].weights.back().end(), 0.0f);
+      std::fill(p.residual[0].biases.back().begin(), p.residual[0].biases.back().end(), 0.0f);
       p.residual_min = {0, 0};
       p.residual_max = {0, 0};
       if (o.log) o.log("hybrid: the correction did not help on the validation rows: dropped");
@@ -213,7 +217,8 @@ void train_residual(const PredictorData& data, const std::vector<size_t>& train,
     if (o.log) o.log(str("hybrid: least relative error over all training rows at x", c, " the typical latency"));
   }
   if (o.log)
-    o.log(str("hybrid: residual trained on ", kept.size(), " rows (", train.size() - kept.size(),
+    o.log(str("hybrid: residual (", p.residual.size(), " net", p.residual.size() == 1 ? "" : "s",
+              ") trained on ", kept.size(), " rows (", train.size() - kept.size(),
               " outliers left out)"));
 }
 

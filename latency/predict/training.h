@@ -39,6 +39,8 @@ struct TrainOptions {
   // each of the four devices' data (hatpredict eval --splits 10) they beat mlp on all six
   // metrics in 24 of 40 splits, against 16 with 64 and 21 with 256 (README).
   std::vector<int> residual_hidden = {128, 128};
+  // Nets in the residual's ensemble, each from its own seed; their outputs are averaged.
+  int residual_members = 1;
   int residual_steps = 3000;
   double residual_lr = 1e-3;
   // Huber threshold of the residual's loss, in units of the residual's spread (0: squared error).

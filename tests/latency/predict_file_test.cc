@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "devices/threads.h"
 #include "latency/predict/predictor_file.h"
@@ -20,13 +21,17 @@ class PredictFileTest : public test::TempDirectoryTest {
     std::filesystem::create_directories(root_);
     set_num_threads(1);  // tiny matrices: one thread is fastest and not disturbed by others
   }
-  static LatencyPredictor train(const std::string& kind) {
-    const PredictorData data = test_data::synthetic_data(80, 11, false, test_data::known_ops(), 0.02);
+  // With residual_members > 1, on data whose residual is not noise (else it is dropped to one).
+  static LatencyPredictor train(const std::string& kind, int residual_members = 1) {
+    const PredictorData noisy = test_data::synthetic_data(80, 11, false, test_data::known_ops(), 0.02);
+    const PredictorData data =
+        residual_members > 1 ? test_data::with_unmodelled_structure(noisy) : noisy;
     const DataSplit split = split_rows(data.rows.size(), 0);
     TrainOptions o;
     o.device = "testdev";
     o.mlp_steps = 20;  // speed only: the file must round-trip whatever the weights are
     o.residual_steps = 50;
+    o.residual_members = residual_members;
     return train_predictor(kind, data, split.train, split.valid, o);
   }
   void write(const std::string& name, const std::string& text) {
@@ -57,6 +62,36 @@ TEST_F(PredictFileTest, RoundTripPredictsIdentically) {
   }
 }
 
+TEST_F(PredictFileTest, AnEnsembleRoundTripsAndAnOlderSingleNetFileLoads) {
+  const PredictorData probe = test_data::synthetic_data(50, 12, true);
+  const LatencyPredictor ensemble = train("hybrid", 3);
+  ASSERT_EQ(ensemble.residual.size(), 3u);
+  save_predictor(root_ / "ensemble.predictor", ensemble);
+  const LatencyPredictor loaded = load_predictor(root_ / "ensemble.predictor");
+  ASSERT_EQ(loaded.residual.size(), 3u);
+  for (const PredictorRow& r : probe.rows)
+    EXPECT_EQ(loaded.predict(r.arch).total_ms, ensemble.predict(r.arch).total_ms);
+
+  // The layout before the ensemble: the one net's sizes and layers directly under "residual".
+  const LatencyPredictor single = train("hybrid");
+  nlohmann::json old = nlohmann::json::parse(predictor_to_json(single));
+  nlohmann::json& residual = old["residual"];
+  ASSERT_EQ(residual["members"].size(), 1u);
+  residual["sizes"] = residual["members"][0]["sizes"];
+  residual["layers"] = residual["members"][0]["layers"];
+  residual.erase("members");
+  write("old.predictor", old.dump());
+  const LatencyPredictor from_old = load_predictor(root_ / "old.predictor");
+  ASSERT_EQ(from_old.residual.size(), 1u);
+  for (const PredictorRow& r : probe.rows)
+    EXPECT_EQ(from_old.predict(r.arch).total_ms, single.predict(r.arch).total_ms);
+
+  residual["members"] = nlohmann::json::array();
+  write("empty.predictor", old.dump());
+  test::expect_error([&] { load_predictor(root_ / "empty.predictor"); },
+                     {"residual.members", "non-empty array"});
+}
+
 TEST_F(PredictFileTest, MalformedFilesAreNamedErrors) {
   const std::string good = predictor_to_json(train("hybrid"));
   write("a", "{not json");
@@ -71,7 +106,7 @@ TEST_F(PredictFileTest, MalformedFilesAreNamedErrors) {
   const size_t w = bad_b64.find("\"weight\": \"") + 11;
   bad_b64.replace(w, 4, "!!!!");
   write("d", bad_b64);
-  test::expect_error([&] { load_predictor(root_ / "d"); }, {"residual.layers[0].weight", "base64"});
+  test::expect_error([&] { load_predictor(root_ / "d"); }, {"residual.members[0].layers[0].weight", "base64"});
   std::string short_layer = good;
   const size_t b = short_layer.find("\"bias\": \"") + 9;
   short_layer.erase(b, 16);  // 12 bytes: three float32 fewer

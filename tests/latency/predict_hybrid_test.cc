@@ -1,6 +1,9 @@
 // The hybrid kind's point estimate on data with measurement outliers: typical leaves them out,
 // mean adds their expected share, relative takes the closed-form least mean squared relative
 // error over every row; on clean data the three agree.
+#include <algorithm>
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "devices/error.h"
@@ -72,6 +75,47 @@ TEST(PredictHybrid, WithoutOutliersTheEstimatesAgree) {
   for (const PredictorRow& r : data.rows)
     EXPECT_NEAR(relative.predict(r.arch).total_ms, typical.predict(r.arch).total_ms,
                 1e-3 * r.total_ms());
+}
+
+TEST(PredictHybrid, TheResidualIsTheMeanOfItsEnsemble) {
+  // Something for the residual to learn, so it is not dropped as noise.
+  const PredictorData data =
+      test_data::with_unmodelled_structure(test_data::synthetic_data(300, 14, false));
+  const DataSplit split = split_rows(data.rows.size(), 0);
+  TrainOptions o;
+  o.residual_steps = 300;
+  o.residual_members = 3;
+  const LatencyPredictor ensemble = train_predictor("hybrid", data, split.train, split.valid, o);
+  ASSERT_EQ(ensemble.residual.size(), 3u);
+  o.residual_members = 1;
+  const LatencyPredictor single = train_predictor("hybrid", data, split.train, split.valid, o);
+  // Member 0 is the single net (same seed); the others start elsewhere.
+  EXPECT_EQ(ensemble.residual[0].weights, single.residual[0].weights);
+  EXPECT_NE(ensemble.residual[1].weights, ensemble.residual[0].weights);
+  EXPECT_NE(ensemble.residual[2].weights, ensemble.residual[1].weights);
+
+  std::vector<float> x, scratch(2 * 128), out(2);
+  for (const PredictorRow& r : data.rows) {
+    x.clear();
+    for (int i = 0; i < kHatFeatureCount; ++i)
+      x.push_back(static_cast<float>(r.arch.features[i] / kHatFeatureScale[i]));
+    const std::array<double, 2> got = ensemble.residual_log_ratio(x.data());
+    for (int s = 0; s < 2; ++s) {
+      double mean = 0;
+      for (const MlpWeights& net : ensemble.residual) {
+        mlp_forward(net, x.data(), out.data(), scratch.data());
+        mean += out[s] / 3.0;
+      }
+      const double expected = std::clamp(ensemble.residual_scale[s] * mean,
+                                         ensemble.residual_min[s], ensemble.residual_max[s]);
+      EXPECT_NEAR(got[s], expected, 1e-6);
+    }
+    const OpsDecomposition d = ensemble.ops.terms(r.arch);
+    const LatencyPrediction p = ensemble.predict(r.arch);
+    EXPECT_NEAR(p.encoder_ms,
+                ensemble.ops.encoder_ms(d) * std::exp(got[0]) * (1 + ensemble.outlier_excess[0]),
+                1e-9 * p.encoder_ms);
+  }
 }
 
 TEST(PredictHybrid, EstimateNamesParse) {

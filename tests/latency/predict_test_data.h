@@ -65,4 +65,14 @@ inline PredictorData synthetic_data(size_t n, uint64_t seed, bool vary_setting,
   return d;
 }
 
+// `data` with a smooth dependence on the dims that the operator model lacks (slower with a wider
+// encoder embedding and more decoder layers), for a hybrid's residual to learn.
+inline PredictorData with_unmodelled_structure(PredictorData data) {
+  for (PredictorRow& r : data.rows) {
+    r.encoder_ms *= 1 + 0.5 * r.arch.features[0] / kHatFeatureScale[0];
+    r.decoder_ms *= 1 + 0.3 * r.arch.features[5] / kHatFeatureScale[5];
+  }
+  return data;
+}
+
 }  // namespace hat::latency::test_data
