@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +24,7 @@
 #include "latency/predict/predictor_file.h"
 #include "latency/predict/published.h"
 #include "supernet/arch/arch_yaml.h"
+#include "supernet/arch/yaml_fields.h"
 #include "supernet/checkpoint/atomic_file.h"
 #include "supernet/export/model_config.h"
 #include "tools/cli/cli.h"
@@ -68,7 +69,10 @@ std::vector<std::string> split_list(const std::string& text) {
 
 std::string join_sizes(const std::vector<int>& sizes) {
   std::string out;
-  for (int n : sizes) out += (out.empty() ? "" : ",") + std::to_string(n);
+  for (int n : sizes) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(n);
+  }
   return out;
 }
 
@@ -183,11 +187,10 @@ TrainOptions train_options(const po::variables_map& vm, const DeviceProfile* pro
   if (o.residual_members < 1) throw cli::UsageError("--residual-members must be >= 1");
   o.residual_hidden.clear();
   for (const std::string& size : split_list(vm["residual-hidden"].as<std::string>())) {
-    int n = 0;
-    const auto [end, error] = std::from_chars(size.data(), size.data() + size.size(), n);
-    if (error != std::errc() || end != size.data() + size.size() || n < 1)
+    int64_t n = 0;
+    if (!parse_int64(size, n) || n < 1 || n > std::numeric_limits<int>::max())
       throw cli::UsageError("--residual-hidden: '" + size + "' is not a positive layer size");
-    o.residual_hidden.push_back(n);
+    o.residual_hidden.push_back(static_cast<int>(n));
   }
   if (o.residual_hidden.empty()) throw cli::UsageError("--residual-hidden: give at least one size");
   if (o.mlp_steps < 1) throw cli::UsageError("--mlp-steps must be >= 1");
