@@ -180,9 +180,7 @@ ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dat
             config.mode, "' (protocol or translate)");
   const auto start = Clock::now();
   const std::string key = profile_run_key(config);
-  const auto pass_key = [&](int pass) {
-    return pass == 1 ? key : key + kPassRunSuffix + std::to_string(pass);
-  };
+  const auto pass_key = [&](int pass) { return run_key_of({key, pass}); };
   // Samples of a pass stored in the dataset with an index below N (a larger earlier N left more).
   const auto stored = [&](const std::set<int64_t>& indices) {
     return static_cast<int64_t>(std::distance(indices.begin(), indices.lower_bound(config.samples)));

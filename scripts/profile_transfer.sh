@@ -9,22 +9,24 @@
 #
 #   scripts/profile_transfer.sh                     4 settings x 150 architectures (about 30 min here)
 #   scripts/profile_transfer.sh --samples 30 --rounds 3 --out /tmp/transfer
+#   scripts/profile_transfer.sh --samples 60 --passes 3   a noisy machine: each architecture's median
 # Options: --out DIR (data/transfer), --samples N per setting (150), --rounds R (10), --seed S (9),
-# --vocabs V,V (8000,32000), --beams B,B (5,1), --space NAME (default), --kind K,K (ops),
-# --no-kernels (no benchmarks: the operator model's analytic terms alone). TOOLS=DIR names the
-# built tools (build/tools).
+# --passes P (1: each round measures its new architectures P times, one pass after another, and
+# the predictors take each one's median), --vocabs V,V (8000,32000), --beams B,B (5,1), --space
+# NAME (default), --kind K,K (ops), --no-kernels (no benchmarks: the operator model's analytic
+# terms alone). TOOLS=DIR names the built tools (build/tools).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-out="$root/data/transfer" samples=150 rounds=10 seed=9 vocabs=8000,32000 beams=5,1 space=default
+out="$root/data/transfer" samples=150 rounds=10 seed=9 passes=1 vocabs=8000,32000 beams=5,1 space=default
 kind=ops kernels=1
 while (($#)); do
   case "$1" in
-    --out|--samples|--rounds|--seed|--vocabs|--beams|--space|--kind)
+    --out|--samples|--rounds|--seed|--passes|--vocabs|--beams|--space|--kind)
       (($# >= 2)) || { echo "profile_transfer: $1 needs a value" >&2; exit 2; }
       declare "${1#--}=$2"; shift ;;
     --no-kernels) kernels=0 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "profile_transfer: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -32,6 +34,7 @@ done
 positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "profile_transfer: $1 must be a positive integer, not '$2'" >&2; exit 2; }; }
 positive --samples "$samples"
 positive --rounds "$rounds"
+positive --passes "$passes"
 ((rounds <= samples)) || { echo "profile_transfer: --rounds ($rounds) cannot exceed --samples ($samples)" >&2; exit 2; }
 tools="${TOOLS:-$root/build/tools}"
 [[ -x "$tools/hatprofile" && -x "$tools/hatpredict" ]] ||
@@ -50,7 +53,7 @@ dataset() { echo "$out/host-v$1-b$2.sqlite"; }
 # One setting up to $target architectures; off a terminal, without the per-sample progress lines.
 profile() {
   local cmd=("$tools/hatprofile" run --device host --space "$space" --seed "$seed" --samples "$target"
-             --vocab "$1" --beam "$2" --reference smallest --dataset "$(dataset "$1" "$2")")
+             --passes "$passes" --vocab "$1" --beam "$2" --reference smallest --dataset "$(dataset "$1" "$2")")
   if [[ -t 1 ]]; then "${cmd[@]}"; else "${cmd[@]}" 2>&1 | { grep -v '^hatprofile: [0-9]*/' || true; }; fi
 }
 

@@ -35,7 +35,7 @@ constexpr const char* kAbout =
     "usage: hatprofile [run] [--space NAME|FILE] [--samples N] [--device NAME] [--dataset FILE] ...\n"
     "       hatprofile import-csv --csv FILE --device NAME --dataset FILE\n"
     "       hatprofile export-csv --dataset FILE --device NAME [--output FILE|-]\n"
-    "       hatprofile merge --into FILE --from FILE [--from FILE ...]\n"
+    "       hatprofile merge --into FILE --from FILE [--from FILE ...] [--as-passes]\n"
     "       hatprofile stats [--dataset FILE]\n\n"
     "run (the default) samples N SubTransformers uniformly from a search space (seeded), builds\n"
     "each with random weights (or a checkpoint's) and measures it on this machine with HAT's\n"
@@ -320,15 +320,27 @@ int merge_command(int argc, char** argv) {
   o.add_options()
       ("into", po::value<std::string>()->required(), "target dataset (created when missing)")
       ("from", po::value<std::vector<std::string>>()->required()->composing(), "source dataset (repeat)")
+      ("as-passes", po::bool_switch(), "a run profiled again (the same `run` command, another day "
+                                       "or file) is stored as further passes of the run: "
+                                       "predictors take each architecture's median of both")
       ("busy-timeout", po::value<std::string>()->default_value("10s"), "lock wait");
   o.add(help_option());
   const auto parsed = cli::parse_options(argc, argv, o, kAbout);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   LatencyDataset into(vm["into"].as<std::string>(), dataset_options(vm, false));
+  const RepeatedRun repeated = vm["as-passes"].as<bool>() ? RepeatedRun::kAsPasses : RepeatedRun::kLeaveOut;
   for (const std::string& from : vm["from"].as<std::vector<std::string>>()) {
-    const int64_t added = into.merge_from(from);
-    std::cout << "hatprofile: merged " << added << " new rows from " << from << "\n";
+    const MergeSummary merged = into.merge_from(from, repeated);
+    std::cout << "hatprofile: merged " << merged.added << " new rows from " << from;
+    if (merged.runs_as_passes > 0)
+      std::cout << " (" << merged.runs_as_passes << " run" << (merged.runs_as_passes == 1 ? "" : "s")
+                << " profiled again: stored as further passes)";
+    std::cout << "\n";
+    if (merged.left_out > 0)
+      std::cout << "hatprofile: left out " << merged.left_out << " rows of " << from
+                << ": they measure samples of a run that is here again (the same run profiled "
+                   "twice); --as-passes keeps them as further passes of that run\n";
   }
   std::cout << "hatprofile: " << into.count() << " rows in " << into.path().string() << "\n";
   return 0;

@@ -1,8 +1,11 @@
 #include "latency/dataset/latency_dataset.h"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <map>
 #include <random>
 #include <string_view>
 
@@ -285,16 +288,36 @@ bool is_reference_timing(const Measurement& m) {
          std::string_view(*m.run_key).substr(m.run_key->size() - suffix.size()) == suffix;
 }
 
-std::string pass_base_run_key(const std::string& run_key) {
-  std::string key = run_key;
-  if (key.ends_with(kReferenceRunSuffix))
-    key.resize(key.size() - std::string_view(kReferenceRunSuffix).size());
-  const size_t at = key.rfind(kPassRunSuffix);
-  if (at == std::string::npos) return key;
-  const std::string_view pass = std::string_view(key).substr(at + std::string_view(kPassRunSuffix).size());
-  if (pass.empty() || pass.find_first_not_of("0123456789") != std::string_view::npos) return key;
-  return key.substr(0, at);
+RunKeyParts parse_run_key(const std::string& run_key) {
+  RunKeyParts parts{run_key};
+  if (parts.base.ends_with(kReferenceRunSuffix)) {
+    parts.base.resize(parts.base.size() - std::string_view(kReferenceRunSuffix).size());
+    parts.reference = true;
+  }
+  const size_t at = parts.base.rfind(kPassRunSuffix);
+  if (at == std::string::npos) return parts;
+  // Only what hatprofile writes is a pass suffix: a decimal pass number >= 2 without leading
+  // zeros (so that run_key_of gives back exactly the key parsed).
+  const std::string_view digits =
+      std::string_view(parts.base).substr(at + std::string_view(kPassRunSuffix).size());
+  int pass = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), pass);
+  if (digits.empty() || digits[0] == '0' || error != std::errc{} ||
+      end != digits.data() + digits.size() || pass < 2)
+    return parts;
+  parts.base.resize(at);
+  parts.pass = pass;
+  return parts;
 }
+
+std::string run_key_of(const RunKeyParts& parts) {
+  std::string key = parts.base;
+  if (parts.pass != 1) key += kPassRunSuffix + std::to_string(parts.pass);
+  if (parts.reference) key += kReferenceRunSuffix;
+  return key;
+}
+
+std::string pass_base_run_key(const std::string& run_key) { return parse_run_key(run_key).base; }
 
 std::vector<HatCsvRow> LatencyDataset::hat_csv_rows(const std::string& device) {
   device_id(device);  // an unknown device is an error, not an empty file
@@ -312,7 +335,19 @@ std::vector<HatCsvRow> LatencyDataset::hat_csv_rows(const std::string& device) {
   return out;
 }
 
-int64_t LatencyDataset::merge_from(const fs::path& other_path) {
+int LatencyDataset::run_passes(const std::string& base_run_key) {
+  // Every key of the run starts with its base: pass and reference keys only add suffixes.
+  SqliteStatement s(*db_, "SELECT DISTINCT run_key FROM measurements WHERE substr(run_key, 1, ?) = ?");
+  s.bind(1, static_cast<int64_t>(base_run_key.size())).bind(2, base_run_key);
+  int passes = 0;
+  while (s.step()) {
+    const RunKeyParts parts = parse_run_key(s.column_text(0));
+    if (parts.base == base_run_key) passes = std::max(passes, parts.pass);
+  }
+  return passes;
+}
+
+MergeSummary LatencyDataset::merge_from(const fs::path& other_path, RepeatedRun repeated) {
   HAT_CHECK(fs::weakly_canonical(other_path) != fs::weakly_canonical(path_), path_.string(),
             ": cannot merge a dataset into itself");
   DatasetOptions options;
@@ -320,16 +355,61 @@ int64_t LatencyDataset::merge_from(const fs::path& other_path) {
   LatencyDataset other(other_path, options);
   const std::vector<DatasetDevice> devices = other.devices();
   const std::vector<Measurement> rows = other.measurements();
-  int64_t added = 0;
+  MergeSummary summary;
   db_->write_transaction([&] {
     for (const DatasetDevice& d : devices) {
       SqliteStatement s(*db_, "INSERT OR IGNORE INTO devices(name, hardware, backend, threads) "
                               "VALUES(?, ?, ?, ?)");
       s.bind(1, d.name).bind(2, d.hardware).bind(3, d.backend).bind(4, int64_t{d.threads}).run();
     }
-    for (const Measurement& m : rows) added += insert(m) ? 1 : 0;
+    SqliteStatement has_uid(*db_, "SELECT 1 FROM measurements WHERE uid = ?");
+    const auto stored = [&](const Measurement& m) {
+      has_uid.bind(1, m.uid);
+      const bool found = has_uid.step();
+      has_uid.reset();
+      return found;
+    };
+    SqliteStatement has_sample(*db_, "SELECT 1 FROM measurements WHERE run_key = ? AND sample_index = ?");
+    const auto sample_taken = [&](const Measurement& m) {
+      if (!m.run_key || !m.sample_index) return false;
+      has_sample.bind(1, *m.run_key).bind(2, *m.sample_index);
+      const bool found = has_sample.step();
+      has_sample.reset();
+      return found;
+    };
+    // A run of the other file is another collection of a run here when none of its rows is
+    // here (no copy of this collection, merged before) but some of its samples are taken.
+    std::map<std::string, std::pair<bool, bool>> copied_and_taken;  // by base run key
+    for (const Measurement& m : rows) {
+      if (!m.run_key) continue;
+      auto& [copied, taken] = copied_and_taken[pass_base_run_key(*m.run_key)];
+      copied = copied || stored(m);
+      taken = taken || sample_taken(m);
+    }
+    std::map<std::string, int> pass_offset;  // kAsPasses: the passes already here
+    if (repeated == RepeatedRun::kAsPasses) {
+      for (const auto& [base, state] : copied_and_taken) {
+        const auto& [copied, taken] = state;
+        if (copied || !taken) continue;
+        pass_offset[base] = run_passes(base);
+        ++summary.runs_as_passes;
+      }
+    }
+    for (const Measurement& m : rows) {
+      const auto offset = m.run_key ? pass_offset.find(pass_base_run_key(*m.run_key)) : pass_offset.end();
+      if (offset == pass_offset.end()) {
+        if (insert(m)) ++summary.added;
+        else if (!stored(m)) ++summary.left_out;  // not a copy: its run and sample are taken
+        continue;
+      }
+      Measurement shifted = m;
+      RunKeyParts key = parse_run_key(*m.run_key);
+      key.pass += offset->second;
+      shifted.run_key = run_key_of(key);
+      if (insert(shifted)) ++summary.added;
+    }
   });
-  return added;
+  return summary;
 }
 
 }  // namespace hat::latency

@@ -46,6 +46,31 @@ bool is_reference_timing(const Measurement& m);
 inline constexpr const char* kPassRunSuffix = "/pass ";
 std::string pass_base_run_key(const std::string& run_key);
 
+// A stored run key's parts: run K, its pass (1 for K itself) and whether it keys the reference
+// timings. run_key_of is the inverse: run_key_of(parse_run_key(k)) == k.
+struct RunKeyParts {
+  std::string base;
+  int pass = 1;
+  bool reference = false;
+};
+RunKeyParts parse_run_key(const std::string& run_key);
+std::string run_key_of(const RunKeyParts& parts);
+
+// What merge_from does with another collection of a run this dataset already has: the same
+// `hatprofile run` command run again (another day, another checkout), so the same run key and
+// sample indices, with measurements of their own (other uids).
+enum class RepeatedRun {
+  kLeaveOut,  // keep this dataset's rows; the other collection's colliding rows are counted
+  kAsPasses,  // store the other collection as further passes: its pass p becomes p + the passes
+              // here, so predictors take each architecture's median over both collections
+};
+
+struct MergeSummary {
+  int64_t added = 0;           // rows new to this dataset
+  int64_t left_out = 0;        // kLeaveOut: rows of another collection of a run that is here
+  int64_t runs_as_passes = 0;  // kAsPasses: runs whose other collection became further passes
+};
+
 struct Measurement {
   std::string uid;                 // filled by add_measurement when empty
   std::string device;              // device name (devices table)
@@ -106,8 +131,12 @@ class LatencyDataset {
   std::vector<HatCsvRow> hat_csv_rows(const std::string& device);
 
   // Adds every device and measurement of another dataset (architectures matched by hash or
-  // features); measurements already present (same uid) are skipped. Returns the rows added.
-  int64_t merge_from(const std::filesystem::path& other);
+  // features), in one transaction. Measurements already present (same uid) are skipped, so
+  // merging a file twice adds nothing; another collection of a run already here is `repeated`.
+  MergeSummary merge_from(const std::filesystem::path& other,
+                          RepeatedRun repeated = RepeatedRun::kLeaveOut);
+  // The passes of run `base_run_key` stored (the highest pass number; 0 when none).
+  int run_passes(const std::string& base_run_key);
 
   SqliteDb& db() { return *db_; }
 

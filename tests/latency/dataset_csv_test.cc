@@ -95,9 +95,9 @@ TEST_F(DatasetCsv, MergeKeepsEveryRowOnceAndStatsSummarise) {
     b.import_hat_csv(kShipped / kFiles[2].second, {"titanxp", "gpu", "cuda", 0});
   }
   LatencyDataset merged(root_ / "m.sqlite");
-  EXPECT_EQ(merged.merge_from(root_ / "a.sqlite"), 2007);
-  EXPECT_EQ(merged.merge_from(root_ / "b.sqlite"), 2000);
-  EXPECT_EQ(merged.merge_from(root_ / "a.sqlite"), 0) << "merging twice adds nothing";
+  EXPECT_EQ(merged.merge_from(root_ / "a.sqlite").added, 2007);
+  EXPECT_EQ(merged.merge_from(root_ / "b.sqlite").added, 2000);
+  EXPECT_EQ(merged.merge_from(root_ / "a.sqlite").added, 0) << "merging twice adds nothing";
   hat::test::expect_error([&] { merged.merge_from(root_ / "m.sqlite"); }, {"into itself"});
   EXPECT_EQ(merged.count(), 4007);
   EXPECT_EQ(format_hat_csv(merged.hat_csv_rows("titanxp")), read_text(kShipped / kFiles[2].second));

@@ -1,7 +1,7 @@
 // The real hatprofile binary as child processes: a run stores exactly N samples; a killed run
 // resumes to exactly N; Ctrl-C stops cleanly keeping what was measured; two runs writing one
 // dataset at once lose no row; a reference architecture is timed and stored with every sample;
-// CSV import/export and bad input through the command line.
+// passes; merging a run profiled again; CSV import/export and bad input through the command line.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -232,6 +232,32 @@ TEST_F(Hatprofile, PassesMeasureTheSameSamplesAgainUnderTheirOwnKeys) {
   EXPECT_EQ(data.merged_repeats, 3u);
   ASSERT_EQ(run({HATPROFILE_PATH, "run", "--passes", "0", "--dataset", dataset_.string()}), 2);
   EXPECT_NE(read_text(log_).find("--passes must be >= 1"), std::string::npos) << read_text(log_);
+}
+
+TEST_F(Hatprofile, MergeLeavesOutARunProfiledAgainUnlessAsPasses) {
+  // The same run command on two days, into two files: the same run key and samples.
+  const fs::path monday = dataset_, tuesday = root_ / "tuesday.sqlite";
+  ASSERT_EQ(run(run_args(3, 2)), 0) << read_text(log_);
+  dataset_ = tuesday;
+  ASSERT_EQ(run(run_args(3, 2)), 0) << read_text(log_);
+
+  const fs::path plain = root_ / "plain.sqlite";
+  ASSERT_EQ(run({HATPROFILE_PATH, "merge", "--into", plain.string(), "--from", monday.string(),
+                 "--from", tuesday.string()}), 0) << read_text(log_);
+  EXPECT_NE(read_text(log_).find("left out 3 rows of " + tuesday.string()), std::string::npos)
+      << read_text(log_);
+  EXPECT_NE(read_text(log_).find("--as-passes keeps them"), std::string::npos);
+  EXPECT_EQ(LatencyDataset(plain).count(), 3);
+
+  const fs::path passes = root_ / "passes.sqlite";
+  ASSERT_EQ(run({HATPROFILE_PATH, "merge", "--as-passes", "--into", passes.string(), "--from",
+                 monday.string(), "--from", tuesday.string()}), 0) << read_text(log_);
+  EXPECT_NE(read_text(log_).find("merged 3 new rows from " + tuesday.string() +
+                                 " (1 run profiled again: stored as further passes)"),
+            std::string::npos) << read_text(log_);
+  const PredictorData data = load_data_file(passes, InferenceSetting{});
+  EXPECT_EQ(data.rows.size(), 3u) << "each architecture once, the median of its two passes";
+  EXPECT_EQ(data.merged_repeats, 3u);
 }
 
 TEST_F(Hatprofile, CsvImportExportAndBadInputThroughTheCommandLine) {

@@ -2,6 +2,7 @@
 // exact architecture, a HAT CSV at the setting given; the two are told apart by content. A
 // sample timed with a reference is brought to its run's typical machine speed.
 #include <fstream>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -24,7 +25,7 @@ TEST_F(PredictData, ADatasetFileGivesItsRowsAtTheirRecordedSetting) {
       m.vocabulary_size = 8000;
       m.qkv_dim = 256;
       m.beam = 2;
-      m.run_key = "r";
+      m.run_key = std::string("r");  // not a const char*: GCC 12 -Wrestrict false positive
       m.sample_index = static_cast<int64_t>(i);
       ASSERT_TRUE(dataset.add_measurement(m));
     }
@@ -53,7 +54,7 @@ TEST(PredictSpeedNormalisation, ASampleIsScaledByItsRunsTypicalOverItsReferenceS
     Measurement sample = test::synthetic_measurement("host", static_cast<uint64_t>(i));
     sample.encoder.mean_ms = 1;
     sample.decoder.mean_ms = 9;
-    sample.run_key = "K";
+    sample.run_key = std::string("K");
     sample.sample_index = i;
     Measurement reference = sample;
     reference.run_key = std::string("K") + kReferenceRunSuffix;
