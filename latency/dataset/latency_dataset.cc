@@ -369,32 +369,30 @@ MergeSummary LatencyDataset::merge_from(const fs::path& other_path, RepeatedRun 
       has_uid.reset();
       return found;
     };
-    SqliteStatement has_sample(*db_, "SELECT 1 FROM measurements WHERE run_key = ? AND sample_index = ?");
-    const auto sample_taken = [&](const Measurement& m) {
-      if (!m.run_key || !m.sample_index) return false;
-      has_sample.bind(1, *m.run_key).bind(2, *m.sample_index);
-      const bool found = has_sample.step();
-      has_sample.reset();
-      return found;
-    };
-    // A run of the other file is another collection of a run here when none of its rows is
-    // here (no copy of this collection, merged before) but some of its samples are taken.
-    std::map<std::string, std::pair<bool, bool>> copied_and_taken;  // by base run key
-    for (const Measurement& m : rows) {
-      if (!m.run_key) continue;
-      auto& [copied, taken] = copied_and_taken[pass_base_run_key(*m.run_key)];
-      copied = copied || stored(m);
-      taken = taken || sample_taken(m);
-    }
-    std::map<std::string, int> pass_offset;  // kAsPasses: the passes already here
+    // kAsPasses: for each run of the other file that is another collection of a run here (none
+    // of its rows is here, so it is no copy merged before, yet some of its samples are taken),
+    // the passes already here, by base run key.
+    std::map<std::string, int> pass_offset;
     if (repeated == RepeatedRun::kAsPasses) {
-      for (const auto& [base, state] : copied_and_taken) {
-        const auto& [copied, taken] = state;
-        if (copied || !taken) continue;
-        pass_offset[base] = run_passes(base);
-        ++summary.runs_as_passes;
+      SqliteStatement has_sample(*db_, "SELECT 1 FROM measurements WHERE run_key = ? AND sample_index = ?");
+      const auto sample_taken = [&](const Measurement& m) {
+        if (!m.sample_index) return false;
+        has_sample.bind(1, *m.run_key).bind(2, *m.sample_index);
+        const bool found = has_sample.step();
+        has_sample.reset();
+        return found;
+      };
+      std::map<std::string, std::pair<bool, bool>> copied_and_taken;  // by base run key
+      for (const Measurement& m : rows) {
+        if (!m.run_key) continue;
+        auto& [copied, taken] = copied_and_taken[pass_base_run_key(*m.run_key)];
+        copied = copied || stored(m);
+        taken = taken || sample_taken(m);
       }
+      for (const auto& [base, state] : copied_and_taken)
+        if (const auto& [copied, taken] = state; !copied && taken) pass_offset[base] = run_passes(base);
     }
+    summary.runs_as_passes = static_cast<int64_t>(pass_offset.size());
     for (const Measurement& m : rows) {
       const auto offset = m.run_key ? pass_offset.find(pass_base_run_key(*m.run_key)) : pass_offset.end();
       if (offset == pass_offset.end()) {
