@@ -269,19 +269,28 @@ void measure_elementwise(const KernelBenchmarkOptions& o, KernelCosts& k) {
 // Self-attention reads one cache block per row; encoder-decoder attention one block for all
 // the rows of a sentence, masked to its length. Cold: the blocks rotate through cold_bytes
 // (over many positions only: at a few the call's fixed cost is all there is).
-// t = call + per_head x R H + per_mac x R keys Q.
+// t = call + per_head x R H + per_mac x R keys Q, + per_block x keys Q for the block that
+// encoder-decoder attention's rows share (its first row reads the block from wherever it is,
+// the others from the core's cache); fitted apart at each width Q (kernel_costs.h).
+// Queries and keys of at most 0.5 give scores of order one, as a model's do. The GEMMs' values
+// (up to 5) gave scores in the hundreds, softmax weights that underflow into subnormal floats,
+// and calls 3x slower here (5 rows, 90 keys) than with these.
 void measure_attention(const KernelBenchmarkOptions& o, KernelCosts& k) {
-  const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, 1e-2f);
-  for (bool cross : {false, true})
-    for (bool cold : {false, true}) {
-      std::vector<std::vector<double>> x;
-      std::vector<double> ms;
-      for (int64_t Q : {256, 512})
+  constexpr float kScale = 1e-3f;
+  const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, kScale);
+  for (bool cross : {false, true}) {
+    AttentionCosts& costs = cross ? k.cross_attention : k.self_attention;
+    costs = {};
+    for (int64_t Q : {256, 512}) {
+      costs.qkv.push_back(static_cast<double>(Q));
+      for (bool cold : {false, true}) {
+        std::vector<std::vector<double>> x;
+        std::vector<double> ms;
         for (int64_t R : {1, 2, 5, 8})
-          for (int64_t H : {4, 8})
+          for (int64_t H : {2, 4, 8})
             for (int64_t keys : {1, 8, 30, 90}) {
               if (cold && keys < 30) continue;
-              const Tensor q = filled({R, Q}, 1e-2f), out = Tensor::zeros({R, Q}, DType::f32);
+              const Tensor q = filled({R, Q}, kScale), out = Tensor::zeros({R, Q}, DType::f32);
               const int64_t blocks = cross ? 1 : R, block_elements = blocks * keys * 2 * Q;
               const int64_t copies = cold ? std::max<int64_t>(1, pool.numel() / block_elements) : 1;
               std::vector<Tensor> kv;
@@ -296,11 +305,14 @@ void measure_attention(const KernelBenchmarkOptions& o, KernelCosts& k) {
                   decode_attention_forward(q, kv[i % copies], 1, keys, H, out);
               }));
               x.push_back({1.0, static_cast<double>(R * H), static_cast<double>(R * keys * Q)});
+              if (cross) x.back().push_back(static_cast<double>(keys * Q));
             }
-      const std::vector<double> c = fit_relative_nnls(x, ms);
-      (cross ? (cold ? k.cross_cold : k.cross_hot) : (cold ? k.self_cold : k.self_hot)) =
-          AttentionCost{c[0], c[1], c[2]};
+        const std::vector<double> c = fit_relative_nnls(x, ms);
+        (cold ? costs.cold : costs.hot)
+            .push_back(AttentionCost{c[0], c[1], c[2], cross ? c[3] : 0.0});
+      }
     }
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -23,6 +24,7 @@
 #include "latency/predict/host_measure.h"
 #include "latency/predict/predictor_file.h"
 #include "latency/predict/published.h"
+#include "latency/predict/transfer_report.h"
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/arch/yaml_fields.h"
 #include "supernet/checkpoint/atomic_file.h"
@@ -561,6 +563,33 @@ int cmd_predict(int argc, char** argv) {
   return 0;
 }
 
+// What the transfer's error is made of (transfer_report.h): each kind's lean per side, the
+// kernel scale each setting's own rows fit, and the target's floor.
+void print_transfer_report(const PredictorData& from, const PredictorData& to,
+                           const std::vector<KindEvaluation>& kinds, uint64_t seed) {
+  const std::vector<size_t> rows = every_row(to);
+  for (const KindEvaluation& k : kinds) {
+    const SideLean lean = median_side_lean(k.predictor, to, rows);
+    if (std::isnan(lean.encoder) || std::isnan(lean.decoder)) continue;
+    std::printf(" %s lean at the other setting (median predicted / measured): encoder %.3f, "
+                "decoder %.3f\n", k.kind.c_str(), lean.encoder, lean.decoder);
+  }
+  if (from.kernels) {
+    const auto scale = [](const PredictorData& d) {
+      return fit_ops(d, every_row(d)).coefficients[kOpsKernelBenchmark];
+    };
+    std::printf(" kernel scale %.3f fitted here, %.3f fitted on the other setting's rows (the "
+                "benchmarks' decoder-step prices x the scale fit the rows)\n",
+                scale(from), scale(to));
+  }
+  constexpr int kFolds = 5;
+  if (to.rows.size() >= (kMinOpsRows * kFolds + kFolds - 2) / (kFolds - 1)) {
+    const PredictionMetrics floor = ops_cross_validation(to, kFolds, seed);
+    std::printf(" floor: ops cross-validated within the other setting's rows (%d folds): "
+                "MAPE %.2f%%\n", kFolds, 100 * floor.mape);
+  }
+}
+
 int cmd_transfer(int argc, char** argv) {
   po::options_description o("hatpredict transfer");
   add_data_options(o);
@@ -605,6 +634,7 @@ int cmd_transfer(int argc, char** argv) {
     kinds.push_back(evaluate_transfer(k, from, to, opt));
     print_metrics_row(k, kinds.back().all);
   }
+  print_transfer_report(from, to, kinds, opt.seed);
   if (vm->count("predictions")) {
     write_predictions((*vm)["predictions"].as<std::string>(), to, every_row(to),
                       transfer_target_outliers(to, opt), kinds);

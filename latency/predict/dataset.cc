@@ -124,13 +124,18 @@ PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
   return d;
 }
 
-DataSplit split_rows(size_t rows, uint64_t seed, double train_share, double valid_share) {
-  HAT_CHECK(train_share > 0 && valid_share >= 0 && train_share + valid_share < 1,
-            "split: shares ", train_share, " and ", valid_share, " leave no test rows");
+std::vector<size_t> shuffled_rows(size_t rows, uint64_t seed) {
   std::vector<size_t> order(rows);
   std::iota(order.begin(), order.end(), size_t{0});
   uint64_t state = seed ^ 0x5EEDull;
   for (size_t i = rows; i > 1; --i) std::swap(order[i - 1], order[splitmix64(state) % i]);
+  return order;
+}
+
+DataSplit split_rows(size_t rows, uint64_t seed, double train_share, double valid_share) {
+  HAT_CHECK(train_share > 0 && valid_share >= 0 && train_share + valid_share < 1,
+            "split: shares ", train_share, " and ", valid_share, " leave no test rows");
+  const std::vector<size_t> order = shuffled_rows(rows, seed);
   const size_t n_train = static_cast<size_t>(std::floor(train_share * static_cast<double>(rows)));
   const size_t n_valid = static_cast<size_t>(std::floor(valid_share * static_cast<double>(rows)));
   DataSplit s;

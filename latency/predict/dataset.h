@@ -56,8 +56,12 @@ struct DataSplit {
   std::vector<size_t> train, valid, test;
 };
 
-// A seeded shuffle of the row indices (splitmix64 Fisher-Yates: the same on every machine), cut
-// into the first 80%, the next 10% and the rest (HAT's latency_predictor.py proportions).
+// A seeded shuffle of the row indices 0 .. rows - 1 (splitmix64 Fisher-Yates: the same on every
+// machine).
+std::vector<size_t> shuffled_rows(size_t rows, uint64_t seed);
+
+// shuffled_rows cut into the first 80%, the next 10% and the rest (HAT's latency_predictor.py
+// proportions).
 DataSplit split_rows(size_t rows, uint64_t seed, double train_share = 0.8, double valid_share = 0.1);
 
 // The fewest training rows train_predictor accepts for the kinds with a network (the operator

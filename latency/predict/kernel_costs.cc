@@ -61,14 +61,25 @@ double replay_at(const StepReplay& r, const std::vector<double>& table, double M
   return std::max(0.0, between(row_cell(r.rows, M), at_row));
 }
 
-// Hot + share x (cold - hot) of t = call + per_head x R H + per_mac x R keys Q.
-double attention(const AttentionCost& hot, const AttentionCost& cold, double share, double R,
-                 double H, double keys, double Q) {
+// Hot + share x (cold - hot) of t = call + per_head x R H + per_mac x R keys Q + per_block x
+// keys Q (the block the rows share, when they share one), by the costs of each width around Q
+// and linear in Q between them (beyond the widths, the nearest one's costs).
+double attention(const AttentionCosts& costs, double share, double R, double H, double keys,
+                 double Q, bool shared_block) {
   const auto at = [&](const AttentionCost& a) {
-    return a.call_ms + a.head_ms * R * H + a.mac_ms * R * keys * Q;
+    return a.call_ms + a.head_ms * R * H + a.mac_ms * R * keys * Q +
+           (shared_block ? a.block_ms * keys * Q : 0.0);
   };
-  const double h = at(hot);
-  return h + share * (at(cold) - h);
+  const auto at_width = [&](size_t i) {
+    const double h = at(costs.hot[i]);
+    return h + share * (at(costs.cold[i]) - h);
+  };
+  const std::vector<double>& w = costs.qkv;
+  if (w.size() == 1 || Q <= w.front()) return at_width(0);
+  if (Q >= w.back()) return at_width(w.size() - 1);
+  size_t hi = 1;
+  while (w[hi] < Q) ++hi;
+  return between({hi - 1, hi, (Q - w[hi - 1]) / (w[hi] - w[hi - 1])}, at_width);
 }
 
 // Calls f(a's cost, b's cost) for every cost of two benchmarks with the same grids.
@@ -77,13 +88,16 @@ void zip_costs(KernelCosts& a, const KernelCosts& b, F&& f) {
   const auto linear = [&](LinearCost& x, const LinearCost& y) {
     f(x.call_ms, y.call_ms), f(x.weight_ms, y.weight_ms);
   };
-  const auto attention = [&](AttentionCost& x, const AttentionCost& y) {
-    f(x.call_ms, y.call_ms), f(x.head_ms, y.head_ms), f(x.mac_ms, y.mac_ms);
+  const auto attention = [&](AttentionCosts& x, const AttentionCosts& y) {
+    for (size_t i = 0; i < x.qkv.size(); ++i)
+      for (auto [p, q] : {std::pair{&x.hot[i], &y.hot[i]}, {&x.cold[i], &y.cold[i]}}) {
+        f(p->call_ms, q->call_ms), f(p->head_ms, q->head_ms), f(p->mac_ms, q->mac_ms);
+        f(p->block_ms, q->block_ms);
+      }
   };
   for (size_t i = 0; i < a.rows.size(); ++i) linear(a.hot[i], b.hot[i]), linear(a.cold[i], b.cold[i]);
   for (size_t i = 0; i < a.cold_share.size(); ++i) f(a.cold_share[i], b.cold_share[i]);
-  attention(a.self_hot, b.self_hot), attention(a.self_cold, b.self_cold);
-  attention(a.cross_hot, b.cross_hot), attention(a.cross_cold, b.cross_cold);
+  attention(a.self_attention, b.self_attention), attention(a.cross_attention, b.cross_attention);
   linear(a.norm, b.norm), linear(a.relu, b.relu);
   linear(a.softmax_hot, b.softmax_hot), linear(a.softmax_cold, b.softmax_cold);
   for (size_t i = 0; i < a.replay.layer_ms.size(); ++i) f(a.replay.layer_ms[i], b.replay.layer_ms[i]);
@@ -130,11 +144,11 @@ double KernelCosts::log_softmax_ms(double R, double V, double F) const {
 }
 
 double KernelCosts::self_attention_ms(double R, double H, double keys, double Q, double F) const {
-  return attention(self_hot, self_cold, share(F), R, H, keys, Q);
+  return attention(self_attention, share(F), R, H, keys, Q, false);
 }
 
 double KernelCosts::cross_attention_ms(double R, double H, double keys, double Q, double F) const {
-  return attention(cross_hot, cross_cold, share(F), R, H, keys, Q);
+  return attention(cross_attention, share(F), R, H, keys, Q, true);
 }
 
 void KernelCosts::check(const std::string& source) const {
@@ -156,10 +170,18 @@ void KernelCosts::check(const std::string& source) const {
               source, ": 'footprint_bytes' must be ascending and positive");
     HAT_CHECK(cold_share[i] >= 0 && cold_share[i] <= 1, source, ": 'cold_share' must be in [0, 1]");
   }
-  for (const AttentionCost& a : {self_hot, self_cold, cross_hot, cross_cold})
-    HAT_CHECK(finite_non_negative(a.call_ms) && finite_non_negative(a.head_ms) &&
-                  finite_non_negative(a.mac_ms),
-              source, ": attention costs must be finite and non-negative");
+  for (const AttentionCosts* a : {&self_attention, &cross_attention}) {
+    HAT_CHECK(!a->qkv.empty() && a->hot.size() == a->qkv.size() && a->cold.size() == a->qkv.size(),
+              source, ": attention costs need one hot and one cold cost per width");
+    for (size_t i = 0; i < a->qkv.size(); ++i)
+      HAT_CHECK(a->qkv[i] > 0 && (i == 0 || a->qkv[i] > a->qkv[i - 1]), source,
+                ": attention widths must be ascending and positive");
+    for (const std::vector<AttentionCost>* v : {&a->hot, &a->cold})
+      for (const AttentionCost& x : *v)
+        HAT_CHECK(finite_non_negative(x.call_ms) && finite_non_negative(x.head_ms) &&
+                      finite_non_negative(x.mac_ms) && finite_non_negative(x.block_ms),
+                  source, ": attention costs must be finite and non-negative");
+  }
   for (const LinearCost& c : {norm, relu, softmax_hot, softmax_cold})
     HAT_CHECK(finite_non_negative(c.call_ms) && finite_non_negative(c.weight_ms), source,
               ": norm, relu and softmax costs must be finite and non-negative");
@@ -187,11 +209,13 @@ KernelCosts average_kernel_costs(const std::vector<KernelCosts>& runs) {
   for (size_t r = 1; r < runs.size(); ++r) {
     const StepReplay &a = runs[r].replay, &b = mean.replay;
     HAT_CHECK(runs[r].rows == mean.rows && runs[r].footprint_bytes == mean.footprint_bytes &&
+                  runs[r].self_attention.qkv == mean.self_attention.qkv &&
+                  runs[r].cross_attention.qkv == mean.cross_attention.qkv &&
                   runs[r].threads == mean.threads && a.rows == b.rows &&
                   a.layer_weights == b.layer_weights && a.output_weights == b.output_weights,
               "kernel benchmark ", r + 1, " of ", runs.size(), " has other row counts, footprints, "
-              "step replay grid or threads than the first: only benchmarks of one machine by "
-              "one build average");
+              "attention widths, step replay grid or threads than the first: only benchmarks of "
+              "one machine by one build average");
     zip_costs(mean, runs[r], [](double& sum, double value) { sum += value; });
   }
   const double n = static_cast<double>(runs.size());

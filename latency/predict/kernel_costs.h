@@ -21,7 +21,13 @@
 //   decode attention of R rows with H heads over `keys` cached positions of width Q:
 //                                  t = call + per_head x R H + per_mac x R keys Q, apart for
 //                                  self-attention (a cache block per row) and encoder-decoder
-//                                  attention (one block for a sentence's rows, masked);
+//                                  attention (one block for a sentence's rows, masked), which
+//                                  adds per_block x keys Q: its rows read one block, the first
+//                                  from where the block is (memory, when cold), the others from
+//                                  the core's cache. Each is fitted apart at every benchmarked
+//                                  width Q and linear in Q between them: the time per element
+//                                  is not one line across widths (at 5 rows and 90 keys a
+//                                  512-wide call took 2.6x a 256-wide one here);
 //   residual + layer norm of R x d, ReLU of R x f (operands just written, so hot only), and
 //   log-softmax of R x V (hot and cold: the output projection that writes the logits streams
 //   the whole output matrix past them): t = call + per_element x elements.
@@ -52,7 +58,15 @@ struct LinearCost {
 };
 
 struct AttentionCost {
-  double call_ms = 0, head_ms = 0, mac_ms = 0;  // t = call + head x R H + mac x R keys Q
+  // t = call + head x R H + mac x R keys Q + block x keys Q (block: 0 unless the rows share one)
+  double call_ms = 0, head_ms = 0, mac_ms = 0, block_ms = 0;
+};
+
+// One attention kernel's costs at each benchmarked width: qkv ascending, hot and cold one per
+// width. A single width's costs price every width (older files).
+struct AttentionCosts {
+  std::vector<double> qkv;
+  std::vector<AttentionCost> hot, cold;
 };
 
 // Per-weight GEMM times of replayed decoder steps (see above). Grids ascending; the times are
@@ -74,7 +88,7 @@ struct KernelCosts {
   std::vector<LinearCost> hot, cold;   // packed GEMMs, per entry of `rows`
   std::vector<double> footprint_bytes; // ascending, and the share of (cold - hot) paid at each
   std::vector<double> cold_share;
-  AttentionCost self_hot, self_cold, cross_hot, cross_cold;
+  AttentionCosts self_attention, cross_attention;
   LinearCost norm, relu, softmax_hot, softmax_cold;  // per call and per element
   StepReplay replay;  // may be empty
 
@@ -106,12 +120,13 @@ struct KernelCosts {
 // other work, and the rows were measured under all of it. Throws hat::Error otherwise.
 KernelCosts average_kernel_costs(const std::vector<KernelCosts>& runs);
 
-// JSON: {"format": "hat-kernel-costs", "version": 2, "host", "threads", "rows", "hot": [[call,
-// weight]...], "cold": [...], "footprint_bytes", "cold_share", "self_attention": {"hot": [call,
-// head, mac], "cold": [...]}, "cross_attention": {...}, "norm": [call, element], "relu": [...],
-// "softmax": {"hot": [call, element], "cold": [...]}, "step_replay": {"rows", "layer_weights",
-// "output_weights", "layer_ms": [[[...]]], "output_ms": [[[...]]]} (optional)}. Version 1 files
-// (no step replay) still load.
+// JSON: {"format": "hat-kernel-costs", "version": 3, "host", "threads", "rows", "hot": [[call,
+// weight]...], "cold": [...], "footprint_bytes", "cold_share", "self_attention": {"hot": [[call,
+// head, mac, block] per width], "cold": [...], "qkv": [widths]}, "cross_attention": {...}, "norm":
+// [call, element], "relu": [...], "softmax": {"hot": [call, element], "cold": [...]},
+// "step_replay": {"rows", "layer_weights", "output_weights", "layer_ms": [[[...]]], "output_ms":
+// [[[...]]]} (optional)}. Older files still load: version 2's attention costs are one [call,
+// head, mac] for every width (block 0), and version 1 has no step replay either.
 std::string kernel_costs_to_json(const KernelCosts& costs);
 KernelCosts kernel_costs_from_json(const std::string& text, const std::string& source);
 void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& costs);  // atomic

@@ -13,7 +13,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kFormat = "hat-kernel-costs";
-constexpr int kVersion = 2;  // 1: no step replay
+constexpr int kVersion = 3;  // 2: one attention cost for all widths, no block term; 1: no step
+                             // replay either
 
 std::vector<double> numbers(const json& j, const std::string& key, const std::string& source) {
   HAT_CHECK(j.contains(key) && j.at(key).is_array(), source, ": field '", key,
@@ -46,7 +47,14 @@ std::string kernel_costs_to_json(const KernelCosts& k) {
     for (const LinearCost& c : costs) a.push_back({c.call_ms, c.weight_ms});
     return a;
   };
-  const auto triple = [](const AttentionCost& a) { return json{a.call_ms, a.head_ms, a.mac_ms}; };
+  const auto attention = [](const AttentionCosts& a) {
+    const auto costs = [](const std::vector<AttentionCost>& v) {
+      json out = json::array();
+      for (const AttentionCost& c : v) out.push_back({c.call_ms, c.head_ms, c.mac_ms, c.block_ms});
+      return out;
+    };
+    return json{{"qkv", a.qkv}, {"hot", costs(a.hot)}, {"cold", costs(a.cold)}};
+  };
   const auto pair = [](const LinearCost& c) { return json{c.call_ms, c.weight_ms}; };
   json j = {{"format", kFormat},
             {"version", kVersion},
@@ -57,8 +65,8 @@ std::string kernel_costs_to_json(const KernelCosts& k) {
             {"cold", pairs(k.cold)},
             {"footprint_bytes", k.footprint_bytes},
             {"cold_share", k.cold_share},
-            {"self_attention", {{"hot", triple(k.self_hot)}, {"cold", triple(k.self_cold)}}},
-            {"cross_attention", {{"hot", triple(k.cross_hot)}, {"cold", triple(k.cross_cold)}}},
+            {"self_attention", attention(k.self_attention)},
+            {"cross_attention", attention(k.cross_attention)},
             {"norm", pair(k.norm)},
             {"relu", pair(k.relu)},
             {"softmax", {{"hot", pair(k.softmax_hot)}, {"cold", pair(k.softmax_cold)}}}};
@@ -99,7 +107,7 @@ KernelCosts kernel_costs_from_json(const std::string& text, const std::string& s
             ": not a kernel costs file (field 'format' is not \"", kFormat,
             "\"; hatpredict kernels writes one)");
   const int version = j.value("version", 0);
-  HAT_CHECK(version == 1 || version == kVersion, source, ": kernel costs version ", version,
+  HAT_CHECK(version >= 1 && version <= kVersion, source, ": kernel costs version ", version,
             " is not supported (this build reads 1 to ", kVersion, ")");
   KernelCosts k;
   HAT_CHECK(j.contains("host") && j["host"].is_string() && j.contains("threads") &&
@@ -112,16 +120,39 @@ KernelCosts kernel_costs_from_json(const std::string& text, const std::string& s
   k.cold = linear_costs(j, "cold", source);
   k.footprint_bytes = numbers(j, "footprint_bytes", source);
   k.cold_share = numbers(j, "cold_share", source);
-  const auto attention = [&](const std::string& key, const char* regime) {
-    HAT_CHECK(j.contains(key) && j[key].is_object(), source, ": field '", key,
-              "' must be {\"hot\": [call, head, mac], \"cold\": [...]}");
-    const std::vector<double> v = numbers(j[key], regime, source + ": field '" + key + "'");
-    HAT_CHECK(v.size() == 3, source, ": field '", key, ".", regime, "' must be [call, head, mac]");
-    return AttentionCost{v[0], v[1], v[2]};
+  // Version 3: per width, [call, head, mac, block] each; before, one [call, head, mac] for all.
+  const auto attention = [&](const std::string& key) {
+    const std::string where = source + ": field '" + key + "'";
+    const char* layout = version >= 3 ? "{\"qkv\": [widths], \"hot\": [[call, head, mac, block] "
+                                        "per width], \"cold\": [...]}"
+                                      : "{\"hot\": [call, head, mac], \"cold\": [...]}";
+    HAT_CHECK(j.contains(key) && j[key].is_object(), where, " must be ", layout);
+    const json& a = j[key];
+    AttentionCosts out;
+    const auto cost = [&](const json& v) {
+      HAT_CHECK(v.is_array() && v.size() == (version >= 3 ? 4u : 3u), where, " must be ", layout);
+      std::vector<double> x;
+      for (const json& e : v) {
+        HAT_CHECK(e.is_number(), where, " holds something that is not a number");
+        x.push_back(e.get<double>());
+      }
+      return AttentionCost{x[0], x[1], x[2], x.size() == 4 ? x[3] : 0.0};
+    };
+    for (const char* regime : {"hot", "cold"}) {
+      HAT_CHECK(a.contains(regime), where, " must be ", layout);
+      std::vector<AttentionCost>& costs = std::string(regime) == "hot" ? out.hot : out.cold;
+      if (version < 3) {
+        costs.push_back(cost(a[regime]));
+        continue;
+      }
+      HAT_CHECK(a[regime].is_array(), where, " must be ", layout);
+      for (const json& v : a[regime]) costs.push_back(cost(v));
+    }
+    out.qkv = version >= 3 ? numbers(a, "qkv", where) : std::vector<double>{256};
+    return out;
   };
-  k.self_hot = attention("self_attention", "hot"), k.self_cold = attention("self_attention", "cold");
-  k.cross_hot = attention("cross_attention", "hot");
-  k.cross_cold = attention("cross_attention", "cold");
+  k.self_attention = attention("self_attention");
+  k.cross_attention = attention("cross_attention");
   const auto pair = [&](const json& parent, const std::string& key, const std::string& where) {
     const std::vector<double> v = numbers(parent, key, where);
     HAT_CHECK(v.size() == 2, where, ": field '", key, "' must be [call_ms, element_ms]");

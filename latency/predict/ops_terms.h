@@ -47,7 +47,8 @@ inline constexpr std::array<std::string_view, kOpsTermCount> kOpsTermNames = {
     "gemm_flops",       "gemm_weights",         "gemm_calls",   "attention_flops",
     "attention_heads",  "softmax_elements",     "elementwise_elements",
     "encoder_runs",     "decoder_steps",        "decoder_runs", "kernel_benchmark_ms"};
-inline constexpr int kOpsDecoderSteps = 8, kOpsDecoderRuns = 9;  // indices in kOpsTermNames
+inline constexpr int kOpsDecoderSteps = 8, kOpsDecoderRuns = 9,  // indices in kOpsTermNames
+                     kOpsKernelBenchmark = 10;
 // Predictor files written before kernel_benchmark_ms list the first ten (its coefficient 0).
 inline constexpr int kOpsTermCountWithoutKernels = 10;
 

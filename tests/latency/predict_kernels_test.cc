@@ -27,8 +27,8 @@ KernelCosts hand_costs() {
   k.cold = {{0.003, 1e-7}, {0.004, 2e-7}};
   k.footprint_bytes = {1e6, 1e8};
   k.cold_share = {0, 1};
-  k.self_hot = {0.002, 1e-4, 1e-7}, k.self_cold = {0.004, 2e-4, 3e-7};
-  k.cross_hot = {0.003, 1e-4, 2e-7}, k.cross_cold = {0.005, 3e-4, 4e-7};
+  k.self_attention = {{256}, {{0.002, 1e-4, 1e-7}}, {{0.004, 2e-4, 3e-7}}};
+  k.cross_attention = {{256}, {{0.003, 1e-4, 2e-7, 5e-7}}, {{0.005, 3e-4, 4e-7, 9e-7}}};
   k.norm = {0.001, 1e-6}, k.relu = {0.0005, 5e-7};
   k.softmax_hot = {0.01, 1e-6}, k.softmax_cold = {0.02, 3e-6};
   return k;
@@ -75,7 +75,36 @@ TEST(KernelCosts, AttentionAndElementwiseAreTheirLinearModels) {
   EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e6), self_hot, 1e-15);
   EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e8), self_cold, 1e-15);
   EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e7), (self_hot + self_cold) / 2, 1e-15);
-  EXPECT_NEAR(k.cross_attention_ms(5, 4, 30, 256, 1e6), 0.003 + 20 * 1e-4 + 38400 * 2e-7, 1e-15);
+  // Encoder-decoder attention's rows share one block of keys Q = 7680: read once, whatever R.
+  const double cross_hot = 0.003 + 20 * 1e-4 + 38400 * 2e-7 + 7680 * 5e-7;
+  const double cross_cold = 0.005 + 20 * 3e-4 + 38400 * 4e-7 + 7680 * 9e-7;
+  EXPECT_NEAR(k.cross_attention_ms(5, 4, 30, 256, 1e6), cross_hot, 1e-15);
+  EXPECT_NEAR(k.cross_attention_ms(5, 4, 30, 256, 1e7), (cross_hot + cross_cold) / 2, 1e-15);
+  EXPECT_NEAR(k.cross_attention_ms(5, 4, 30, 256, 1e6) - k.cross_attention_ms(1, 4, 30, 256, 1e6),
+              4 * (4 * 1e-4 + 7680 * 2e-7), 1e-15);
+  // One width's costs price every width.
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 512, 1e6), 0.002 + 20 * 1e-4 + 76800 * 1e-7, 1e-15);
+}
+
+TEST(KernelCosts, AttentionIsLinearInTheWidthBetweenItsBenchmarkedWidths) {
+  KernelCosts k = hand_costs();
+  AttentionCosts& a = k.self_attention;
+  a.qkv = {256, 512};
+  a.hot.push_back({0.004, 2e-4, 3e-7}), a.cold.push_back({0.008, 4e-4, 5e-7});
+  // Each width's own costs at its width (5 rows, 4 heads, 30 keys), and beyond the ends.
+  const double at256 = 0.002 + 20 * 1e-4 + 38400 * 1e-7, at512 = 0.004 + 20 * 2e-4 + 76800 * 3e-7;
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 256, 1e6), at256, 1e-15);
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 512, 1e6), at512, 1e-15);
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 1024, 1e6), 0.004 + 20 * 2e-4 + 153600 * 3e-7, 1e-15);
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 128, 1e6), 0.002 + 20 * 1e-4 + 19200 * 1e-7, 1e-15);
+  // 384 is halfway: the mean of both widths' costs evaluated at 384 (57600 = R keys Q).
+  const double w0 = 0.002 + 20 * 1e-4 + 57600 * 1e-7, w1 = 0.004 + 20 * 2e-4 + 57600 * 3e-7;
+  EXPECT_NEAR(k.self_attention_ms(5, 4, 30, 384, 1e6), (w0 + w1) / 2, 1e-15);
+  // Widths must come with a cost each, ascending.
+  a.qkv = {512, 256};
+  test::expect_error([&] { k.check("k.json"); }, {"k.json", "ascending"});
+  a.qkv = {256};
+  test::expect_error([&] { k.check("k.json"); }, {"k.json", "one hot and one cold cost per width"});
 }
 
 TEST(KernelCosts, StepReplayInterpolatesInLogWeightsAndInRows) {
@@ -119,12 +148,13 @@ TEST(KernelCosts, AveragesBenchmarksOfOneMachine) {
   const KernelCosts a = hand_costs();
   KernelCosts b = hand_costs();
   b.hot[0].weight_ms = 3e-8, b.cold_share = {0, 0.5}, b.norm.call_ms = 0.003;
-  b.cross_cold.mac_ms = 6e-7;
+  b.cross_attention.cold[0].mac_ms = 6e-7, b.cross_attention.cold[0].block_ms = 1.1e-6;
   const KernelCosts mean = average_kernel_costs({a, b});
   EXPECT_DOUBLE_EQ(mean.hot[0].weight_ms, 2e-8);
   EXPECT_DOUBLE_EQ(mean.cold_share[1], 0.75);
   EXPECT_DOUBLE_EQ(mean.norm.call_ms, 0.002);
-  EXPECT_DOUBLE_EQ(mean.cross_cold.mac_ms, 5e-7);
+  EXPECT_DOUBLE_EQ(mean.cross_attention.cold[0].mac_ms, 5e-7);
+  EXPECT_DOUBLE_EQ(mean.cross_attention.cold[0].block_ms, 1e-6);
   EXPECT_DOUBLE_EQ(mean.cold[1].weight_ms, 2e-7);  // the same in both
   KernelCosts other = hand_costs();
   other.rows = {1, 4};
@@ -177,15 +207,41 @@ TEST_F(KernelCostsFile, RoundTrips) {
     EXPECT_EQ(r.step_gemms_ms(M, 14, 3e6, 8e6), hr.step_gemms_ms(M, 14, 3e6, 8e6));
 }
 
-TEST_F(KernelCostsFile, VersionOneFilesLoadWithoutAStepReplay) {
-  nlohmann::json j = nlohmann::json::parse(kernel_costs_to_json(hand_costs()));
+TEST_F(KernelCostsFile, OlderVersionsLoadWithoutWhatTheyLacked) {
+  nlohmann::json j = nlohmann::json::parse(kernel_costs_to_json(hand_costs_with_replay()));
+  // Version 2: one [call, head, mac] for every width, no block term.
+  for (const char* key : {"self_attention", "cross_attention"}) {
+    j[key].erase("qkv");
+    for (const char* regime : {"hot", "cold"}) {
+      const nlohmann::json first = j[key][regime][0];
+      j[key][regime] = {first[0], first[1], first[2]};
+    }
+  }
+  j["version"] = 2;
+  const KernelCosts v2 = kernel_costs_from_json(j.dump(), "v2.json");
+  EXPECT_EQ(v2.cross_attention.cold.at(0).block_ms, 0);
+  EXPECT_EQ(v2.cross_attention.cold.at(0).mac_ms, 4e-7);
+  EXPECT_EQ(v2.cross_attention.qkv.size(), 1u);
+  EXPECT_FALSE(v2.replay.empty());
+  // Version 1: no step replay either.
   j["version"] = 1;
+  j.erase("step_replay");
   const KernelCosts k = kernel_costs_from_json(j.dump(), "v1.json");
   EXPECT_TRUE(k.replay.empty());
+  KernelCosts without_block = hand_costs();
+  AttentionCosts& cross = without_block.cross_attention;
+  cross.hot[0].block_ms = cross.cold[0].block_ms = 0;
   EXPECT_EQ(k.step_gemms_ms(5, 7, 1e6, 2e6), hand_costs().step_gemms_ms(5, 7, 1e6, 2e6));
+  EXPECT_EQ(k.cross_attention_ms(5, 4, 30, 256, 1e7),
+            without_block.cross_attention_ms(5, 4, 30, 256, 1e7));
+  // The current version with version 2's attention costs, and a version from the future, say so.
   j["version"] = 3;
   test::expect_error([&] { kernel_costs_from_json(j.dump(), "v3.json"); },
-                     {"v3.json", "version 3 is not supported"});
+                     {"v3.json", "field 'self_attention' must be",
+                      "[call, head, mac, block] per width"});
+  j["version"] = 4;
+  test::expect_error([&] { kernel_costs_from_json(j.dump(), "v4.json"); },
+                     {"v4.json", "version 4 is not supported"});
 }
 
 TEST_F(KernelCostsFile, BadFilesSayWhatIsWrong) {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # scripts/profile_transfer.sh at a tiny size (two beams at a 64-token vocabulary, 10
 # architectures each in 2 rounds, no kernel benchmarks) in a scratch directory: the rounds fill
-# every setting, the second round's order is rotated, the table has every ordered pair and its
-# summary, transfer --predictions writes every target row, and a rerun measures nothing and
-# prints the same table.
+# every setting, the second round's order is rotated, the table has every ordered pair, its
+# summary and each pair's lean and floor, transfer --predictions writes every target row, and a
+# rerun measures nothing and prints the same table.
 #   profile_transfer_test.sh TOOLS_DIR
 set -euo pipefail
 tools="$1"
@@ -28,6 +28,11 @@ table="$work/t/transfer.txt"
 [[ $(grep -c -E '^  V 64 beam [12] -> V 64 beam [12]: ops [0-9.]+%$' "$table") == 2 ]] ||
   fail "the table lacks its two pairs: $(cat "$table")"
 grep -q -E '^  ops: [0-2] of 2 pairs under 10%' "$table" || fail "no summary line: $(cat "$table")"
+# What each pair's error is made of (no kernels here, so no kernel scale), from its kept report.
+[[ $(grep -c -E '^  V 64 beam [12] -> V 64 beam [12]: encoder [0-9.]+ decoder [0-9.]+, floor [0-9.]+%$' "$table") == 2 ]] ||
+  fail "the table lacks the pairs' lean and floor: $(cat "$table")"
+[[ -s "$work/t/pairs/v64-b2-to-v64-b1.txt" && -s "$work/t/pairs/v64-b1-to-v64-b2.txt" ]] ||
+  fail "the pairs' reports were not kept: $(ls "$work/t")"
 
 # hatpredict transfer --predictions: every target row, measured and predicted, split by side.
 "$tools/hatpredict" transfer --data "$work/t/host-v64-b2.sqlite" --to-data "$work/t/host-v64-b1.sqlite" \
