@@ -583,7 +583,7 @@ void print_transfer_report(const PredictorData& from, const PredictorData& to,
                 scale(from), scale(to));
   }
   constexpr int kFolds = 5;
-  if (to.rows.size() >= (kMinOpsRows * kFolds + kFolds - 2) / (kFolds - 1)) {
+  if (to.rows.size() >= ops_cross_validation_min_rows(kFolds)) {
     const PredictionMetrics floor = ops_cross_validation(to, kFolds, seed);
     std::printf(" floor: ops cross-validated within the other setting's rows (%d folds): "
                 "MAPE %.2f%%\n", kFolds, 100 * floor.mape);

@@ -27,14 +27,18 @@ Cell row_cell(const std::vector<double>& rows, double M) {
   return {hi - 1, hi, (M - rows[hi - 1]) / (rows[hi] - rows[hi - 1])};
 }
 
-// Bytes and weights: linear in log x, clamped to the grid's ends.
-Cell log_cell(const std::vector<double>& grid, double x) {
-  if (x <= grid.front()) return {};
+// Linear in x, or in log x, clamped to the grid's ends.
+Cell clamped_cell(const std::vector<double>& grid, double x, bool in_log) {
+  if (grid.size() == 1 || x <= grid.front()) return {};
   if (x >= grid.back()) return {grid.size() - 1, grid.size() - 1, 0.0};
   size_t hi = 1;
   while (grid[hi] < x) ++hi;
-  return {hi - 1, hi, std::log(x / grid[hi - 1]) / std::log(grid[hi] / grid[hi - 1])};
+  const double lo = grid[hi - 1], up = grid[hi];
+  return {hi - 1, hi, in_log ? std::log(x / lo) / std::log(up / lo) : (x - lo) / (up - lo)};
 }
+
+// Bytes and weights: linear in log x, clamped to the grid's ends.
+Cell log_cell(const std::vector<double>& grid, double x) { return clamped_cell(grid, x, true); }
 
 template <typename At>
 double between(const Cell& c, At&& at) {
@@ -74,12 +78,7 @@ double attention(const AttentionCosts& costs, double share, double R, double H, 
     const double h = at(costs.hot[i]);
     return h + share * (at(costs.cold[i]) - h);
   };
-  const std::vector<double>& w = costs.qkv;
-  if (w.size() == 1 || Q <= w.front()) return at_width(0);
-  if (Q >= w.back()) return at_width(w.size() - 1);
-  size_t hi = 1;
-  while (w[hi] < Q) ++hi;
-  return between({hi - 1, hi, (Q - w[hi - 1]) / (w[hi] - w[hi - 1])}, at_width);
+  return between(clamped_cell(costs.qkv, Q, false), at_width);
 }
 
 // Calls f(a's cost, b's cost) for every cost of two benchmarks with the same grids.

@@ -138,15 +138,14 @@ KernelCosts kernel_costs_from_json(const std::string& text, const std::string& s
       }
       return AttentionCost{x[0], x[1], x[2], x.size() == 4 ? x[3] : 0.0};
     };
-    for (const char* regime : {"hot", "cold"}) {
+    for (auto [regime, costs] : {std::pair{"hot", &out.hot}, {"cold", &out.cold}}) {
       HAT_CHECK(a.contains(regime), where, " must be ", layout);
-      std::vector<AttentionCost>& costs = std::string(regime) == "hot" ? out.hot : out.cold;
       if (version < 3) {
-        costs.push_back(cost(a[regime]));
+        costs->push_back(cost(a[regime]));
         continue;
       }
       HAT_CHECK(a[regime].is_array(), where, " must be ", layout);
-      for (const json& v : a[regime]) costs.push_back(cost(v));
+      for (const json& v : a[regime]) costs->push_back(cost(v));
     }
     out.qkv = version >= 3 ? numbers(a, "qkv", where) : std::vector<double>{256};
     return out;

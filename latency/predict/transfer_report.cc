@@ -21,13 +21,17 @@ SideLean median_side_lean(const LatencyPredictor& predictor, const PredictorData
   return lean;
 }
 
+size_t ops_cross_validation_min_rows(int folds) {
+  const size_t k = static_cast<size_t>(folds);
+  return (kMinOpsRows * k + k - 2) / (k - 1);
+}
+
 PredictionMetrics ops_cross_validation(const PredictorData& data, int folds, uint64_t seed) {
   HAT_CHECK(folds >= 2, "cross-validation needs at least 2 folds, not ", folds);
   const size_t n = data.rows.size(), k = static_cast<size_t>(folds);
-  // The smallest training share is n - ceil(n / k) rows.
-  HAT_CHECK(n - (n + k - 1) / k >= kMinOpsRows, "cross-validating the operator model in ", folds,
-            " folds needs at least ", (kMinOpsRows * k + k - 2) / (k - 1), " rows, ", data.source,
-            " has ", n);
+  HAT_CHECK(n >= ops_cross_validation_min_rows(folds), "cross-validating the operator model in ",
+            folds, " folds needs at least ", ops_cross_validation_min_rows(folds), " rows, ",
+            data.source, " has ", n);
   const std::vector<size_t> order = shuffled_rows(n, seed);
   std::vector<double> predicted(n), measured(n);
   for (size_t fold = 0; fold < k; ++fold) {

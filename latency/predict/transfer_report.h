@@ -26,10 +26,13 @@ struct SideLean {
 SideLean median_side_lean(const LatencyPredictor& predictor, const PredictorData& data,
                           const std::vector<size_t>& rows);
 
+// The fewest rows ops_cross_validation takes in `folds` folds (>= 2): ceil(folds x kMinOpsRows /
+// (folds - 1)), so that each fit, on all but the largest fold, has kMinOpsRows.
+size_t ops_cross_validation_min_rows(int folds);
+
 // The operator model's k-fold cross-validation on every row of `data`: the rows shuffled with
 // `seed` (shuffled_rows) and dealt into `folds` folds, each fold predicted by fit_ops on the
-// others. Needs at least folds x kMinOpsRows / (folds - 1) rows, so each fit has kMinOpsRows;
-// throws hat::Error otherwise.
+// others. Throws hat::Error with fewer than 2 folds or ops_cross_validation_min_rows rows.
 PredictionMetrics ops_cross_validation(const PredictorData& data, int folds, uint64_t seed);
 
 }  // namespace hat::latency
