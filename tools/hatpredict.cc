@@ -695,7 +695,7 @@ int cmd_kernels(int argc, char** argv) {
                         "usage: hatpredict kernels --out FILE.json [--threads N]\n\n"
                         "Times this machine's decoder-step kernels (packed GEMMs with weights in cache and\n"
                         "from memory, the cache footprint curve, a replay of decoder steps' GEMMs, decode\n"
-                        "attention, layer norm, ReLU, log-softmax): about 4 min and 600 MB of memory. Give\n"
+                        "attention, layer norm, ReLU, log-softmax): 1.5-4 min and 600 MB of memory. Give\n"
                         "the file to train, eval or transfer as --kernels, with latency rows measured on\n"
                         "this machine at the same thread count. A shared machine changes with its\n"
                         "neighbours' work: benchmark it several times while profiling and give all the\n"

@@ -25,7 +25,7 @@ cpu::PrimitiveKey layout_key(const dnnl::memory::desc& desc) {
   const dnnl_memory_desc_t& d = desc.data;
   HAT_CHECK(d.format_kind == dnnl_blocked, "PackedMatrix: oneDNN chose a non-blocked layout");
   const dnnl_blocking_desc_t& b = d.format_desc.blocking;
-  cpu::PrimitiveKey key{d.ndims, b.inner_nblks, d.extra.flags};
+  cpu::PrimitiveKey key{d.ndims, b.inner_nblks, static_cast<int64_t>(d.extra.flags)};
   for (int i = 0; i < d.ndims; ++i) key.insert(key.end(), {d.dims[i], d.padded_dims[i], b.strides[i]});
   for (int i = 0; i < b.inner_nblks; ++i) key.insert(key.end(), {b.inner_blks[i], b.inner_idxs[i]});
   return key;
