@@ -40,6 +40,14 @@ bool Constraints::satisfied(const ArchConfig& arch) const {
   return true;
 }
 
+CandidateFacts Constraints::facts(const ArchConfig& arch) const {
+  CandidateFacts f;
+  f.parameters = model_.parameter_count(arch, false);
+  f.parameters_with_embeddings = model_.parameter_count(arch, true);
+  for (const LatencyBound& b : latency_) f.latency_ms[b.device.name] = b.predict_ms(arch);
+  return f;
+}
+
 void Constraints::check_feasible(const SearchSpace& space) const {
   const ArchConfig small = smallest_arch(space), large = largest_arch(space);
   for (const LatencyBound& b : latency_) {

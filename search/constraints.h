@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,13 @@ struct LatencyBound {
 int64_t inference_memory_bytes(const SuperTransformer& model, const ArchConfig& arch,
                                int64_t source_length, int64_t beam);
 
+// What a candidate costs, as the search records it (candidates.sqlite, result.json).
+struct CandidateFacts {
+  int64_t parameters = 0;                    // without embeddings (HAT's count)
+  int64_t parameters_with_embeddings = 0;
+  std::map<std::string, double> latency_ms;  // device name -> predicted ms, per latency bound
+};
+
 class Constraints {
  public:
   explicit Constraints(const SuperTransformer& model) : model_(model) {}
@@ -41,6 +49,7 @@ class Constraints {
   void set_max_memory_bytes(int64_t bytes) { max_memory_ = bytes; }
 
   bool satisfied(const ArchConfig& arch) const;
+  CandidateFacts facts(const ArchConfig& arch) const;
   const std::vector<LatencyBound>& latency() const { return latency_; }
   std::optional<int64_t> max_parameters() const { return max_parameters_; }
   std::optional<int64_t> max_memory_bytes() const { return max_memory_; }

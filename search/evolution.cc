@@ -81,6 +81,12 @@ SearchState SearchState::from_json(const nlohmann::json& j) {
 
 EvolutionarySearch::EvolutionarySearch(const GenomeSpace& space, EvolutionOptions options,
                                        FitnessFn fitness, ConstraintFn constraint)
+    : EvolutionarySearch(space, options, std::make_shared<FitnessCache>(std::move(fitness)),
+                         std::move(constraint)) {}
+
+EvolutionarySearch::EvolutionarySearch(const GenomeSpace& space, EvolutionOptions options,
+                                       std::shared_ptr<FitnessCache> fitness,
+                                       ConstraintFn constraint)
     : space_(space), options_(options), fitness_(std::move(fitness)),
       constraint_(std::move(constraint)) {
   options_.validate();
@@ -98,40 +104,29 @@ Genome EvolutionarySearch::feasible(const std::function<Genome()>& draw) const {
 
 std::vector<double> EvolutionarySearch::score(SearchState& state, const std::vector<Genome>& genomes,
                                               const std::vector<Origin>& origins, int iteration) {
+  std::vector<ArchConfig> archs;
   std::vector<std::string> hashes;
-  std::vector<ArchConfig> fresh;
-  std::vector<size_t> fresh_index;
-  std::map<std::string, size_t> pending;  // hash -> index in fresh (duplicates within a batch)
-  for (size_t i = 0; i < genomes.size(); ++i) {
-    const ArchConfig arch = space_.decode(genomes[i]);
-    hashes.push_back(arch_hash(arch));
-    if (cache_.count(hashes.back()) || pending.count(hashes.back())) continue;
-    pending[hashes.back()] = fresh.size();
-    fresh.push_back(arch);
-    fresh_index.push_back(i);
+  for (const Genome& g : genomes) {
+    archs.push_back(space_.decode(g));
+    hashes.push_back(arch_hash(archs.back()));
   }
-  if (!fresh.empty()) {
-    const std::vector<double> values = fitness_(fresh);
-    HAT_CHECK(values.size() == fresh.size(), "search: fitness returned ", values.size(),
-              " values for ", fresh.size(), " architectures");
-    for (size_t f = 0; f < fresh.size(); ++f) {
-      const size_t i = fresh_index[f];
-      cache_[hashes[i]] = values[f];
-      state.scored.push_back({genomes[i], hashes[i], values[f], iteration, origins[i]});
-    }
-  }
-  std::vector<double> out;
-  for (const std::string& h : hashes) out.push_back(cache_.at(h));
-  return out;
+  const std::vector<double> values = fitness_->score(archs, hashes);
+  for (size_t i = 0; i < genomes.size(); ++i)
+    if (scored_.insert(hashes[i]).second)
+      state.scored.push_back({genomes[i], hashes[i], values[i], iteration, origins[i]});
+  return values;
 }
 
 SearchState EvolutionarySearch::run(std::optional<SearchState> resumed,
                                     const std::function<void(const SearchState&)>& on_iteration) {
   SearchState state;
-  cache_.clear();
+  scored_.clear();
   if (resumed) {
     state = std::move(*resumed);
-    for (const Candidate& c : state.scored) cache_[c.hash] = c.fitness;
+    for (const Candidate& c : state.scored) {
+      scored_.insert(c.hash);
+      fitness_->remember(c.hash, c.fitness);
+    }
   } else {
     state.rng = mix64(options_.seed);
     for (int i = 0; i < options_.population(); ++i) {
@@ -182,7 +177,7 @@ SearchState EvolutionarySearch::run_random(int64_t evaluations,
                                            const std::function<void(const SearchState&)>& on_batch) {
   HAT_CHECK(evaluations >= 1, "random search: evaluations must be at least 1, got ", evaluations);
   SearchState state;
-  cache_.clear();
+  scored_.clear();
   state.rng = mix64(options_.seed ^ 0x52414e444f4dull);  // a stream apart from evolution's
   const int64_t batch = options_.population();
   int batch_index = 0;
@@ -196,7 +191,7 @@ SearchState EvolutionarySearch::run_random(int64_t evaluations,
                 options_.max_draws, " draws (the space may hold fewer than ", evaluations, ")");
       Genome g = feasible([&] { return space_.random(state.rng); });
       const std::string h = arch_hash(space_.decode(g));
-      if (cache_.count(h) || drawn.count(h)) continue;
+      if (scored_.count(h) || drawn.count(h)) continue;
       drawn[h] = true;
       genomes.push_back(std::move(g));
     }

@@ -9,13 +9,15 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "search/fitness_cache.h"
 #include "search/genome.h"
 
 namespace hat::search {
@@ -47,9 +49,6 @@ struct Candidate {
   Origin origin = Origin::initial;
 };
 
-// Scores architectures (lower is better), all at once so that the caller can spread them over
-// threads; must be deterministic for the search to be.
-using FitnessFn = std::function<std::vector<double>(const std::vector<ArchConfig>&)>;
 using ConstraintFn = std::function<bool(const ArchConfig&)>;
 
 // Everything a search needs to continue: saved after each completed iteration, it makes a
@@ -70,8 +69,13 @@ struct SearchState {
 
 class EvolutionarySearch {
  public:
+  // With a fitness cache of its own.
   EvolutionarySearch(const GenomeSpace& space, EvolutionOptions options, FitnessFn fitness,
                      ConstraintFn constraint);
+  // With a cache shared with other searches (the runs of a budget sweep): an architecture
+  // scored by one is not scored again by another, though each lists it among its own scored.
+  EvolutionarySearch(const GenomeSpace& space, EvolutionOptions options,
+                     std::shared_ptr<FitnessCache> fitness, ConstraintFn constraint);
 
   // Runs the remaining iterations from `state` (a fresh one when empty); after each completed
   // iteration calls `on_iteration(state)` (to save it, print progress, or stop by throwing).
@@ -85,15 +89,16 @@ class EvolutionarySearch {
 
  private:
   Genome feasible(const std::function<Genome()>& draw) const;
-  // Scores the genomes not yet in the cache (in one call), returns every genome's fitness.
+  // Every genome's fitness; those this run has not scored yet join state.scored (the cache
+  // scores those it does not know in one call).
   std::vector<double> score(SearchState& state, const std::vector<Genome>& genomes,
                             const std::vector<Origin>& origins, int iteration);
 
   const GenomeSpace& space_;
   EvolutionOptions options_;
-  FitnessFn fitness_;
+  std::shared_ptr<FitnessCache> fitness_;
   ConstraintFn constraint_;
-  std::map<std::string, double> cache_;  // arch hash -> fitness
+  std::set<std::string> scored_;  // arch hashes in this run's state.scored
 };
 
 }  // namespace hat::search

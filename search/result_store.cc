@@ -55,4 +55,35 @@ void SearchResultStore::record(const std::string& run, const SearchState& state,
   });
 }
 
+std::vector<StoredCandidate> SearchResultStore::candidates(const std::string& run) const {
+  latency::SqliteStatement select(
+      impl_->db,
+      "SELECT hash, iteration, origin, loss, parameters, parameters_with_embeddings, latency_ms,"
+      " arch FROM candidates WHERE run = ?1 ORDER BY rowid");
+  select.bind(1, run);
+  std::vector<StoredCandidate> out;
+  while (select.step()) {
+    StoredCandidate c;
+    c.hash = select.column_text(0);
+    c.iteration = static_cast<int>(select.column_int(1));
+    c.origin = origin_from_name(select.column_text(2));
+    c.loss = select.column_double(3);
+    c.facts.parameters = select.column_int(4);
+    c.facts.parameters_with_embeddings = select.column_int(5);
+    c.facts.latency_ms = nlohmann::json::parse(select.column_text(6)).get<std::map<std::string, double>>();
+    c.arch = arch_from_yaml(select.column_text(7), "candidates.sqlite " + c.hash);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<double> SearchResultStore::best_per_iteration(const std::string& run) const {
+  latency::SqliteStatement select(
+      impl_->db, "SELECT best_loss FROM iterations WHERE run = ?1 ORDER BY iteration");
+  select.bind(1, run);
+  std::vector<double> out;
+  while (select.step()) out.push_back(select.column_double(0));
+  return out;
+}
+
 }  // namespace hat::search

@@ -6,19 +6,24 @@
 #pragma once
 
 #include <filesystem>
-#include <map>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "search/constraints.h"
 #include "search/evolution.h"
 
 namespace hat::search {
 
-struct CandidateFacts {
-  int64_t parameters = 0;                    // without embeddings (HAT's count)
-  int64_t parameters_with_embeddings = 0;
-  std::map<std::string, double> latency_ms;  // device -> predicted ms
+// One row of the candidates table, read back.
+struct StoredCandidate {
+  std::string hash;
+  int iteration = 0;
+  Origin origin = Origin::initial;
+  double loss = 0;
+  CandidateFacts facts;
+  ArchConfig arch;
 };
 
 class SearchResultStore {
@@ -29,6 +34,11 @@ class SearchResultStore {
   // Adds the candidates of `state` not yet stored for `run`, and its best loss per iteration.
   void record(const std::string& run, const SearchState& state, const GenomeSpace& space,
               const std::function<CandidateFacts(const ArchConfig&)>& facts);
+
+  // What was recorded for `run`: its candidates in the order first recorded, and the best loss
+  // after each iteration.
+  std::vector<StoredCandidate> candidates(const std::string& run) const;
+  std::vector<double> best_per_iteration(const std::string& run) const;
 
  private:
   struct Impl;

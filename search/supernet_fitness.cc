@@ -1,5 +1,7 @@
 #include "search/supernet_fitness.h"
 
+#include "devices/random.h"
+#include "latency/predict/metrics.h"
 #include "supernet/data/special_tokens.h"
 
 namespace hat::search {
@@ -13,6 +15,13 @@ std::vector<double> SupernetFitness::operator()(const std::vector<ArchConfig>& a
   losses.reserve(archs.size());
   for (const ArchConfig& arch : archs) losses.push_back(scorer_.score(model_, arch).loss_bits);
   return losses;
+}
+
+double subset_rank_agreement(FitnessCache& subset, const SupernetFitness& full,
+                             const SearchSpace& space, int count, uint64_t seed) {
+  std::vector<ArchConfig> sample;
+  for (int i = 0; i < count; ++i) sample.push_back(sample_arch(space, mix64(seed + 1000 + i)));
+  return latency::kendall_tau(subset(sample), full(sample));
 }
 
 }  // namespace hat::search

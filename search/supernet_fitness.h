@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "search/evolution.h"
+#include "search/fitness_cache.h"
 #include "supernet/data/data_directory.h"
 #include "supernet/train/scorer.h"
 
@@ -26,5 +27,11 @@ class SupernetFitness {
   SuperTransformer& model_;
   Scorer scorer_;
 };
+
+// What the subset costs: Kendall tau between the loss on the subset (through `subset`, the
+// search's cache, so these architectures are not scored twice) and on every sentence (`full`),
+// over `count` architectures sampled from the seed.
+double subset_rank_agreement(FitnessCache& subset, const SupernetFitness& full,
+                             const SearchSpace& space, int count, uint64_t seed);
 
 }  // namespace hat::search

@@ -15,6 +15,18 @@ std::string fmt(const char* format, double v) {
   return buffer;
 }
 
+// The title as XML text: a device name may hold '&' or '<'.
+std::string xml_text(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else out += c;
+  }
+  return out;
+}
+
 // Round tick spacing (1, 2 or 5 x 10^k) giving about `count` ticks over [lo, hi].
 double tick_step(double lo, double hi, int count) {
   const double raw = (hi - lo) / count;
@@ -60,7 +72,7 @@ std::string loss_latency_svg(const std::vector<PlotPoint>& candidates,
                     "\" font-family=\"sans-serif\" font-size=\"12\">\n"
                     "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   svg += "<text x=\"" + fmt("%.0f", kWidth / 2) + "\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">" +
-         title + "</text>\n";
+         xml_text(title) + "</text>\n";
   // Axes with ticks.
   svg += "<rect x=\"" + fmt("%.1f", kLeft) + "\" y=\"" + fmt("%.1f", kTop) + "\" width=\"" +
          fmt("%.1f", w) + "\" height=\"" + fmt("%.1f", h) + "\" fill=\"none\" stroke=\"black\"/>\n";
