@@ -37,9 +37,8 @@ double parse_latency_ms(const std::string& text) {
   return seconds * 1000;
 }
 
-template <typename T>
-std::vector<T> values(const po::variables_map& vm, const char* name) {
-  return vm.count(name) ? vm[name].as<std::vector<T>>() : std::vector<T>{};
+std::vector<std::string> strings(const po::variables_map& vm, const char* name) {
+  return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
 int run(int argc, char** argv) {
@@ -80,8 +79,8 @@ int run(int argc, char** argv) {
   set_num_threads(vm["threads"].as<int>());
 
   search::SupernetSearchOptions o;
-  o.devices = values<std::string>(vm, "device");
-  const auto latencies = values<std::string>(vm, "latency");
+  o.devices = strings(vm, "device");
+  const auto latencies = strings(vm, "latency");
   if (o.devices.empty() && latencies.empty() && !vm.count("max-params") && !vm.count("max-memory-mb"))
     throw cli::UsageError("give at least one constraint: --device NAME --latency 150ms, --max-params or --max-memory-mb");
   o.algorithm = vm["algorithm"].as<std::string>();
