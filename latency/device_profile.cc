@@ -10,6 +10,7 @@
 
 #include "devices/error.h"
 #include "supernet/arch/yaml_fields.h"
+#include "util/data_dirs.h"
 
 namespace hat::latency {
 
@@ -99,7 +100,7 @@ bool DeviceProfile::matches(const std::string& name_or_alias) const {
 fs::path device_profiles_directory() {
   const char* env = std::getenv("HAT_DEVICE_PROFILES");
   if (env != nullptr && *env != '\0') return fs::path(env);
-  return fs::path(HAT_DEVICE_PROFILES_DIR);
+  return util::data_path("devices/profiles");
 }
 
 DeviceProfile load_device_profile(const fs::path& file) {

@@ -2,7 +2,7 @@
 // device (rpi4, xeon, titanxp, host), that say what the device is, how its latency data were
 // measured and where its data and predictor live. `--device NAME` resolves through them.
 //
-// The profiles directory is compiled in (the source tree's devices/profiles); the environment
+// The profiles directory is devices/profiles of the data root (util/data_dirs.h); the environment
 // variable HAT_DEVICE_PROFILES (a directory) overrides it. Relative paths inside a profile are
 // relative to the profile file's own directory, so a profiles directory can be moved with its data.
 #pragma once
@@ -52,8 +52,8 @@ struct DeviceProfile {
   bool matches(const std::string& name_or_alias) const;
 };
 
-// The directory profiles are read from: $HAT_DEVICE_PROFILES if set and non-empty, else the
-// compiled-in devices/profiles of the source tree.
+// The directory profiles are read from: $HAT_DEVICE_PROFILES if set and non-empty, else
+// devices/profiles of the data root (util::data_path).
 std::filesystem::path device_profiles_directory();
 
 // Reads one profile file. Throws hat::Error naming the file and field on a missing or bad field.

@@ -5,13 +5,8 @@
 
 #include "devices/error.h"
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/arch/space_file.h"
 
 namespace hat::latency {
-
-std::filesystem::path published_configs_directory() {
-  return std::filesystem::path(spaces_dir()).parent_path() / "hat-configs";
-}
 
 std::vector<PublishedArch> read_published_archs(const std::filesystem::path& directory) {
   HAT_CHECK(std::filesystem::is_directory(directory), "published configs: ", directory.string(),

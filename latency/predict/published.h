@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "supernet/arch/arch_config.h"
+#include "supernet/arch/arch_file.h"  // published_configs_directory(): where they are shipped
 
 namespace hat::latency {
 
@@ -17,9 +18,6 @@ struct PublishedArch {
   double latency_ms = 0;
   ArchConfig arch;
 };
-
-// The shipped configs folder: experiments/hat-configs of the source tree.
-std::filesystem::path published_configs_directory();
 
 // Every HAT_<task>_<device>@<latency>(s|ms)_bleu@<bleu>.yml of `directory`, sorted by file name.
 // Throws hat::Error naming a file whose name or YAML is malformed.

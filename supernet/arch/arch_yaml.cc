@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "devices/error.h"
+#include "supernet/arch/arch_file.h"
 #include "supernet/arch/yaml_fields.h"
 #include "supernet/data/sha256.h"
 
@@ -175,7 +176,8 @@ ArchConfig arch_from_yaml(const std::string& text, const std::string& source_nam
   return canonical ? parse_canonical(root) : parse_hat(root);
 }
 
-ArchConfig arch_from_file(const std::string& path) {
+ArchConfig arch_from_file(const std::string& name_or_path) {
+  const std::string path = resolve_arch_file(name_or_path);
   return arch_from_yaml(read_config_file(path, "arch file"), "arch file '" + path + "'");
 }
 

@@ -36,7 +36,8 @@ std::string arch_to_hat_yaml(const ArchConfig& arch);
 // count, a non-positive value or an unknown key. Values are not checked against any space
 // (see validate_arch).
 ArchConfig arch_from_yaml(const std::string& text, const std::string& source_name);
-ArchConfig arch_from_file(const std::string& path);
+// A file by path, or one of HAT's published configurations by file name (resolve_arch_file).
+ArchConfig arch_from_file(const std::string& name_or_path);
 
 // 16 hex digits of the SHA-256 of arch_to_yaml(arch): stable across runs, machines and the
 // file format the architecture was read from.

@@ -8,10 +8,7 @@
 #include "supernet/arch/space_yaml.h"
 #include "supernet/arch/train_settings_yaml.h"
 #include "supernet/arch/yaml_fields.h"
-
-#ifndef HAT_SPACES_DIR
-#error "HAT_SPACES_DIR (the source tree's experiments/spaces) must be defined by the build"
-#endif
+#include "util/data_dirs.h"
 
 namespace hat {
 
@@ -25,7 +22,7 @@ bool is_path(const std::string& s) {
 
 }  // namespace
 
-std::string spaces_dir() { return HAT_SPACES_DIR; }
+std::string spaces_dir() { return util::data_path("experiments/spaces").string(); }
 
 std::vector<std::string> shipped_space_names() {
   std::vector<std::string> names;

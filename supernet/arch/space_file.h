@@ -29,7 +29,8 @@ SpaceFile load_space_file(const std::string& name_or_path);
 SpaceFile parse_space_file(const std::string& text, const std::string& name,
                            const std::string& source);
 
-// Where the shipped spaces live (the source tree's experiments/spaces), and their names.
+// Where the shipped spaces live (experiments/spaces of the data root, util/data_dirs.h), and
+// their names.
 std::string spaces_dir();
 std::vector<std::string> shipped_space_names();
 

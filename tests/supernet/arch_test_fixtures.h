@@ -9,6 +9,7 @@
 
 #include "devices/error.h"
 #include "supernet/arch/arch_config.h"
+#include "supernet/arch/arch_file.h"
 #include "supernet/arch/space_file.h"
 #include "tests/support/test_util.h"  // expect_error
 
@@ -121,8 +122,6 @@ inline std::string replace(std::string text, const std::string& from, const std:
 }
 
 // HAT's published configs, as committed in experiments/hat-configs (see SOURCE.md there).
-inline std::filesystem::path hat_configs_dir() {
-  return (std::filesystem::path(spaces_dir()) / ".." / "hat-configs").lexically_normal();
-}
+inline std::filesystem::path hat_configs_dir() { return published_configs_directory(); }
 
 }  // namespace hat::test
