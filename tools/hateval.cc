@@ -1,22 +1,16 @@
 // hateval: scores translations the way sacreBLEU does by default (BLEU, chrF2). A thin main:
-// parse options, read the files, call the scorers in supernet/eval, print.
+// parse options, read the files or evaluate the model (experiments/evaluation), print.
 #include <boost/program_options.hpp>
 
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include "devices/threads.h"
-#include "supernet/arch/arch_yaml.h"
+#include "experiments/evaluation/split_evaluation.h"
 #include "supernet/data/data_directory.h"
-#include "supernet/data/special_tokens.h"
-#include "supernet/export/inference_model.h"
-#include "supernet/train/scorer.h"
-#include "supernet/translate/translator.h"
-
-#include "supernet/eval/bleu.h"
-#include "supernet/eval/chrf.h"
 #include "supernet/eval/eval_files.h"
+#include "supernet/eval/score_lines.h"
+#include "supernet/export/inference_model.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/model_choice.h"
 
@@ -40,54 +34,33 @@ constexpr const char* kAbout =
     "vocabulary must be the model's.\n";
 
 // --metrics "bleu,chrf" -> which to print. Throws UsageError on an unknown name.
-void parse_metrics(const std::string& text, bool& bleu, bool& chrf) {
-  bleu = chrf = false;
+eval::MetricChoice parse_metrics(const std::string& text) {
+  eval::MetricChoice metrics{false, false};
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(',', start);
     if (end == std::string::npos) end = text.size();
     const std::string name = text.substr(start, end - start);
-    if (name == "bleu") bleu = true;
-    else if (name == "chrf") chrf = true;
+    if (name == "bleu") metrics.bleu = true;
+    else if (name == "chrf") metrics.chrf = true;
     else throw cli::UsageError("--metrics: unknown metric '" + name + "' (bleu, chrf)");
     start = end + 1;
   }
-}
-
-// Prints the chosen metrics of hypotheses against references.
-void print_scores(const eval::ScoringInput& input, bool bleu, bool chrf, bool score_only) {
-  if (bleu) {
-    const eval::BleuScore score = eval::corpus_bleu(input.hyps, input.refs);
-    if (score_only) {
-      std::printf("%.2f\n", score.score);
-    } else {
-      std::cout << score.format() << "\n";
-      std::cout << "BLEU signature: " << eval::bleu_signature(input.refs) << "\n";
-    }
-  }
-  if (chrf) {
-    const double score = eval::corpus_chrf(input.hyps, input.refs);
-    if (score_only) {
-      std::printf("%.2f\n", score);
-    } else {
-      std::cout << eval::format_chrf(score) << "\n";
-      std::cout << "chrF signature: " << eval::chrf_signature(input.refs) << "\n";
-    }
-  }
+  return metrics;
 }
 
 // The file mode: hypotheses from a file.
-int score_files(const po::variables_map& vm, bool bleu, bool chrf) {
+int score_files(const po::variables_map& vm, const eval::MetricChoice& metrics) {
   if (!vm.count("ref")) throw cli::UsageError("--hyp needs at least one --ref");
   std::vector<std::filesystem::path> refs;
   for (const auto& r : vm["ref"].as<std::vector<std::string>>()) refs.emplace_back(r);
-  print_scores(eval::read_scoring_input(vm["hyp"].as<std::string>(), refs), bleu, chrf,
-               vm["score-only"].as<bool>());
+  std::cout << eval::format_scores(eval::read_scoring_input(vm["hyp"].as<std::string>(), refs), metrics,
+                                   vm["score-only"].as<bool>());
   return 0;
 }
 
 // The model mode: hypotheses by translating the split's source text.
-int score_model(const po::variables_map& vm, bool bleu, bool chrf) {
+int score_model(const po::variables_map& vm, const eval::MetricChoice& metrics) {
   const int64_t beam = vm["beam"].as<int64_t>(), max_tokens = vm["max-tokens"].as<int64_t>();
   const int64_t max_sentences = vm["max-sentences"].as<int64_t>();
   const int64_t examples = vm["examples"].as<int64_t>();
@@ -102,50 +75,24 @@ int score_model(const po::variables_map& vm, bool bleu, bool chrf) {
   ModelChoice choice = cli::model_choice(vm);
   choice.data = vm["data"].as<std::string>();  // the split's, so always checked
   const InferenceModel m = open_inference_model(choice, warn);
-  const LoadedModel& loaded = m.loaded;
-  const ArchConfig& arch = m.arch;
   const data::DataDirectory data(vm["data"].as<std::string>());
   const std::string split = vm["split"].as<std::string>();
-  data::ParallelText text = data.load_text(split);
-  size_t count = text.size();
-  if (max_sentences > 0 && static_cast<size_t>(max_sentences) < count) count = max_sentences;
-  text.source.resize(count);
-  text.target.resize(count);
-  if (!score_only)
-    std::cout << "model: " << m.description << ", arch " << arch_summary(arch) << "\n"
-              << "split: " << split << ", " << count << " sentences, beam " << beam
-              << ", lenpen " << vm["lenpen"].as<double>() << "\n";
+  const data::ParallelText text = experiments::first_pairs(data, split, max_sentences);
+  SearchOptions search;
+  search.beam = beam;
+  search.len_penalty = vm["lenpen"].as<double>();
+  if (!score_only) std::cout << experiments::format_evaluation_header(m, split, text.size(), search);
 
-  SearchOptions options;
-  options.beam = beam;
-  options.len_penalty = vm["lenpen"].as<double>();
-  Translator translator(*loaded.model, arch, m.vocabulary, options, max_tokens, warn);
-  const auto start = std::chrono::steady_clock::now();
-  eval::ScoringInput input;
-  input.hyps = translator.translate(text.source);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  input.refs = {text.target};
-  print_scores(input, bleu, chrf, score_only);
-
-  const double smoothing = loaded.trainer.contains("settings")
-                               ? loaded.trainer["settings"].value("label_smoothing", 0.1)
-                               : 0.1;
-  const Scorer scorer(data.load_split(split), static_cast<int64_t>(count), max_tokens,
-                      data::kPadId, smoothing);
-  const Score score = scorer.score(*loaded.model, arch);
+  const experiments::SplitTranslation translation =
+      experiments::translate_sources(m, text.source, search, max_tokens, warn);
+  std::cout << eval::format_scores({translation.hypotheses, {text.target}}, metrics, score_only);
+  const experiments::SplitLoss loss =
+      experiments::split_loss(m, data, split, static_cast<int64_t>(text.size()), max_tokens);
   if (score_only) {
-    std::printf("%.4f\n%.4f\n", score.loss_bits, score.nll_bits);
+    std::printf("%.4f\n%.4f\n", loss.score.loss_bits, loss.score.nll_bits);
     return 0;
   }
-  std::printf("loss = %.4f bits, nll = %.4f bits per target token (%lld tokens, label smoothing %g)\n",
-              score.loss_bits, score.nll_bits, static_cast<long long>(score.tokens), smoothing);
-  std::printf("translated %zu sentences in %.1f s (%.1f sentences/s, %.0f target tokens/s)\n",
-              count, seconds, seconds > 0 ? count / seconds : 0.0,
-              seconds > 0 ? translator.generated_tokens() / seconds : 0.0);
-  for (size_t i = 0; i < count && i < static_cast<size_t>(examples); ++i)
-    std::cout << "example " << i + 1 << ":\n  source:     " << text.source[i]
-              << "\n  reference:  " << text.target[i] << "\n  hypothesis: " << input.hyps[i] << "\n";
+  std::cout << experiments::format_evaluation_details(loss, translation, text, examples);
   return 0;
 }
 
@@ -181,10 +128,9 @@ int run(int argc, char** argv) {
   const auto parsed = cli::parse_options(argc, argv, all, kAbout);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
-  bool bleu = false, chrf = false;
-  parse_metrics(vm["metrics"].as<std::string>(), bleu, chrf);
-  if (vm.count("hyp")) return score_files(vm, bleu, chrf);
-  return score_model(vm, bleu, chrf);
+  const eval::MetricChoice metrics = parse_metrics(vm["metrics"].as<std::string>());
+  if (vm.count("hyp")) return score_files(vm, metrics);
+  return score_model(vm, metrics);
 }
 
 }  // namespace

@@ -3,15 +3,13 @@
 // load, call the Translator, write.
 #include <boost/program_options.hpp>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
-#include "devices/error.h"
 #include "devices/threads.h"
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/checkpoint/atomic_file.h"
 #include "supernet/export/inference_model.h"
+#include "supernet/translate/source_lines.h"
 #include "supernet/translate/translator.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/model_choice.h"
@@ -31,17 +29,6 @@ constexpr const char* kAbout =
     "a save directory: its newest checkpoint), and the data directory supplies the vocabulary,\n"
     "which must be the one the checkpoint was trained with. Empty lines stay empty; output is in\n"
     "input order.\n";
-
-// Lines of a stream: "\n"-separated, one trailing "\r" dropped, a last line without "\n" counts.
-std::vector<std::string> read_lines(std::istream& in) {
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-  }
-  return lines;
-}
 
 int run(int argc, char** argv) {
   po::options_description model("Model");
@@ -82,15 +69,7 @@ int run(int argc, char** argv) {
   const InferenceModel m = open_inference_model(cli::model_choice(vm), warn);
   std::cerr << "hattranslate: " << m.description << ", " << arch_summary(m.arch) << "\n";
 
-  std::vector<std::string> lines;
-  const std::string input = vm["input"].as<std::string>();
-  if (input == "-") {
-    lines = read_lines(std::cin);
-  } else {
-    std::ifstream in(input, std::ios::binary);
-    HAT_CHECK(in, "cannot read ", input);
-    lines = read_lines(in);
-  }
+  const std::vector<std::string> lines = read_source_lines(vm["input"].as<std::string>());
   SearchOptions options;
   options.beam = vm["beam"].as<int64_t>();
   options.len_penalty = vm["lenpen"].as<double>();

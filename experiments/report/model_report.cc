@@ -5,6 +5,7 @@
 
 #include "devices/error.h"
 #include "devices/threads.h"
+#include "experiments/evaluation/split_evaluation.h"
 #include "latency/device_profile.h"
 #include "latency/predict/deployment_setting.h"
 #include "latency/predict/predictor_file.h"
@@ -13,7 +14,6 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/eval/bleu.h"
 #include "supernet/export/inference_model.h"
-#include "supernet/translate/translator.h"
 
 namespace hat::experiments {
 
@@ -68,16 +68,11 @@ ModelReportRow report_model(const std::string& name, const std::filesystem::path
     row.predicted_ms[device] = predicted_latency_ms(device, m, warn);
   row.host_ms = measured_latency_ms(options, m);
 
-  const data::DataDirectory data(options.data);
-  data::ParallelText text = data.load_text(options.split);
-  if (options.max_sentences > 0 && static_cast<size_t>(options.max_sentences) < text.size()) {
-    text.source.resize(options.max_sentences);
-    text.target.resize(options.max_sentences);
-  }
+  const data::ParallelText text = first_pairs(data::DataDirectory(options.data), options.split, options.max_sentences);
   SearchOptions search;
   search.beam = options.beam;
-  Translator translator(*m.loaded.model, m.arch, m.vocabulary, search, options.max_tokens, warn);
-  row.bleu = eval::corpus_bleu(translator.translate(text.source), {text.target}).score;
+  const SplitTranslation translation = translate_sources(m, text.source, search, options.max_tokens, warn);
+  row.bleu = eval::corpus_bleu(translation.hypotheses, {text.target}).score;
   row.sentences = static_cast<int64_t>(text.size());
   return row;
 }

@@ -26,18 +26,52 @@ int run_tool(const char* tool, const std::function<int()>& body) {
   }
 }
 
-std::optional<boost::program_options::variables_map> parse_options(
-    int argc, char** argv, const boost::program_options::options_description& options,
-    const char* about) {
+int run_commands(const char* tool, const char* usage, int argc, char** argv,
+                 const std::map<std::string, Command>& commands) {
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    std::cout << usage;
+    return all.empty() ? 2 : 0;
+  }
+  const auto it = commands.find(all[0]);
+  if (it == commands.end()) {
+    std::cerr << tool << ": unknown command '" << all[0] << "' (see " << tool << " --help)\n";
+    return 2;
+  }
+  const std::string name = std::string(tool) + " " + all[0];
+  const std::vector<std::string> args(all.begin() + 1, all.end());
+  return run_tool(name.c_str(), [&] { return it->second(args); });
+}
+
+namespace {
+// --help prints `about` and the options and gives nothing; otherwise the checked values.
+std::optional<boost::program_options::variables_map> store_options(
+    const boost::program_options::parsed_options& parsed,
+    const boost::program_options::options_description& options, const std::string& about) {
   namespace po = boost::program_options;
   po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, options), vm);
+  po::store(parsed, vm);
   if (vm.count("help")) {
     std::cout << about << "\n" << options << "\n";
     return std::nullopt;
   }
   po::notify(vm);
   return vm;
+}
+}  // namespace
+
+std::optional<boost::program_options::variables_map> parse_options(
+    int argc, char** argv, const boost::program_options::options_description& options,
+    const char* about) {
+  return store_options(boost::program_options::parse_command_line(argc, argv, options), options, about);
+}
+
+std::optional<boost::program_options::variables_map> parse_options(
+    const std::vector<std::string>& args, const boost::program_options::options_description& options,
+    const std::string& about, const boost::program_options::positional_options_description& positional) {
+  return store_options(
+      boost::program_options::command_line_parser(args).options(options).positional(positional).run(),
+      options, about);
 }
 
 void conflicting_options(const boost::program_options::variables_map& vm, const char* a,

@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
@@ -21,11 +23,24 @@ struct UsageError : std::runtime_error {
 // (Boost.Program_options' included), 1 for failures. Returns body's status otherwise.
 int run_tool(const char* tool, const std::function<int()>& body);
 
+// A tool of several commands ("hatdata prepare ..."): with no command prints `usage` and
+// returns 2; with --help, -h or help prints it and returns 0; an unknown command is a usage
+// error (2). Otherwise runs the command through run_tool as "TOOL COMMAND" with the arguments
+// after the command's name.
+using Command = int (*)(const std::vector<std::string>& args);
+int run_commands(const char* tool, const char* usage, int argc, char** argv,
+                 const std::map<std::string, Command>& commands);
+
 // Parses the command line against `options`; with --help prints `about` and the options and
 // returns nothing (the tool then exits 0). Errors throw (run_tool turns them into status 2).
 std::optional<boost::program_options::variables_map> parse_options(
     int argc, char** argv, const boost::program_options::options_description& options,
     const char* about);
+// The same for a command's own arguments (those after its name, as hatdata's commands take
+// them), with positional options.
+std::optional<boost::program_options::variables_map> parse_options(
+    const std::vector<std::string>& args, const boost::program_options::options_description& options,
+    const std::string& about, const boost::program_options::positional_options_description& positional = {});
 
 // Throws UsageError when both options were given on the command line (defaults do not count).
 void conflicting_options(const boost::program_options::variables_map& vm, const char* a,

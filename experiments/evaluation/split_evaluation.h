@@ -1,0 +1,49 @@
+// A model judged on a data split, the steps hateval's model mode and hatreport share: the
+// split's first sentences, their translation (timed), the model's loss on them, and the lines
+// hateval prints about it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "supernet/data/data_directory.h"
+#include "supernet/translate/translator.h"
+#include "supernet/export/inference_model.h"
+#include "supernet/train/scorer.h"
+
+namespace hat::experiments {
+
+// The first `max_sentences` pairs of the split (0: all of them).
+data::ParallelText first_pairs(const data::DataDirectory& data, const std::string& split, int64_t max_sentences);
+
+struct SplitTranslation {
+  std::vector<std::string> hypotheses;  // one per source, in order
+  double seconds = 0;                   // translating, model set-up excluded
+  int64_t generated_tokens = 0;         // target tokens of the hypotheses (eos not counted)
+};
+
+// Translates the sources with `search`, at most max_tokens source tokens a batch.
+SplitTranslation translate_sources(const InferenceModel& model, const std::vector<std::string>& sources,
+                                   const SearchOptions& search, int64_t max_tokens,
+                                   const TranslateWarning& warn = {});
+
+struct SplitLoss {
+  Score score;
+  double label_smoothing = 0.1;  // the model's training setting (0.1 when it does not record one)
+};
+
+// The model's loss and nll on the first `sentences` pairs of the split, smoothed as it trained.
+SplitLoss split_loss(const InferenceModel& model, const data::DataDirectory& data, const std::string& split,
+                     int64_t sentences, int64_t max_tokens);
+
+// "model: DESCRIPTION, arch SUMMARY\nsplit: SPLIT, N sentences, beam B, lenpen L\n".
+std::string format_evaluation_header(const InferenceModel& model, const std::string& split, size_t sentences,
+                                     const SearchOptions& search);
+
+// The loss line, the translation speed, and the first `examples` translations beside their
+// sources and references.
+std::string format_evaluation_details(const SplitLoss& loss, const SplitTranslation& translation,
+                                      const data::ParallelText& text, int64_t examples);
+
+}  // namespace hat::experiments
