@@ -1,7 +1,5 @@
 #include "devices/backends.h"
 
-#include <oneapi/dnnl/dnnl.hpp>
-
 #include "devices/error.h"
 #include "devices/threads.h"
 
@@ -15,9 +13,7 @@ int cuda_device_count() { return 0; }
 #endif
 
 std::string backend_summary() {
-  const dnnl_version_t* v = dnnl_version();
-  std::string s = str("oneDNN ", v->major, ".", v->minor, ".", v->patch, " (OpenMP, ",
-                      num_threads(), " threads)");
+  std::string s = str("oneDNN ", onednn_version(), " (OpenMP, ", num_threads(), " threads)");
   if (cuda_built()) s += str(", CUDA (", cuda_device_count(), " GPU)");
   return s;
 }

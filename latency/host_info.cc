@@ -1,12 +1,12 @@
 #include "latency/host_info.h"
 
-#include <oneapi/dnnl/dnnl.h>
 #include <sched.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <fstream>
 
+#include "devices/backends.h"
 #include "devices/error.h"
 
 namespace hat::latency {
@@ -46,8 +46,7 @@ std::string cpu_model(const std::string& description) {
 }
 
 std::string library_versions() {
-  const dnnl_version_t* dnnl = dnnl_version();
-  return str("oneDNN ", dnnl->major, ".", dnnl->minor, ".", dnnl->patch, "; SQLite ",
+  return str("oneDNN ", onednn_version(), "; SQLite ",
              sqlite3_libversion(), "; GCC ", __VERSION__, "; OpenMP ", _OPENMP);
 }
 

@@ -13,7 +13,7 @@
 #include "latency/host_info.h"
 #include "latency/predict/robust_fit.h"
 #include "supernet/decode/decode_attention.h"
-#include "supernet/decode/log_softmax.h"
+#include "supernet/ops/log_softmax.h"
 #include "supernet/model/sublayers.h"
 #include "supernet/ops/relu.h"
 

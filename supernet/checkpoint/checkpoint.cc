@@ -3,12 +3,11 @@
 
 #include <unistd.h>
 
-#include <oneapi/dnnl/dnnl.h>
-
 #include <chrono>
 #include <ctime>
 #include <fstream>
 
+#include "devices/backends.h"
 #include "devices/error.h"
 #include "supernet/checkpoint/atomic_file.h"
 #include "supernet/checkpoint/safetensors.h"
@@ -38,7 +37,6 @@ std::string host_name() {
 }
 
 json build_info() {
-  const dnnl_version_t* v = dnnl_version();
 #if defined(__clang__)
   const std::string compiler = str("Clang ", __clang_version__);
 #elif defined(__GNUC__)
@@ -46,8 +44,8 @@ json build_info() {
 #else
   const std::string compiler = "unknown";
 #endif
-  return {{"onednn", str(v->major, ".", v->minor, ".", v->patch)},
-          {"onednn_hash", v->hash ? v->hash : ""},
+  return {{"onednn", onednn_version()},
+          {"onednn_hash", onednn_hash()},
           {"compiler", compiler},
           {"cxx_standard", __cplusplus}};
 }

@@ -14,7 +14,7 @@
 #include <utility>
 
 #include "supernet/decode/decode_attention.h"
-#include "supernet/decode/log_softmax.h"
+#include "supernet/ops/log_softmax.h"
 #include "supernet/model/projection.h"
 #include "supernet/ops/embedding.h"
 #include "supernet/ops/positions.h"

@@ -1,9 +1,12 @@
-// In-place label-smoothed cross-entropy: blocks of rows go through oneDNN's softmax (f32, in
-// place, vectorised exp) between two light row loops of our own; f64 runs plain loops.
+// In-place label-smoothed cross-entropy: blocks of rows go through the backend's softmax (f32,
+// in place; oneDNN's vectorised exp on the CPU) between two light row loops of our own; f64
+// runs plain loops.
 //
 // Per row z (V logits), target t, with lse = log sum_v exp(z_v):
 //   nll = lse - z_t        smooth = -sum_v log p_v = V lse - sum_v z_v
-//   loss = (1 - eps) nll + (eps / V) smooth      (fairseq 0.8/0.9, see cross_entropy.cc)
+//   loss = (1 - eps) nll + (eps / V) smooth
+//   (fairseq 0.8/0.9's label_smoothed_cross_entropy.py, which HAT forked: eps / V, not the
+//   newer eps / (V - 1); see tests/support/reference_cross_entropy.cc)
 //   d loss / d z_v = p_v - q_v,  q_v = (1 - eps) [v == t] + eps / V
 // lse is recovered from the softmax at the row's largest logit m (p_m >= 1 / V never
 // underflows): lse = z_m - log p_m.
@@ -14,7 +17,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "devices/cpu/dnnl_context.h"
+#include "devices/kernels.h"
 #include "devices/threads.h"
 
 namespace hat {
@@ -48,31 +51,6 @@ RowStats row_stats(const T* z, int64_t vocab, int32_t target) {
   return s;
 }
 
-// Softmax over [rows, V] in place (oneDNN, one primitive per block shape).
-void softmax_rows_f32(const Tensor& block) {
-  const int64_t rows = block.size(0), vocab = block.size(1);
-  struct Entry {
-    dnnl::memory::desc md;
-    dnnl::softmax_forward primitive;
-  };
-  static cpu::PrimitiveCache<Entry> cache;
-  try {
-    const Entry& e = cache.get({rows, vocab, num_threads()}, [&] {
-      Entry entry;
-      entry.md = cpu::memory_desc(Shape{rows, vocab}, Shape{vocab, 1}, DType::f32);
-      entry.primitive = dnnl::softmax_forward(dnnl::softmax_forward::primitive_desc(
-          dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, entry.md, 1),
-          cpu::engine()));
-      return entry;
-    });
-    e.primitive.execute(cpu::stream(), {{DNNL_ARG_SRC, cpu::memory(e.md, block)},
-                                        {DNNL_ARG_DST, cpu::memory(e.md, block)}});
-    cpu::stream().wait();
-  } catch (const dnnl::error& e) {
-    cpu::rethrow_dnnl(kOp, e);
-  }
-}
-
 // f64: softmax of one row in place (plain loop), shifted by its max.
 void softmax_row_f64(double* z, int64_t vocab, double max) {
   double sum = 0;
@@ -98,7 +76,7 @@ void run(const Tensor& logits, const int32_t* targets, double eps, int32_t pad, 
       stats[r] = row_stats(base + (start + r) * vocab, vocab, t == pad ? 0 : t);
     }
     if constexpr (std::is_same_v<T, float>) {
-      softmax_rows_f32(logits.narrow(0, start, n));
+      kernels(logits.device()).softmax_inference_inplace(logits.narrow(0, start, n));
     } else {
 #pragma omp parallel for
       for (int64_t r = 0; r < n; ++r)

@@ -6,13 +6,23 @@
 #include <cstdint>
 
 #include "devices/tensor.h"
-#include "supernet/ops/cross_entropy.h"
 
 namespace hat {
 
-// The loss of label_smoothed_cross_entropy_forward (same definition, fairseq's eps / V; rows
-// whose target is padding_idx contribute nothing) on logits [N, V] (dense f32 or f64) and
-// targets i32 [N]. Afterwards the logits hold
+// Sums over the non-padding rows (accumulated in double).
+struct CrossEntropyResult {
+  double loss = 0;      // sum_n (1 - eps) nll_n + (eps / V) smooth_n
+  double nll_loss = 0;  // sum_n -log p_n[target_n]
+  int64_t tokens = 0;   // rows whose target is not padding_idx
+};
+
+// HAT's label-smoothed cross-entropy (fairseq's criterion, eps / V), per row n with target
+// t != padding_idx:
+//   lp = log_softmax(logits[n]),  nll_n = -lp[t],  smooth_n = -sum_v lp[v]
+//   loss_n = (1 - eps) nll_n + (eps / V) smooth_n
+// (rows whose target is padding_idx contribute nothing) on logits [N, V] (dense f32 or f64)
+// and targets i32 [N]. The tests check it against the plain two-pass definition in
+// tests/support/reference_cross_entropy.h. Afterwards the logits hold
 //   gradient = true:   grad_scale * (softmax(z_n) - q_n), q_n = (1 - eps) one_hot(t_n) + eps / V,
 //                      and 0 on padding rows: d(grad_scale * loss)/d logits, written (not added);
 //   gradient = false:  unspecified values (the forward-only use: validation).

@@ -1,13 +1,11 @@
-// Layer norm: oneDNN layer_normalization (forward_training / backward) for f32, plain loops
-// for f64.
+// Layer norm: shape checks, the f64 reference loops, and dispatch of f32 to the tensor's
+// backend (devices/kernels.h; on the CPU, oneDNN in devices/cpu/layer_norm_cpu.cc).
 #include "supernet/ops/layer_norm.h"
 
 #include <cmath>
-#include <memory>
 #include <vector>
 
-#include "devices/cpu/dnnl_context.h"
-#include "devices/threads.h"
+#include "devices/kernels.h"
 #include "supernet/ops/rows.h"
 
 namespace hat {
@@ -23,9 +21,8 @@ void check_param(const Tensor& p, const Tensor& x, int64_t d, const char* op, co
 }
 
 // p[i * stride] += src[i]: adds a dense scratch vector into a (strided) parameter gradient.
-template <typename T>
-void add_vector(const Tensor& p, const T* src) {
-  T* dst = p.data<T>();
+void add_vector(const Tensor& p, const double* src) {
+  double* dst = p.data<double>();
   const int64_t n = p.size(0), stride = p.stride(0);
   for (int64_t i = 0; i < n; ++i) dst[i * stride] += src[i];
 }
@@ -94,117 +91,11 @@ void backward_f64(const Tensor& x2, const Tensor& gamma, const LayerNormContext&
     if (params) {
 #pragma omp critical
       {
-        if (dgamma.defined()) add_vector<double>(dgamma, part_g.data());
-        if (dbeta.defined()) add_vector<double>(dbeta, part_b.data());
+        if (dgamma.defined()) add_vector(dgamma, part_g.data());
+        if (dbeta.defined()) add_vector(dbeta, part_b.data());
       }
     }
   }
-}
-
-// ---------------- f32: oneDNN ----------------
-
-const dnnl::normalization_flags kAffine =
-    dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
-
-// Descriptors of one shape: x/y/dx as [rows, d], statistics [rows], gamma/beta [d].
-struct Descs {
-  dnnl::memory::desc data, stat, param;
-};
-Descs descs(int64_t rows, int64_t d) {
-  return {cpu::memory_desc(Shape{rows, d}, Shape{d, 1}, DType::f32),
-          cpu::memory_desc(Shape{rows}, Shape{1}, DType::f32),
-          cpu::memory_desc(Shape{d}, Shape{1}, DType::f32)};
-}
-
-dnnl::layer_normalization_forward::primitive_desc forward_pd(const Descs& m, float eps) {
-  const dnnl::layer_normalization_forward::desc desc(dnnl::prop_kind::forward_training, m.data,
-                                                     m.stat, eps, kAffine);
-  return dnnl::layer_normalization_forward::primitive_desc(desc, cpu::engine());
-}
-
-struct ForwardEntry {
-  Descs m;
-  dnnl::layer_normalization_forward primitive;
-};
-struct BackwardEntry {
-  Descs m;
-  dnnl::layer_normalization_backward primitive;
-};
-
-ForwardEntry forward_primitive(int64_t rows, int64_t d, float eps) {
-  static cpu::PrimitiveCache<ForwardEntry> cache;
-  return cache.get({rows, d, cpu::float_bits(eps), num_threads()}, [&] {
-    const Descs m = descs(rows, d);
-    return ForwardEntry{m, dnnl::layer_normalization_forward(forward_pd(m, eps))};
-  });
-}
-
-// prop_kind::backward (dx, dgamma, dbeta together): oneDNN 2.6 has no backward_data
-// implementation with use_scale, so dgamma and dbeta are always computed.
-BackwardEntry backward_primitive(int64_t rows, int64_t d, float eps) {
-  static cpu::PrimitiveCache<BackwardEntry> cache;
-  return cache.get({rows, d, cpu::float_bits(eps), num_threads()}, [&] {
-    const Descs m = descs(rows, d);
-    const dnnl::layer_normalization_backward::desc desc(dnnl::prop_kind::backward, m.data, m.data,
-                                                        m.stat, eps, kAffine);
-    return BackwardEntry{m, dnnl::layer_normalization_backward(
-                                dnnl::layer_normalization_backward::primitive_desc(
-                                    desc, cpu::engine(), forward_pd(m, eps)))};
-  });
-}
-
-// oneDNN wants gamma dense; a strided view is copied (d elements).
-Tensor dense(const Tensor& t) { return t.stride(0) == 1 || t.size(0) <= 1 ? t : t.clone(); }
-
-void forward_f32(const Tensor& x2, const Tensor& gamma, const Tensor& beta, float eps,
-                 const Tensor& y2, const LayerNormContext& ctx) {
-  const ForwardEntry& p = forward_primitive(x2.size(0), x2.size(1), eps);
-  const Tensor g = dense(gamma), b = dense(beta);
-  p.primitive.execute(cpu::stream(), {{DNNL_ARG_SRC, cpu::memory(p.m.data, x2)},
-                                      {DNNL_ARG_DST, cpu::memory(p.m.data, y2)},
-                                      {DNNL_ARG_SCALE, cpu::memory(p.m.param, g)},
-                                      {DNNL_ARG_SHIFT, cpu::memory(p.m.param, b)},
-                                      {DNNL_ARG_MEAN, cpu::memory(p.m.stat, ctx.mean)},
-                                      {DNNL_ARG_VARIANCE, cpu::memory(p.m.stat, ctx.variance)}});
-  cpu::stream().wait();
-}
-
-// oneDNN writes diff_src, diff_scale and diff_shift. Writing dx, diff_src is dx itself;
-// adding, it is a scratch buffer then added into dx. dgamma and dbeta (possibly strided) are
-// always added from scratch. With use_shift oneDNN also insists on a SHIFT argument, which the
-// backward never reads: a zero vector stands in for beta.
-void backward_f32(const Tensor& x2, const Tensor& gamma, const LayerNormContext& ctx,
-                  const Tensor& dy2, const Tensor& dx2, const Tensor& dgamma, const Tensor& dbeta,
-                  bool write_dx) {
-  const int64_t rows = x2.size(0), d = x2.size(1);
-  const BackwardEntry& e = backward_primitive(rows, d, static_cast<float>(ctx.eps));
-  const Descs& m = e.m;
-  const Tensor g = dense(gamma);
-  const bool direct = write_dx && dx2.defined();
-  std::unique_ptr<float[]> diff_src(direct ? nullptr : new float[rows * d]);
-  std::vector<float> diff_scale(d), diff_shift(d), unused_shift(d, 0.0f);
-  const auto scratch = [&](const dnnl::memory::desc& md, float* p) {
-    return dnnl::memory(md, cpu::engine(), p);
-  };
-  e.primitive.execute(cpu::stream(), {{DNNL_ARG_SRC, cpu::memory(m.data, x2)},
-                                      {DNNL_ARG_MEAN, cpu::memory(m.stat, ctx.mean)},
-                                      {DNNL_ARG_VARIANCE, cpu::memory(m.stat, ctx.variance)},
-                                      {DNNL_ARG_DIFF_DST, cpu::memory(m.data, dy2)},
-                                      {DNNL_ARG_SCALE, cpu::memory(m.param, g)},
-                                      {DNNL_ARG_SHIFT, scratch(m.param, unused_shift.data())},
-                                      {DNNL_ARG_DIFF_SRC, direct ? cpu::memory(m.data, dx2)
-                                                                 : scratch(m.data, diff_src.get())},
-                                      {DNNL_ARG_DIFF_SCALE, scratch(m.param, diff_scale.data())},
-                                      {DNNL_ARG_DIFF_SHIFT, scratch(m.param, diff_shift.data())}});
-  cpu::stream().wait();
-  if (dx2.defined() && !direct) {
-    float* pdx = dx2.data<float>();
-    const float* s = diff_src.get();
-#pragma omp parallel for
-    for (int64_t i = 0; i < rows * d; ++i) pdx[i] += s[i];
-  }
-  if (dgamma.defined()) add_vector<float>(dgamma, diff_scale.data());
-  if (dbeta.defined()) add_vector<float>(dbeta, diff_shift.data());
 }
 
 void ensure_stat(Tensor& t, int64_t rows, DType dtype) {
@@ -230,14 +121,11 @@ void layer_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta
   ensure_stat(ctx.variance, rows, x.dtype());
   ctx.eps = eps;
   if (rows == 0) return;
-  try {
-    if (x.dtype() == DType::f32)
-      forward_f32(x2, gamma, beta, static_cast<float>(eps), y2, ctx);
-    else
-      forward_f64(x2, gamma, beta, eps, y2, ctx);
-  } catch (const dnnl::error& e) {
-    cpu::rethrow_dnnl("layer_norm", e);
-  }
+  if (x.dtype() == DType::f32)
+    kernels(x.device())
+        .layer_norm_forward(x2, gamma, beta, static_cast<float>(eps), y2, ctx.mean, ctx.variance);
+  else
+    forward_f64(x2, gamma, beta, eps, y2, ctx);
 }
 
 namespace {
@@ -272,14 +160,12 @@ void layer_norm_backward_impl(const char* op, const Tensor& x, const Tensor& gam
   if (dgamma.defined()) check_param(dgamma, x, d, op, "dgamma");
   if (dbeta.defined()) check_param(dbeta, x, d, op, "dbeta");
   if (rows == 0 || (!dx.defined() && !dgamma.defined() && !dbeta.defined())) return;
-  try {
-    if (x.dtype() == DType::f32)
-      backward_f32(x2, gamma, ctx, dy2, dx2, dgamma, dbeta, write_dx);
-    else
-      backward_f64(x2, gamma, ctx, dy2, dx2, dgamma, dbeta, write_dx);
-  } catch (const dnnl::error& e) {
-    cpu::rethrow_dnnl(op, e);
-  }
+  if (x.dtype() == DType::f32)
+    kernels(x.device())
+        .layer_norm_backward(x2, gamma, ctx.mean, ctx.variance, static_cast<float>(ctx.eps), dy2,
+                             dx2, dgamma, dbeta, write_dx);
+  else
+    backward_f64(x2, gamma, ctx, dy2, dx2, dgamma, dbeta, write_dx);
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
-// f32: the mask is written as -inf by our own loop, then oneDNN's softmax (forward in place,
-// backward from the forward output). f64: plain loops, for the gradient checks.
+// Masked softmax: checks, the f64 reference loops (for the gradient checks), and f32 through
+// the tensor's backend (devices/kernels.h): the mask is written as -inf by our own loop, then
+// the backend's softmax runs in place (oneDNN on the CPU, devices/cpu/softmax_cpu.cc).
 #include "supernet/ops/softmax.h"
 
 #include <cmath>
 #include <limits>
 
-#include "devices/cpu/dnnl_context.h"
-#include "devices/threads.h"
+#include "devices/kernels.h"
 #include "supernet/ops/rows.h"
 
 namespace hat {
@@ -59,7 +59,7 @@ void softmax_backward_f64(const Tensor& probs, const Tensor& dprobs, const Tenso
   }
 }
 
-// ---- f32: mask kernel + oneDNN ----
+// ---- f32: the mask, before the backend's softmax ----
 
 // probs = scores where the mask allows, -inf elsewhere (probs may alias scores).
 void write_masked_f32(const Tensor& scores, const AttentionMask& mask, const Tensor& probs) {
@@ -76,46 +76,6 @@ void write_masked_f32(const Tensor& scores, const AttentionMask& mask, const Ten
       for (int64_t j = 0; j < n; ++j) p[j] = s[j];
     for (int64_t j = n; j < tk; ++j) p[j] = neg_inf;
   }
-}
-
-// Softmax primitives over [rows, width] (axis 1), built once per shape and thread count.
-struct SoftmaxPrimitives {
-  dnnl::memory::desc md;
-  dnnl::softmax_forward forward;
-  dnnl::softmax_backward backward;
-};
-
-SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
-  static cpu::PrimitiveCache<SoftmaxPrimitives> cache;
-  return cache.get({rows, width, num_threads()}, [&] {
-    SoftmaxPrimitives p;
-    p.md = cpu::memory_desc(Shape{rows, width}, Shape{width, 1}, DType::f32);
-    dnnl::softmax_forward::primitive_desc fwd(
-        dnnl::softmax_forward::desc(dnnl::prop_kind::forward_training, p.md, 1), cpu::engine());
-    dnnl::softmax_backward::primitive_desc bwd(dnnl::softmax_backward::desc(p.md, p.md, 1),
-                                               cpu::engine(), fwd);
-    p.forward = dnnl::softmax_forward(fwd);
-    p.backward = dnnl::softmax_backward(bwd);
-    return p;
-  });
-}
-
-void softmax_forward_f32(const Tensor& src, const Tensor& dst) {
-  const int64_t width = src.size(-1), rows = src.numel() / width;
-  const SoftmaxPrimitives& p = softmax_primitives(rows, width);
-  p.forward.execute(cpu::stream(), {{DNNL_ARG_SRC, cpu::memory(p.md, src)},
-                                    {DNNL_ARG_DST, cpu::memory(p.md, dst)}});
-  cpu::stream().wait();
-}
-
-// dscores = probs * (dprobs - sum_j dprobs_j probs_j); dscores may alias dprobs.
-void softmax_backward_f32(const Tensor& probs, const Tensor& dprobs, const Tensor& dscores) {
-  const int64_t width = probs.size(-1), rows = probs.numel() / width;
-  const SoftmaxPrimitives& p = softmax_primitives(rows, width);
-  p.backward.execute(cpu::stream(), {{DNNL_ARG_DST, cpu::memory(p.md, probs)},
-                                     {DNNL_ARG_DIFF_DST, cpu::memory(p.md, dprobs)},
-                                     {DNNL_ARG_DIFF_SRC, cpu::memory(p.md, dscores)}});
-  cpu::stream().wait();
 }
 
 void check_backward(const Tensor& probs, const Tensor& dprobs, const Tensor& dscores,
@@ -148,13 +108,10 @@ void masked_softmax_forward(const Tensor& scores, const AttentionMask& mask, Ten
   HAT_CHECK(probs.is_contiguous(), op, ": probs must be dense, got ", probs.describe());
   if (scores.numel() == 0) return;
   if (scores.dtype() == DType::f64) return softmax_rows_f64(scores, mask, probs);
-  try {
-    if (mask.empty()) return softmax_forward_f32(scores, probs);
-    write_masked_f32(scores, mask, probs);
-    softmax_forward_f32(probs, probs);  // exp(-inf - max) = 0 exactly at the masked keys
-  } catch (const dnnl::error& e) {
-    cpu::rethrow_dnnl(op, e);
-  }
+  const Kernels& backend = kernels(scores.device());
+  if (mask.empty()) return backend.softmax_forward(scores, probs);
+  write_masked_f32(scores, mask, probs);
+  backend.softmax_forward(probs, probs);  // exp(-inf - max) = 0 exactly at the masked keys
 }
 
 void softmax_backward(const Tensor& probs, const Tensor& dprobs, const Tensor& dscores) {
@@ -162,13 +119,9 @@ void softmax_backward(const Tensor& probs, const Tensor& dprobs, const Tensor& d
   check_backward(probs, dprobs, dscores, op);
   if (probs.numel() == 0) return;
   if (probs.dtype() == DType::f64) return softmax_backward_f64(probs, dprobs, dscores, true);
-  // oneDNN writes its result, so it goes through a temporary and is then added.
-  Tensor grad = Tensor::zeros(probs.shape(), DType::f32);
-  try {
-    softmax_backward_f32(probs, dprobs, grad);
-  } catch (const dnnl::error& e) {
-    cpu::rethrow_dnnl(op, e);
-  }
+  // The kernel writes its result, so it goes through a temporary and is then added.
+  Tensor grad = Tensor::zeros(probs.shape(), DType::f32, probs.device());
+  kernels(probs.device()).softmax_backward(probs, dprobs, grad);
   add_into(dscores, grad, op);
 }
 
@@ -177,11 +130,7 @@ void softmax_backward_overwrite(const Tensor& probs, const Tensor& dprobs, const
   check_backward(probs, dprobs, dscores, op);
   if (probs.numel() == 0) return;
   if (probs.dtype() == DType::f64) return softmax_backward_f64(probs, dprobs, dscores, false);
-  try {
-    softmax_backward_f32(probs, dprobs, dscores);
-  } catch (const dnnl::error& e) {
-    cpu::rethrow_dnnl(op, e);
-  }
+  kernels(probs.device()).softmax_backward(probs, dprobs, dscores);
 }
 
 }  // namespace hat

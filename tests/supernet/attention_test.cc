@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "supernet/ops/attention.h"
+#include "tests/support/reference_attention.h"
 #include "tests/support/test_util.h"
 
 namespace hat {

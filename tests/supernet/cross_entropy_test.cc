@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "supernet/ops/cross_entropy.h"
+#include "tests/support/reference_cross_entropy.h"
 #include "tests/support/test_util.h"
 
 namespace hat {

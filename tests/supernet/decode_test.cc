@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "supernet/decode/log_softmax.h"
+#include "supernet/ops/log_softmax.h"
 #include "supernet/decode/search.h"
 #include "tests/supernet/model_test_util.h"
 

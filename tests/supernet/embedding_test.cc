@@ -109,24 +109,6 @@ TEST(Embedding, PaddingRowGetsNoGradient) {
   }
 }
 
-TEST(Embedding, FloatPathMatchesDoubleReference) {
-  // d = 70 spans several column blocks of the scatter-add (16 floats, 8 doubles each).
-  Tensor full64 = test::random_tensor({50, 80}, DType::f64, 38);
-  Tensor tokens = Tensor::zeros({6, 9}, DType::i32);
-  for (int64_t i = 0; i < tokens.numel(); ++i) tokens.data<int32_t>()[i] = (i * 7) % 13 + (i % 3);
-  Tensor dout64 = test::random_tensor({6, 9, 70}, DType::f64, 39);
-  auto run = [&](DType dtype) {
-    Tensor table = test::cast(full64, dtype).leading({50, 70});
-    Tensor out, dfull = Tensor::zeros({50, 80}, dtype);
-    embedding_forward(tokens, table, 8.0, out);
-    embedding_backward(tokens, test::cast(dout64, dtype), 8.0, 1, dfull.leading({50, 70}));
-    return std::vector<Tensor>{out, dfull};
-  };
-  auto f32 = run(DType::f32), f64 = run(DType::f64);
-  for (size_t k = 0; k < f32.size(); ++k)
-    EXPECT_TRUE(test::all_close(f32[k], f64[k], 1e-5, 1e-5)) << k;
-}
-
 TEST(Embedding, ScatterAddIsBitwiseTheSameForAnyThreadCount) {
   Tensor tokens = Tensor::zeros({400}, DType::i32);
   for (int64_t i = 0; i < 400; ++i) tokens.data<int32_t>()[i] = (i * 31) % 17;

@@ -3,14 +3,13 @@
 // finite differences.
 #include <gtest/gtest.h>
 
-#include "supernet/ops/attention.h"
 #include "supernet/ops/attention_views.h"
-#include "supernet/ops/cross_entropy.h"
 #include "supernet/ops/cross_entropy_inplace.h"
 #include "supernet/ops/dropout.h"
 #include "supernet/ops/fused_elementwise.h"
 #include "supernet/ops/layer_norm.h"
-#include "supernet/ops/layer_norm.h"
+#include "tests/support/reference_attention.h"
+#include "tests/support/reference_cross_entropy.h"
 #include "tests/support/test_util.h"
 
 namespace hat {

@@ -91,20 +91,6 @@ TEST(Positions, GradientMatchesFiniteDifferences) {
       [&](const std::vector<Tensor>& dy) { add_positions_backward(dy[0], dx); }));
 }
 
-TEST(Positions, FloatPathMatchesDoubleReference) {
-  Tensor x64 = test::random_tensor({2, 4, 6}, DType::f64, 45);
-  Tensor dy64 = test::random_tensor({2, 4, 6}, DType::f64, 46);
-  auto run = [&](DType dtype) {
-    Tensor y, dx = test::random_tensor({2, 4, 6}, dtype, 47);
-    add_positions_forward(test::cast(x64, dtype), sinusoidal_table(20, 10, 1, dtype), 3, y);
-    add_positions_backward(test::cast(dy64, dtype), dx);
-    return std::vector<Tensor>{y, dx};
-  };
-  auto f32 = run(DType::f32), f64 = run(DType::f64);
-  for (size_t k = 0; k < f32.size(); ++k)
-    EXPECT_TRUE(test::all_close(f32[k], f64[k], 1e-5, 1e-6)) << k;
-}
-
 TEST(Positions, BadInputThrowsNamingTheShapes) {
   const Tensor table = sinusoidal_table(6, 8, 1, DType::f32);
   Tensor x = Tensor::zeros({2, 4, 5}, DType::f32), y;

@@ -6,8 +6,6 @@
 #include <cmath>
 
 #include "devices/parameters.h"
-#include "supernet/ops/attention.h"
-#include "supernet/ops/cross_entropy.h"
 #include "supernet/ops/dropout.h"
 #include "supernet/ops/embedding.h"
 #include "supernet/ops/layer_norm.h"
@@ -17,6 +15,8 @@
 #include "supernet/ops/rows.h"
 #include "supernet/train/adam.h"
 #include "supernet/train/grad_norm.h"
+#include "tests/support/reference_attention.h"
+#include "tests/support/reference_cross_entropy.h"
 #include "tests/support/test_util.h"
 
 namespace hat {

@@ -57,17 +57,27 @@ Tensor cast(const Tensor& t, DType dtype) {
   return out;
 }
 
+namespace {
+// How far x is from the expected y, in tolerances (atol + rtol |y|): 0 when they are equal
+// (infinities of one sign included), +inf when either is NaN or only one is infinite, so that
+// no finite ratio can hide them.
+double tolerance_ratio(double x, double y, double rtol, double atol) {
+  if (x == y) return 0;
+  if (!std::isfinite(x) || !std::isfinite(y)) return HUGE_VAL;
+  const double diff = std::abs(x - y), tol = atol + rtol * std::abs(y);
+  return tol > 0 ? diff / tol : HUGE_VAL;
+}
+}  // namespace
+
 ::testing::AssertionResult all_close(const Tensor& a, const Tensor& b, double rtol, double atol) {
   if (a.shape() != b.shape())
     return ::testing::AssertionFailure() << "shapes differ: " << a.describe() << " vs "
                                          << b.describe();
-  double worst = 0;
+  double worst = 0;  // the first element with the largest ratio is reported
   int64_t worst_i = -1;
   for (int64_t i = 0; i < a.numel(); ++i) {
-    const double x = element(a, i), y = element(b, i);
-    const double diff = std::abs(x - y), tol = atol + rtol * std::abs(y);
-    const double ratio = diff == 0 ? 0 : (tol > 0 ? diff / tol : HUGE_VAL);
-    if (!(ratio <= worst)) {
+    const double ratio = tolerance_ratio(element(a, i), element(b, i), rtol, atol);
+    if (ratio > worst) {
       worst = ratio;
       worst_i = i;
     }

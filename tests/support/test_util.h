@@ -23,7 +23,8 @@ Tensor cast(const Tensor& t, DType dtype);
 double element(const Tensor& t, int64_t i);
 std::vector<double> to_vector(const Tensor& t);
 
-// Max |a - b| / (atol + rtol |b|) <= 1 over all elements, with the worst element reported.
+// Max |a - b| / (atol + rtol |b|) <= 1 over all elements, with the worst element reported. A NaN
+// on either side, or an infinity not matched by the same infinity, fails wherever it is.
 ::testing::AssertionResult all_close(const Tensor& a, const Tensor& b, double rtol, double atol);
 
 // Same shape, type and bytes (bit-for-bit equality, NaNs included).

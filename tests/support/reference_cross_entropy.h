@@ -1,22 +1,18 @@
-// Label-smoothed cross-entropy over logits, ignoring padding targets (HAT's fairseq criterion).
+// The reference label-smoothed cross-entropy over logits, ignoring padding targets (HAT's
+// fairseq criterion), in two passes with its own backward: the definition the model's in-place
+// cross-entropy (supernet/ops/cross_entropy_inplace.h) is tested against. Tests only.
 #pragma once
 
 #include <cstdint>
 
 #include "devices/tensor.h"
+#include "supernet/ops/cross_entropy_inplace.h"
 
 namespace hat {
 
 // What the backward needs from the forward.
 struct CrossEntropyContext {
   Tensor log_probs;  // [N, V] dense, log_softmax(logits), same type as the logits
-};
-
-// Sums over the non-padding rows (accumulated in double).
-struct CrossEntropyResult {
-  double loss = 0;      // sum_n (1 - eps) nll_n + (eps / V) smooth_n
-  double nll_loss = 0;  // sum_n -log p_n[target_n]
-  int64_t tokens = 0;   // rows whose target is not padding_idx
 };
 
 // logits: [..., V] dense f32 or f64; targets: i32 with the logits' shape minus the last
@@ -32,7 +28,7 @@ CrossEntropyResult label_smoothed_cross_entropy_forward(const Tensor& logits,
 
 // dlogits[n, :] += grad_scale * (softmax(logits[n]) - q_n)   for non-padding rows, where
 //   q_n = (1 - eps) one_hot(t_n) + eps / V   (sum_v q_n[v] = 1)
-// which is d loss / d logits (see the derivation in cross_entropy.cc). dlogits: logits' shape,
+// which is d loss / d logits (see the derivation in reference_cross_entropy.cc). dlogits: logits' shape,
 // dense; undefined = skip. grad_scale is usually 1 / sample_size.
 void label_smoothed_cross_entropy_backward(const CrossEntropyContext& ctx, const Tensor& targets,
                                            double epsilon, int32_t padding_idx,

@@ -1,4 +1,5 @@
-// Multi-head scaled dot-product attention on projected Q/K/V, the head count chosen at run time.
+// The reference multi-head scaled dot-product attention on projected, dense Q/K/V (tests only):
+// the model runs attention_views (supernet/ops/attention_views.h) and is checked against this.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
-// Label-smoothed cross-entropy: log-softmax on oneDNN (f32) or a plain loop (f64); the
-// smoothing, padding mask and reduction are our own loops (oneDNN has no such primitive).
+// The reference label-smoothed cross-entropy (tests only): log-probabilities by the library's
+// log-softmax, then the smoothing, padding mask and reduction as plain loops, the definition
+// the model's in-place cross-entropy (supernet/ops/cross_entropy_inplace.cc) is checked against.
 //
 // Followed: fairseq/criterions/label_smoothed_cross_entropy.py as in the fairseq 0.8/0.9 that
 // HAT forked, read in the fork of HAT's first author (Hanrui-Wang/fairseq, commit a171ba9;
@@ -8,15 +9,13 @@
 //   smooth_loss = -lprobs.sum(-1),            masked the same way, summed
 //   eps_i = eps / lprobs.size(-1)             (eps / V, not the newer eps / (V - 1))
 //   loss  = (1 - eps) * nll_loss + eps_i * smooth_loss
-#include "supernet/ops/cross_entropy.h"
+#include "tests/support/reference_cross_entropy.h"
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <vector>
 
-#include "devices/cpu/dnnl_context.h"
-#include "devices/threads.h"
+#include "supernet/ops/log_softmax.h"
 #include "supernet/ops/rows.h"
 
 namespace hat {
@@ -43,50 +42,6 @@ void check_targets(const Tensor& targets, int64_t rows, int64_t vocab, int32_t p
 void check_epsilon(double epsilon, const char* op) {
   HAT_CHECK(epsilon >= 0.0 && epsilon <= 1.0, op, ": label smoothing ", epsilon,
             " is outside [0, 1]");
-}
-
-// ---- log-softmax ----
-
-cpu::PrimitiveCache<dnnl::logsoftmax_forward>& logsoftmax_cache() {
-  static cpu::PrimitiveCache<dnnl::logsoftmax_forward> cache;
-  return cache;
-}
-
-void log_softmax_f32(const Tensor& x, const Tensor& y) {
-  cpu::PrimitiveKey key;
-  cpu::append_key(key, x);
-  cpu::append_key(key, y);
-  key.push_back(num_threads());
-  try {
-    const dnnl::logsoftmax_forward& primitive = logsoftmax_cache().get(key, [&] {
-      dnnl::logsoftmax_forward::desc desc(dnnl::prop_kind::forward_inference,
-                                          cpu::memory_desc(x), 1);
-      return dnnl::logsoftmax_forward(
-          dnnl::logsoftmax_forward::primitive_desc(desc, cpu::engine()));
-    });
-    primitive.execute(cpu::stream(), {{DNNL_ARG_SRC, cpu::memory(x)}, {DNNL_ARG_DST, cpu::memory(y)}});
-    cpu::stream().wait();
-  } catch (const dnnl::error& e) {
-    cpu::rethrow_dnnl(kOp, e);
-  }
-}
-
-// lp[n, v] = x[n, v] - max_n - log sum_u exp(x[n, u] - max_n)
-void log_softmax_f64(const Tensor& x, const Tensor& y) {
-  const int64_t rows = x.size(0), vocab = x.size(1);
-  const double* px = x.data<double>();
-  double* py = y.data<double>();
-#pragma omp parallel for
-  for (int64_t n = 0; n < rows; ++n) {
-    const double* in = px + n * vocab;
-    double* out = py + n * vocab;
-    double max = -std::numeric_limits<double>::infinity();
-    for (int64_t v = 0; v < vocab; ++v) max = std::max(max, in[v]);
-    double sum = 0;
-    for (int64_t v = 0; v < vocab; ++v) sum += std::exp(in[v] - max);
-    const double shift = max + std::log(sum);
-    for (int64_t v = 0; v < vocab; ++v) out[v] = in[v] - shift;
-  }
 }
 
 // ---- smoothing and reduction ----
@@ -152,13 +107,10 @@ CrossEntropyResult label_smoothed_cross_entropy_forward(const Tensor& logits,
   check_targets(targets, rows, vocab, padding_idx, kOp, logits);
   check_epsilon(epsilon, kOp);
 
-  ctx.log_probs = Tensor::zeros({rows, vocab}, x.dtype());
+  ctx.log_probs = x.clone();
   CrossEntropyResult result;
   if (rows == 0) return result;
-  if (x.dtype() == DType::f32)
-    log_softmax_f32(x, ctx.log_probs);
-  else
-    log_softmax_f64(x, ctx.log_probs);
+  log_softmax_rows_inplace(ctx.log_probs);
 
   std::vector<double> nll(rows, 0.0), loss(rows, 0.0);
   const int32_t* t = targets.data<int32_t>();

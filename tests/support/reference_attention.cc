@@ -1,7 +1,8 @@
-// Attention = two batched matmuls on head views around a masked softmax. oneDNN's matmul runs
-// the strided head views with its JIT kernels (brgemm on AVX-512, gemm:jit below), so no
+// The reference dense attention (tests only): two batched matmuls on head views around a
+// masked softmax, checked against the model's attention on strided views
+// (supernet/ops/attention_views.h). The matmuls run on the strided head views directly, so no
 // head-major copy is made.
-#include "supernet/ops/attention.h"
+#include "tests/support/reference_attention.h"
 
 #include <cmath>
 

@@ -1,0 +1,86 @@
+// Softmax on the CPU: oneDNN's softmax, primitives cached per shape and thread count. The
+// training pair (forward_training with its backward) serves the attention; the forward-only
+// primitive serves the in-place cross-entropy, each with its own cache as before the split.
+#include "devices/cpu/cpu_kernels.h"
+#include "devices/cpu/dnnl_context.h"
+#include "devices/threads.h"
+
+namespace hat::cpu {
+
+namespace {
+
+// Softmax primitives over [rows, width] (axis 1), built once per shape and thread count.
+struct SoftmaxPrimitives {
+  dnnl::memory::desc md;
+  dnnl::softmax_forward forward;
+  dnnl::softmax_backward backward;
+};
+
+SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
+  static PrimitiveCache<SoftmaxPrimitives> cache;
+  return cache.get({rows, width, num_threads()}, [&] {
+    SoftmaxPrimitives p;
+    p.md = memory_desc(Shape{rows, width}, Shape{width, 1}, DType::f32);
+    dnnl::softmax_forward::primitive_desc fwd(
+        dnnl::softmax_forward::desc(dnnl::prop_kind::forward_training, p.md, 1), engine());
+    dnnl::softmax_backward::primitive_desc bwd(dnnl::softmax_backward::desc(p.md, p.md, 1),
+                                               engine(), fwd);
+    p.forward = dnnl::softmax_forward(fwd);
+    p.backward = dnnl::softmax_backward(bwd);
+    return p;
+  });
+}
+
+}  // namespace
+
+void CpuKernels::softmax_forward(const Tensor& scores, const Tensor& probs) const {
+  try {
+    const int64_t width = scores.size(-1), rows = scores.numel() / width;
+    const SoftmaxPrimitives& p = softmax_primitives(rows, width);
+    p.forward.execute(stream(), {{DNNL_ARG_SRC, memory(p.md, scores)},
+                                 {DNNL_ARG_DST, memory(p.md, probs)}});
+    stream().wait();
+  } catch (const dnnl::error& e) {
+    rethrow_dnnl("masked_softmax", e);
+  }
+}
+
+void CpuKernels::softmax_backward(const Tensor& probs, const Tensor& dprobs,
+                                  const Tensor& dscores) const {
+  try {
+    const int64_t width = probs.size(-1), rows = probs.numel() / width;
+    const SoftmaxPrimitives& p = softmax_primitives(rows, width);
+    p.backward.execute(stream(), {{DNNL_ARG_DST, memory(p.md, probs)},
+                                  {DNNL_ARG_DIFF_DST, memory(p.md, dprobs)},
+                                  {DNNL_ARG_DIFF_SRC, memory(p.md, dscores)}});
+    stream().wait();
+  } catch (const dnnl::error& e) {
+    rethrow_dnnl("softmax_backward", e);
+  }
+}
+
+void CpuKernels::softmax_inference_inplace(const Tensor& x) const {
+  const int64_t rows = x.size(0), vocab = x.size(1);
+  struct Entry {
+    dnnl::memory::desc md;
+    dnnl::softmax_forward primitive;
+  };
+  static PrimitiveCache<Entry> cache;
+  try {
+    const Entry& e = cache.get({rows, vocab, num_threads()}, [&] {
+      Entry entry;
+      entry.md = memory_desc(Shape{rows, vocab}, Shape{vocab, 1}, DType::f32);
+      entry.primitive = dnnl::softmax_forward(dnnl::softmax_forward::primitive_desc(
+          dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, entry.md, 1),
+          engine()));
+      return entry;
+    });
+    e.primitive.execute(stream(), {{DNNL_ARG_SRC, memory(e.md, x)},
+                                   {DNNL_ARG_DST, memory(e.md, x)}});
+    stream().wait();
+  } catch (const dnnl::error& e) {
+    rethrow_dnnl("label_smoothed_cross_entropy_inplace", e);
+  }
+}
+
+}  // namespace hat::cpu
