@@ -9,7 +9,8 @@
 namespace hat::latency {
 
 ProtocolResult measure_architecture(const SuperTransformer& model, const ArchConfig& arch,
-                                    const MeasureOptions& measure, const std::function<void()>& tick) {
+                                    const MeasureOptions& measure,
+                                    const std::function<void()>& tick) {
   HAT_CHECK(measure.mode == "protocol" || measure.mode == "translate", "latency: unknown mode '",
             measure.mode, "' (protocol or translate)");
   ProtocolOptions options = measure.protocol;
@@ -20,7 +21,10 @@ ProtocolResult measure_architecture(const SuperTransformer& model, const ArchCon
   // Warm-ups: caches, oneDNN primitives for these shapes, the CPU's clock and the pool's threads.
   for (int w = 0; w < options.warmups; ++w) {
     runner.time_encoder_ms();
-    if (translate) translate->time_ms(); else runner.time_decoder_ms();
+    if (translate)
+      translate->time_ms();
+    else
+      runner.time_decoder_ms();
   }
   ProtocolResult result;
   result.encoder = summarize_timings(
@@ -39,7 +43,8 @@ ProtocolResult measure_architecture(const SuperTransformer& model, const ArchCon
         },
         measure.policy, options.trim, tick);
   } else {
-    decoder = time_until([&] { return runner.time_decoder_ms(); }, measure.policy, options.trim, tick);
+    decoder =
+        time_until([&] { return runner.time_decoder_ms(); }, measure.policy, options.trim, tick);
   }
   result.decoder = summarize_timings(std::move(decoder), options.trim);
   return result;

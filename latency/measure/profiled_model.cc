@@ -16,15 +16,19 @@ std::unique_ptr<SuperTransformer> random_weight_model(const SearchSpace& space, 
 
 ArchConfig resolve_space_arch(const std::string& spec, const ProfiledModel& model) {
   ArchConfig arch;
-  if (spec == "largest") arch = largest_arch(model.space.space);
-  else if (spec == "smallest") arch = smallest_arch(model.space.space);
-  else arch = arch_from_file(spec);
+  if (spec == "largest")
+    arch = largest_arch(model.space.space);
+  else if (spec == "smallest")
+    arch = smallest_arch(model.space.space);
+  else
+    arch = arch_from_file(spec);
   model.model().check_arch(arch);
   return arch;
 }
 
 ProfiledModel open_profiled_model(const std::optional<ModelChoice>& choice,
-                                  const RandomWeights& random, const std::optional<std::string>& arch,
+                                  const RandomWeights& random,
+                                  const std::optional<std::string>& arch,
                                   const TranslateWarning& warn) {
   ProfiledModel m;
   if (choice) {

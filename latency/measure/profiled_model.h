@@ -37,7 +37,8 @@ struct ProfiledModel {
 // `choice` (a model directory or a checkpoint) when given, else random weights; `arch` is the
 // fixed architecture asked for (nothing: sample). Throws hat::Error with the file at fault.
 ProfiledModel open_profiled_model(const std::optional<ModelChoice>& choice,
-                                  const RandomWeights& random, const std::optional<std::string>& arch,
+                                  const RandomWeights& random,
+                                  const std::optional<std::string>& arch,
                                   const TranslateWarning& warn = {});
 
 // largest, smallest, or a YAML file, checked against the model.

@@ -50,8 +50,8 @@ ProtocolRunner::ProtocolRunner(const SuperTransformer& model, const ArchConfig& 
   HAT_CHECK(options.warmups >= 0, "latency protocol: warm-ups ", options.warmups,
             " must not be negative");
   const int32_t word = ordinary_token(d);
-  HAT_CHECK(word != d.padding_idx && word != kEos, "latency protocol: vocabulary of ",
-            d.vocab_size, " has no ordinary token");
+  HAT_CHECK(word != d.padding_idx && word != kEos, "latency protocol: vocabulary of ", d.vocab_size,
+            " has no ordinary token");
   impl_ = std::make_unique<Impl>(model, arch, options);
   const int64_t L = options.source_length;
   impl_->source = Tensor::zeros({1, L}, DType::i32);

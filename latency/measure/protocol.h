@@ -14,11 +14,12 @@
 namespace hat::latency {
 
 struct ProtocolOptions {
-  int64_t source_length = 30;  // L: source tokens (eos included) and decoder steps; HAT: 30 WMT, 23 IWSLT
+  int64_t source_length =
+      30;  // L: source tokens (eos included) and decoder steps; HAT: 30 WMT, 23 IWSLT
   int64_t beam = 5;
-  int warmups = 5;             // untimed full runs (encoder and decoder) before timing
-  int iterations = 20;         // timed runs of each part (HAT's --latiter; at least 1)
-  double trim = 0.1;           // fraction dropped at each end of the sorted timings
+  int warmups = 5;      // untimed full runs (encoder and decoder) before timing
+  int iterations = 20;  // timed runs of each part (HAT's --latiter; at least 1)
+  double trim = 0.1;    // fraction dropped at each end of the sorted timings
 };
 
 // One encoder run, or one decoder run (encoder-decoder keys/values, expansion to the beam, L

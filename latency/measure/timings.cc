@@ -26,7 +26,8 @@ TimingSummary summarize_timings(std::vector<double> timings_ms, double trim) {
   const double kept = static_cast<double>(last - first);
   s.trimmed_mean_ms = std::accumulate(first, last, 0.0) / kept;
   double sq = 0;
-  for (auto it = first; it != last; ++it) sq += (*it - s.trimmed_mean_ms) * (*it - s.trimmed_mean_ms);
+  for (auto it = first; it != last; ++it)
+    sq += (*it - s.trimmed_mean_ms) * (*it - s.trimmed_mean_ms);
   s.trimmed_std_ms = std::sqrt(sq / kept);
   return s;
 }

@@ -13,7 +13,7 @@ struct TimingSummary {
   double trimmed_std_ms = 0;   // population standard deviation of the same (numpy's std)
   double median_ms = 0;
   double min_ms = 0, max_ms = 0;
-  int samples = 0;             // timings taken (before trimming)
+  int samples = 0;  // timings taken (before trimming)
 };
 
 // HAT's trimming: sort, drop floor(n * trim) from each end (none when that would drop all).
@@ -21,11 +21,11 @@ TimingSummary summarize_timings(std::vector<double> timings_ms, double trim);
 
 // When to stop timing one part (encoder or decoder) of one architecture.
 struct IterationPolicy {
-  int iterations = 20;        // at least this many timed runs (exactly this many when no target)
-  double precision = 0;       // > 0: go on until the standard error of the trimmed mean is at
-                              // most this fraction of it ...
-  double seconds = 0;         // > 0: ... or until this much time went on the part ...
-  int max_iterations = 200;   // ... and never more than this many runs
+  int iterations = 20;       // at least this many timed runs (exactly this many when no target)
+  double precision = 0;      // > 0: go on until the standard error of the trimmed mean is at
+                             // most this fraction of it ...
+  double seconds = 0;        // > 0: ... or until this much time went on the part ...
+  int max_iterations = 200;  // ... and never more than this many runs
   bool adaptive() const { return precision > 0 || seconds > 0; }
 };
 

@@ -14,7 +14,8 @@ void attach_kernels(std::ostream& out, PredictorData& data, const std::vector<st
   std::vector<std::string> files = given;
   const char* why = "";
   if (files.empty()) {
-    if (!profile || profile->kernels_file.empty() || !std::filesystem::exists(profile->kernels_file))
+    if (!profile || profile->kernels_file.empty() ||
+        !std::filesystem::exists(profile->kernels_file))
       return;
     files = {profile->kernels_file.string()};
     why = ", the device profile's (--kernels none: without)";

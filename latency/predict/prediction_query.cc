@@ -37,7 +37,8 @@ std::vector<PredictionQuery> prediction_queries(const std::vector<std::string>& 
 LatencyPredictor load_device_predictor(const DeviceProfile& profile) {
   if (!std::filesystem::exists(profile.predictor_file))
     throw Error("device '" + profile.name + "' has no predictor yet (" +
-                profile.predictor_file.string() + "): run hatpredict train --device " + profile.name);
+                profile.predictor_file.string() + "): run hatpredict train --device " +
+                profile.name);
   return load_predictor(profile.predictor_file, profile.name);
 }
 

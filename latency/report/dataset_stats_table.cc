@@ -17,9 +17,10 @@ void print_dataset_stats(std::ostream& out, const std::string& path,
                          const std::vector<DeviceStats>& devices) {
   out << path << "\n"
       << std::left << std::setw(12) << "device" << std::right << std::setw(7) << "rows"
-      << std::setw(7) << "archs" << std::setw(30) << "total ms min / median / max"
-      << std::setw(11) << "enc med" << std::setw(11) << "dec med" << std::setw(13)
-      << "within CV" << std::setw(20) << "repeat CV (archs)" << "\n";
+      << std::setw(7) << "archs" << std::setw(30) << "total ms min / median / max" << std::setw(11)
+      << "enc med" << std::setw(11) << "dec med" << std::setw(13) << "within CV" << std::setw(20)
+      << "repeat CV (archs)"
+      << "\n";
   for (const DeviceStats& s : devices) {
     out << std::left << std::setw(12) << s.device << std::right << std::setw(7) << s.rows
         << std::setw(7) << s.architectures << std::setw(30)

@@ -24,14 +24,15 @@ void print_evaluation(std::ostream& out, const std::string& name, const Evaluati
 
 // --splits: each kind's mean metrics over the splits (seeds first_seed, first_seed + 1, ...), and
 // on how many each kind beat mlp.
-void print_splits(std::ostream& out, const std::vector<Evaluation>& evaluations, uint64_t first_seed);
+void print_splits(std::ostream& out, const std::vector<Evaluation>& evaluations,
+                  uint64_t first_seed);
 
 // One line per case: its row counts and each kind's MAPE, or "not enough rows".
 void print_extrapolation(std::ostream& out, const std::vector<ExtrapolationCase>& cases);
 
 struct EvaluationReportOptions {
   std::vector<std::string> kinds;
-  const DeviceProfile* published = nullptr;  // --published: this device's published configs
+  const DeviceProfile* published = nullptr;          // --published: this device's published configs
   std::optional<std::filesystem::path> predictions;  // --predictions: the test rows' CSV
   bool extrapolate = false;
   int splits = 1;  // > 1: that many splits in all, seeds options.seed, options.seed + 1, ...

@@ -21,8 +21,10 @@ std::string format_predictions_csv(const PredictorData& data, const std::vector<
     for (const KindEvaluation& k : kinds) {
       const LatencyPrediction p = k.predictor.predict(r.arch);
       csv += str(",", ms(p.total_ms), ",");
-      if (p.has_split) csv += str(ms(p.encoder_ms), ",", ms(p.decoder_ms));
-      else csv += ",";
+      if (p.has_split)
+        csv += str(ms(p.encoder_ms), ",", ms(p.decoder_ms));
+      else
+        csv += ",";
     }
     csv += "\n";
   }

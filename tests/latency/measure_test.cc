@@ -51,7 +51,9 @@ TEST(TimeUntil, ATickThatThrowsStopsTheLoop) {
   policy.iterations = 10;
   int runs = 0;
   EXPECT_THROW(time_until([&] { return static_cast<double>(++runs); }, policy, 0.1,
-                          [&] { if (runs == 4) throw Error("stop"); }),
+                          [&] {
+                            if (runs == 4) throw Error("stop");
+                          }),
                Error);
   EXPECT_EQ(runs, 4);
 }
@@ -66,7 +68,8 @@ TEST(MeasureArchitecture, TranslateModeTimesWholeSearchesAndRefusesOtherModes) {
   options.policy.iterations = 3;
   options.mode = "translate";
   int ticks = 0;
-  const ProtocolResult r = measure_architecture(model, test::tiny_arch(), options, [&] { ++ticks; });
+  const ProtocolResult r =
+      measure_architecture(model, test::tiny_arch(), options, [&] { ++ticks; });
   EXPECT_EQ(ticks, 6);
   EXPECT_EQ(r.encoder.samples, 3);
   EXPECT_EQ(r.decoder.samples, 3);
@@ -102,11 +105,13 @@ TEST_F(ProfiledModelTest, RandomWeightsAtTheGivenVocabularySampleTheSpace) {
   EXPECT_EQ(m.weights, "random (seed 9)");
   // The same seed, the same weights.
   const ProfiledModel again = open_profiled_model(std::nullopt, {space_, 40, 9}, std::nullopt);
-  EXPECT_TRUE(test::same_bytes(m.model().parameters().values(), again.model().parameters().values()));
+  EXPECT_TRUE(
+      test::same_bytes(m.model().parameters().values(), again.model().parameters().values()));
 }
 
 TEST_F(ProfiledModelTest, AFixedArchitectureIsResolvedAndChecked) {
-  const ProfiledModel m = open_profiled_model(std::nullopt, {space_, 40, 1}, std::string("smallest"));
+  const ProfiledModel m =
+      open_profiled_model(std::nullopt, {space_, 40, 1}, std::string("smallest"));
   ASSERT_TRUE(m.fixed_arch);
   EXPECT_EQ(*m.fixed_arch, smallest_arch(m.space.space));
   EXPECT_EQ(resolve_space_arch("largest", m), largest_arch(m.space.space));

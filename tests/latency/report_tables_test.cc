@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "latency/predict/published.h"
 #include "latency/report/dataset_stats_table.h"
 #include "latency/report/evaluation_report.h"
 #include "latency/report/format.h"
@@ -13,7 +14,6 @@
 #include "latency/report/predictions_csv.h"
 #include "latency/report/published_table.h"
 #include "latency/report/transfer_table.h"
-#include "latency/predict/published.h"
 #include "tests/latency/predict_test_data.h"
 #include "tests/support/test_util.h"
 
@@ -113,8 +113,9 @@ TEST(EvaluationReport, PrintsBothTablesAndEachKindAgainstMlp) {
   ev.test_rows = 10;
   ev.outliers = 3;
   ev.test_outliers = 1;
-  ev.kinds = {kind("mlp", metrics(2, 0.05, 0.5, 0.7, 0.8, 0.9), metrics(2, 0.05, 0.5, 0.7, 0.8, 0.9)),
-              kind("ops", metrics(1, 0.04, 0.6, 0.8, 0.9, 0.95), metrics(3, 0.04, 0.6, 0.8, 0.8, 0.95))};
+  ev.kinds = {
+      kind("mlp", metrics(2, 0.05, 0.5, 0.7, 0.8, 0.9), metrics(2, 0.05, 0.5, 0.7, 0.8, 0.9)),
+      kind("ops", metrics(1, 0.04, 0.6, 0.8, 0.9, 0.95), metrics(3, 0.04, 0.6, 0.8, 0.8, 0.95))};
   std::ostringstream out;
   print_evaluation(out, "rpi4 (data.csv)", ev);
   EXPECT_EQ(out.str(),
@@ -190,11 +191,12 @@ TEST(EvaluationReport, ExtrapolationLinesAndDataPreparation) {
   data.merged_repeats = 2;
   std::ostringstream told;
   print_data_preparation(told, data);
-  EXPECT_EQ(told.str(),
-            "synthetic: 3 measurements scaled to their run's typical machine speed by the reference "
-            "timed before each (factors 0.900-1.250)\n"
-            "synthetic: 2 repeated measurements merged: each of the 4 rows is its architecture's "
-            "median\n");
+  EXPECT_EQ(
+      told.str(),
+      "synthetic: 3 measurements scaled to their run's typical machine speed by the reference "
+      "timed before each (factors 0.900-1.250)\n"
+      "synthetic: 2 repeated measurements merged: each of the 4 rows is its architecture's "
+      "median\n");
 }
 
 TEST_F(ReportFiles, PredictionsCsvHasOneLinePerRowWithEachKindsPrediction) {
@@ -218,7 +220,8 @@ TEST_F(ReportFiles, PredictionsCsvHasOneLinePerRowWithEachKindsPrediction) {
   const LatencyPrediction p = ops.predictor.predict(data.rows[1].arch);
   EXPECT_EQ(first.rfind("1,1.5000,2.2500,3.7500,1,", 0), 0u) << first;  // row 1 is an outlier
   EXPECT_NE(first.find(format(",%.4f,%.4f,%.4f,", p.total_ms, p.encoder_ms, p.decoder_ms)),
-            std::string::npos) << first;
+            std::string::npos)
+      << first;
   EXPECT_EQ(first.substr(first.size() - 9), ",1.0000,,") << "mlp: its total, no split";
   EXPECT_EQ(second.substr(0, 2), "2,");
 
@@ -239,9 +242,9 @@ TEST(TransferTable, SettingsLineAndLeanOfExactKinds) {
   std::ostringstream settings;
   print_transfer_settings(settings, from, to);
   EXPECT_EQ(settings.str(),
-            str("transfer a.csv (vocab ", from.setting.vocab_size, ", L ", from.setting.source_length,
-                ", beam ", from.setting.beam, ") -> b.csv (vocab 8000, L ", to.setting.source_length,
-                ", beam 4)\n"));
+            str("transfer a.csv (vocab ", from.setting.vocab_size, ", L ",
+                from.setting.source_length, ", beam ", from.setting.beam,
+                ") -> b.csv (vocab 8000, L ", to.setting.source_length, ", beam 4)\n"));
   KindEvaluation ops = kind("ops", {}, {});
   ops.predictor = exact_ops();
   KindEvaluation mlp = kind("mlp", {}, {});
@@ -259,9 +262,10 @@ TEST_F(ReportFiles, PublishedTableHasTheDevicesRowsOnlyWithEachKindsError) {
   const std::filesystem::path dir = root_;
   const std::filesystem::path shipped =
       std::filesystem::path(HAT_SOURCE_DIR) / "experiments/hat-configs/wmt14.en-de/subtransformer";
-  for (const char* name : {"HAT_wmt14ende_raspberrypi@3.5s_bleu@25.8.yml",
-                           "HAT_wmt14ende_xeon@137.9ms_bleu@25.8.yml"})
-    if (std::filesystem::exists(shipped / name)) std::filesystem::copy_file(shipped / name, dir / name);
+  for (const char* name :
+       {"HAT_wmt14ende_raspberrypi@3.5s_bleu@25.8.yml", "HAT_wmt14ende_xeon@137.9ms_bleu@25.8.yml"})
+    if (std::filesystem::exists(shipped / name))
+      std::filesystem::copy_file(shipped / name, dir / name);
   ASSERT_TRUE(std::filesystem::exists(dir / "HAT_wmt14ende_raspberrypi@3.5s_bleu@25.8.yml"));
   DeviceProfile rpi;
   rpi.name = "rpi4";
@@ -275,12 +279,12 @@ TEST_F(ReportFiles, PublishedTableHasTheDevicesRowsOnlyWithEachKindsError) {
   print_published(out, dir, rpi, setting, ev);
   const PublishedArch arch = read_published_archs(dir).front();
   const double ms = exact_ops().predict(summarize_arch(arch.arch, setting)).total_ms;
-  EXPECT_EQ(out.str(),
-            " HAT's published SubTransformers for rpi4 (latency from the file name):\n"
-            "  config                                           HAT ms        ops     err\n" +
-                format("  %-44s %10.1f %10.1f %+6.1f%%\n",
-                       "HAT_wmt14ende_raspberrypi@3.5s_bleu@25.8.yml", 3500.0, ms,
-                       100 * (ms - 3500) / 3500));
+  EXPECT_EQ(
+      out.str(),
+      " HAT's published SubTransformers for rpi4 (latency from the file name):\n"
+      "  config                                           HAT ms        ops     err\n" +
+          format("  %-44s %10.1f %10.1f %+6.1f%%\n", "HAT_wmt14ende_raspberrypi@3.5s_bleu@25.8.yml",
+                 3500.0, ms, 100 * (ms - 3500) / 3500));
   DeviceProfile other;
   other.name = "titanxp";
   std::ostringstream none;

@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "latency/dataset/latency_dataset.h"
+#include "latency/device_profile.h"
+#include "latency/measure/profile_run.h"
 
 namespace hat::hatprofile {
 
@@ -19,6 +21,12 @@ std::optional<boost::program_options::variables_map> parse(
 // --busy-timeout, when the command has it.
 latency::DatasetOptions dataset_options(const boost::program_options::variables_map& vm,
                                         bool read_only);
+
+// run's options, and its configuration from them and the device profile's defaults (run_options.cc;
+// the model and its space come later).
+boost::program_options::options_description run_options();
+latency::ProfileRunConfig run_config(const boost::program_options::variables_map& vm,
+                                     const latency::DeviceProfile& device);
 
 int run_command(int argc, char** argv);     // run_command.cc
 int import_command(int argc, char** argv);  // data_commands.cc
