@@ -37,7 +37,7 @@ struct ProfileRunConfig {
   IterationPolicy policy;
   int threads = 0;                       // as set_num_threads: recorded
   std::string device;                    // dataset device name (must exist in the dataset)
-  std::string weights;                   // "random (seed S)" or the checkpoint path
+  std::string weights;  // "random (seed S)", "checkpoint DIR (update N)", "model directory DIR"
   std::string host, library_versions;    // recorded with each row
 };
 
