@@ -1,4 +1,4 @@
-// HAT-protocol decoding latency (latency/protocol.h: batch 1, L source tokens, encoder once,
+// HAT-protocol decoding latency (latency/measure: batch 1, L source tokens, encoder once,
 // beam expansion, L incremental decoder steps with the output projection) at the two dense
 // shapes of the training benchmark, against PyTorch 1.13 eager with a key/value cache measured
 // on this machine (issue 5): shape a 188 ms (encoder 3.9, decoder 184.8), shape b 987 ms.
@@ -10,7 +10,7 @@
 
 #include "bench/bench_common.h"
 #include "devices/threads.h"
-#include "latency/protocol.h"
+#include "latency/measure/measure_architecture.h"
 #include "supernet/model/super_transformer.h"
 #include "tools/cli/cli.h"
 

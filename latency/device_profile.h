@@ -27,8 +27,8 @@ struct DeviceProfile {
   std::string backend;               // what ran the model: "cpu", "cuda", "pytorch-cpu", ...
   int threads = 0;                   // 0: all the machine's cores
 
-  // The protocol the data were measured with (latency/protocol.h): L source tokens and decoder
-  // steps, beam width.
+  // The protocol the data were measured with (latency/measure/protocol.h): L source tokens and
+  // decoder steps, beam width.
   int64_t source_length = 30;
   int64_t beam = 5;
   // Model dimensions the data were measured with that the architecture does not carry.

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "latency/protocol.h"
+#include "latency/measure/measure_architecture.h"
 #include "supernet/translate/model_loader.h"
 
 namespace hat::experiments {

@@ -37,7 +37,7 @@ struct PartLatency {
 
 // `hatprofile run --reference ARCH`: the reference architecture timed just before sample i of
 // run K, under the same load, is stored as sample i of run K + kReferenceRunSuffix; a predictor
-// divides the machine's speed drift out with it (latency/predict/dataset.h).
+// divides the machine's speed drift out with it (latency/predict/training_rows.h).
 inline constexpr const char* kReferenceRunSuffix = "/reference";
 struct Measurement;
 bool is_reference_timing(const Measurement& m);

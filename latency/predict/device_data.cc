@@ -19,7 +19,7 @@ InferenceSetting device_setting(const DeviceProfile& p) {
 }
 
 PredictorData load_csv_data(const std::filesystem::path& file, const InferenceSetting& setting) {
-  return dataset_from_hat_rows(read_hat_csv(file), setting, file.string());
+  return training_rows_from_hat_csv(read_hat_csv(file), setting, file.string());
 }
 
 namespace {
@@ -37,7 +37,7 @@ PredictorData read_dataset(const std::filesystem::path& file, const std::string&
   DatasetOptions options;
   options.read_only = true;
   LatencyDataset dataset(file, options);
-  return dataset_from_measurements(dataset.measurements(device), setting, file.string());
+  return training_rows_from_measurements(dataset.measurements(device), setting, file.string());
 }
 
 }  // namespace

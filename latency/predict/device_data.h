@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "latency/device_profile.h"
-#include "latency/predict/dataset.h"
+#include "latency/predict/training_rows.h"
 
 namespace hat::latency {
 

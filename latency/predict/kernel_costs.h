@@ -1,5 +1,5 @@
 // What our engine's decoder-step kernels cost on one machine, from micro-benchmarks of those
-// kernels (latency/kernel_benchmark.h): the operator model prices a decoder step with them
+// kernels (latency/measure/kernel_benchmark.h): the operator model prices a decoder step with them
 // instead of leaving every cost to a fit of measured totals (ops_terms.h).
 //
 // Why: a fit of totals measured at one vocabulary and beam cannot tell what a GEMM costs per

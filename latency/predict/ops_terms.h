@@ -1,5 +1,5 @@
 // The operator-level decomposition of one HAT-protocol inference as our engine runs it
-// (supernet/decode/incremental_decoder.cc, latency/protocol.cc): every call's shape reduced to a
+// (supernet/decode/incremental_decoder.cc, latency/measure/protocol.cc): every call's shape reduced to a
 // few cost terms that one set of per-device coefficients prices (predictor.h, OpsModel).
 //
 // Encoder, once over L tokens (batch 1), per layer l: GEMMs [L, de] x [de, 3Q], [L, Q] x [Q, de],

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "latency/predict/dataset.h"
+#include "latency/predict/training_rows.h"
 #include "latency/predict/predictor.h"
 
 namespace hat::latency {

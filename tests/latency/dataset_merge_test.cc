@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "latency/predict/dataset.h"
+#include "latency/predict/training_rows.h"
 #include "latency/predict/device_data.h"
 #include "tests/latency/dataset_test_util.h"
 

@@ -20,7 +20,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/test_util.h"
 #include "latency/predict/device_data.h"
-#include "latency/profile_run.h"
+#include "latency/measure/profile_run.h"
 #include "tests/support/tiny_space.h"
 
 namespace hat::latency {

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "latency/predict/dataset.h"
+#include "latency/predict/training_rows.h"
 #include "latency/predict/device_data.h"
 #include "tests/latency/dataset_test_util.h"
 
@@ -68,7 +68,7 @@ TEST(PredictSpeedNormalisation, ASampleIsScaledByItsRunsTypicalOverItsReferenceS
   other.sample_index = 2;
   rows.push_back(other);
 
-  const PredictorData d = dataset_from_measurements(rows, InferenceSetting{}, "test");
+  const PredictorData d = training_rows_from_measurements(rows, InferenceSetting{}, "test");
   ASSERT_EQ(d.rows.size(), 6u) << "references are not training rows";
   const double expected_factor[] = {1, 1, 0.5, 1, 2};  // median 10 / reference
   for (size_t i = 0; i < 5; ++i) {
@@ -112,7 +112,7 @@ TEST(PredictRepeats, RepeatsOfAnArchitectureAreOneRowAtTheirMedian) {
   add("K/pass 3", 2, 41, 10);
   // Sample 0 timed a fourth time in another run (merged from another file): 26 ms.
   add("M", 0, 26, 7);
-  const PredictorData d = dataset_from_measurements(rows, InferenceSetting{}, "test");
+  const PredictorData d = training_rows_from_measurements(rows, InferenceSetting{}, "test");
   ASSERT_EQ(d.rows.size(), 3u) << "one row per architecture";
   EXPECT_EQ(d.merged_repeats, 7u);
   // Scaled totals: sample 0: 20, 22, 21, 26 -> 21.5 (a median of four: the middle two's mean);
@@ -136,7 +136,7 @@ TEST(PredictRepeats, RepeatsOfAnArchitectureAreOneRowAtTheirMedian) {
     distinct.push_back(distinct[0]);
     distinct.back().arch.reset();
   }
-  const PredictorData e = dataset_from_measurements(distinct, InferenceSetting{}, "test");
+  const PredictorData e = training_rows_from_measurements(distinct, InferenceSetting{}, "test");
   EXPECT_EQ(e.rows.size(), 5u);
   EXPECT_EQ(e.merged_repeats, 0u);
 }

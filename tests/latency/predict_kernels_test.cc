@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "latency/kernel_benchmark.h"
+#include "latency/measure/kernel_benchmark.h"
 #include "latency/predict/predictor_file.h"
 #include "latency/predict/training.h"
 #include "tests/latency/predict_test_data.h"

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "devices/random.h"
-#include "latency/predict/dataset.h"
+#include "latency/predict/training_rows.h"
 #include "latency/predict/predictor.h"
 
 namespace hat::latency::test_data {

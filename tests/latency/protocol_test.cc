@@ -1,5 +1,5 @@
 // HAT's measurement protocol: trimming as HAT's code, and a run on a tiny model.
-#include "latency/protocol.h"
+#include "latency/measure/measure_architecture.h"
 
 #include <cmath>
 

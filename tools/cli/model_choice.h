@@ -1,8 +1,9 @@
-// The model options hattranslate and hateval share (--model, --checkpoint, --data, --arch),
-// turned into a ModelChoice; header-only, as only tools that link hat_supernet include it.
+// The model options hattranslate, hateval and hatprofile share (--model, --checkpoint, --data,
+// --arch), turned into a ModelChoice; header-only, as only tools that link hat_supernet include it.
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 
 #include "supernet/export/inference_model.h"
@@ -16,10 +17,18 @@ inline ModelChoice model_choice(const boost::program_options::variables_map& vm)
   conflicting_options(vm, "model", "checkpoint");
   ModelChoice choice;
   if (vm.count("model")) choice.model_dir = vm["model"].as<std::string>();
-  choice.checkpoint = vm["checkpoint"].as<std::string>();
+  if (vm.count("checkpoint")) choice.checkpoint = vm["checkpoint"].as<std::string>();
   if (!choice.model_dir || !vm["data"].defaulted()) choice.data = vm["data"].as<std::string>();
-  if (!vm["arch"].defaulted()) choice.arch = vm["arch"].as<std::string>();
+  if (vm.count("arch") && !vm["arch"].defaulted()) choice.arch = vm["arch"].as<std::string>();
   return choice;
+}
+
+// For a tool whose model is optional (hatprofile: random weights otherwise): nothing when
+// neither --model nor --checkpoint was given.
+inline std::optional<ModelChoice> optional_model_choice(
+    const boost::program_options::variables_map& vm) {
+  if (!vm.count("model") && !vm.count("checkpoint")) return std::nullopt;
+  return model_choice(vm);
 }
 
 }  // namespace hat::cli

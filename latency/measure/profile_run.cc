@@ -1,4 +1,4 @@
-#include "latency/profile_run.h"
+#include "latency/measure/profile_run.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,8 +12,6 @@
 #include "latency/host_info.h"
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/data/sha256.h"
-#include "supernet/decode/incremental_decoder.h"
-#include "supernet/decode/search.h"
 
 namespace hat::latency {
 
@@ -24,56 +22,6 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-// Standard error of the trimmed mean relative to it: std / sqrt(kept) / mean.
-double relative_standard_error(const std::vector<double>& timings, double trim) {
-  const TimingSummary s = summarize_timings(timings, trim);
-  const size_t cut = static_cast<size_t>(std::floor(static_cast<double>(timings.size()) * trim));
-  const size_t kept = 2 * cut < timings.size() ? timings.size() - 2 * cut : timings.size();
-  if (s.trimmed_mean_ms <= 0 || kept < 2) return INFINITY;
-  return s.trimmed_std_ms / std::sqrt(static_cast<double>(kept)) / s.trimmed_mean_ms;
-}
-
-// Times one part until the policy is met.
-std::vector<double> time_part(const std::function<double()>& run, const IterationPolicy& policy,
-                              double trim, const std::function<void()>& tick) {
-  std::vector<double> timings;
-  const auto start = Clock::now();
-  for (;;) {
-    timings.push_back(run());
-    if (tick) tick();
-    const int n = static_cast<int>(timings.size());
-    if (n < policy.iterations) continue;
-    if (!policy.adaptive() || n >= policy.max_iterations) break;
-    if (policy.precision > 0 && relative_standard_error(timings, trim) <= policy.precision) break;
-    if (policy.seconds > 0 && seconds_since(start) >= policy.seconds) break;
-  }
-  return timings;
-}
-
-// A whole beam search of the protocol's sentence, as Translator::translate_ids runs it: the
-// encoder, beam expansion and reordering, finished-hypothesis bookkeeping, L target steps.
-class TranslateTimer {
- public:
-  TranslateTimer(const SuperTransformer& model, const ArchConfig& arch, const ProtocolOptions& o)
-      : decoder_(model, arch) {
-    const int32_t word = std::min<int32_t>(4, static_cast<int32_t>(model.dims().vocab_size) - 1);
-    source_.assign(static_cast<size_t>(o.source_length - 1), word);
-    options_.beam = o.beam;
-    options_.max_len_a = 0;
-    options_.max_len_b = o.source_length - 1;  // then the forced eos: L decoder steps
-  }
-  double time_ms() {
-    const auto start = Clock::now();
-    beam_search(decoder_, {source_}, options_);
-    return 1000.0 * seconds_since(start);
-  }
-
- private:
-  IncrementalDecoder decoder_;
-  std::vector<int32_t> source_;
-  SearchOptions options_;
-};
 
 uint64_t mix(uint64_t seed, int64_t index) {
   // splitmix64 of the pair: nearby seeds give unrelated sample sequences.
@@ -102,39 +50,18 @@ ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index) {
   return sample_arch(config.space, mix(config.seed, index));
 }
 
-ProtocolResult measure_architecture(const SuperTransformer& model, const ArchConfig& arch,
-                                    const ProfileRunConfig& config, const std::function<void()>& tick) {
-  ProtocolOptions options = config.protocol;
-  options.iterations = std::max(1, config.policy.iterations);
-  ProtocolRunner runner(model, arch, options);
-  std::optional<TranslateTimer> translate;
-  if (config.mode == "translate") translate.emplace(model, arch, options);
-  // Warm-ups: caches, oneDNN primitives for these shapes, the CPU's clock and the pool's threads.
-  for (int w = 0; w < options.warmups; ++w) {
-    runner.time_encoder_ms();
-    if (translate) translate->time_ms(); else runner.time_decoder_ms();
-  }
-  ProtocolResult result;
-  std::vector<double> encoder = time_part([&] { return runner.time_encoder_ms(); }, config.policy,
-                                          options.trim, tick);
-  result.encoder = summarize_timings(encoder, options.trim);
-  std::vector<double> decoder;
-  if (translate) {
-    // Each beam search is paired with an encoder run just before it, under the same load, and
-    // the decoder's share is their difference. Subtracting the encoder's trimmed mean instead
-    // went negative on a loaded machine for tiny models (the encoder phase had been slower).
-    // A difference below zero is pure noise (a search includes an encoder run): it counts as 0.
-    decoder = time_part(
-        [&] {
-          const double encoder_ms = runner.time_encoder_ms();
-          return std::max(0.0, translate->time_ms() - encoder_ms);
-        },
-        config.policy, options.trim, tick);
-  } else {
-    decoder = time_part([&] { return runner.time_decoder_ms(); }, config.policy, options.trim, tick);
-  }
-  result.decoder = summarize_timings(decoder, options.trim);
-  return result;
+DatasetDevice measured_device(const DeviceProfile& device, int threads) {
+  const std::string cpu = cpu_description();
+  return {device.name, device.name == "host" ? cpu : device.hardware + "; measured on " + cpu,
+          "cpu (oneDNN)", threads};
+}
+
+MeasureOptions profile_measure_options(const ProfileRunConfig& config) {
+  MeasureOptions m;
+  m.protocol = config.protocol;
+  m.policy = config.policy;
+  m.mode = config.mode;
+  return m;
 }
 
 namespace {
@@ -180,6 +107,7 @@ ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dat
             config.mode, "' (protocol or translate)");
   const auto start = Clock::now();
   const std::string key = profile_run_key(config);
+  const MeasureOptions measure = profile_measure_options(config);
   const auto pass_key = [&](int pass) { return run_key_of({key, pass}); };
   // Samples of a pass stored in the dataset with an index below N (a larger earlier N left more).
   const auto stored = [&](const std::set<int64_t>& indices) {
@@ -208,8 +136,8 @@ ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dat
       try {
         tick();
         if (config.reference_arch)
-          reference = measure_architecture(model, *config.reference_arch, config, tick);
-        r = measure_architecture(model, arch, config, tick);
+          reference = measure_architecture(model, *config.reference_arch, measure, tick);
+        r = measure_architecture(model, arch, measure, tick);
       } catch (const Stop&) {
         summary.stopped = true;
         break;

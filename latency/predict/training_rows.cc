@@ -1,4 +1,4 @@
-#include "latency/predict/dataset.h"
+#include "latency/predict/training_rows.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +14,7 @@
 
 namespace hat::latency {
 
-PredictorData dataset_from_hat_rows(const std::vector<HatCsvRow>& rows,
+PredictorData training_rows_from_hat_csv(const std::vector<HatCsvRow>& rows,
                                      const InferenceSetting& setting, const std::string& source) {
   PredictorData d;
   d.source = source;
@@ -72,7 +72,7 @@ std::string repeat_key(const Measurement& m, const InferenceSetting& s) {
 
 }  // namespace
 
-PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
+PredictorData training_rows_from_measurements(const std::vector<Measurement>& rows,
                                         const InferenceSetting& defaults, const std::string& source) {
   PredictorData d;
   d.source = source;

@@ -1,4 +1,4 @@
-#include "latency/kernel_benchmark.h"
+#include "latency/measure/kernel_benchmark.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,36 +1,14 @@
-#include "latency/protocol.h"
+#include "latency/measure/protocol.h"
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <numeric>
+#include <vector>
 
 #include "devices/error.h"
 #include "supernet/decode/incremental_decoder.h"
+#include "supernet/decode/search.h"
 
 namespace hat::latency {
-
-TimingSummary summarize_timings(std::vector<double> timings_ms, double trim) {
-  HAT_CHECK(!timings_ms.empty(), "summarize_timings: no timings");
-  HAT_CHECK(trim >= 0 && trim < 0.5, "summarize_timings: trim ", trim, " outside [0, 0.5)");
-  std::sort(timings_ms.begin(), timings_ms.end());
-  TimingSummary s;
-  const size_t n = timings_ms.size();
-  s.samples = static_cast<int>(n);
-  s.min_ms = timings_ms.front();
-  s.max_ms = timings_ms.back();
-  s.median_ms = n % 2 ? timings_ms[n / 2] : 0.5 * (timings_ms[n / 2 - 1] + timings_ms[n / 2]);
-  size_t cut = static_cast<size_t>(std::floor(static_cast<double>(n) * trim));
-  if (2 * cut >= n) cut = 0;
-  const auto first = timings_ms.begin() + static_cast<std::ptrdiff_t>(cut);
-  const auto last = timings_ms.end() - static_cast<std::ptrdiff_t>(cut);
-  const double kept = static_cast<double>(last - first);
-  s.trimmed_mean_ms = std::accumulate(first, last, 0.0) / kept;
-  double sq = 0;
-  for (auto it = first; it != last; ++it) sq += (*it - s.trimmed_mean_ms) * (*it - s.trimmed_mean_ms);
-  s.trimmed_std_ms = std::sqrt(sq / kept);
-  return s;
-}
 
 namespace {
 
@@ -38,6 +16,13 @@ using Clock = std::chrono::steady_clock;
 
 double elapsed_ms(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// fairseq's ids: bos 0, pad 1, eos 2, unk 3; the first ordinary token follows.
+constexpr int32_t kEos = 2;
+
+int32_t ordinary_token(const ModelDims& d) {
+  return std::min<int32_t>(4, static_cast<int32_t>(d.vocab_size) - 1);
 }
 
 }  // namespace
@@ -64,11 +49,9 @@ ProtocolRunner::ProtocolRunner(const SuperTransformer& model, const ArchConfig& 
             " must be at least 1");
   HAT_CHECK(options.warmups >= 0, "latency protocol: warm-ups ", options.warmups,
             " must not be negative");
-  // fairseq's ids: bos 0, pad 1, eos 2, unk 3; the first ordinary token follows.
-  constexpr int32_t kEos = 2;
-  const int32_t word = std::min<int32_t>(4, static_cast<int32_t>(d.vocab_size) - 1);
-  HAT_CHECK(word != d.padding_idx && word != kEos, "latency protocol: vocabulary of ",
-            d.vocab_size, " has no ordinary token");
+  const int32_t word = ordinary_token(d);
+  HAT_CHECK(word != d.padding_idx && word != kEos, "latency protocol: vocabulary of ", d.vocab_size,
+            " has no ordinary token");
   impl_ = std::make_unique<Impl>(model, arch, options);
   const int64_t L = options.source_length;
   impl_->source = Tensor::zeros({1, L}, DType::i32);
@@ -100,26 +83,28 @@ double ProtocolRunner::time_decoder_ms() {
   return elapsed_ms(start);
 }
 
-ProtocolResult measure_protocol(const SuperTransformer& model, const ArchConfig& arch,
-                                const ProtocolOptions& options,
-                                const std::function<void(int, int)>& on_iteration) {
-  ProtocolRunner runner(model, arch, options);
-  for (int w = 0; w < options.warmups; ++w) {
-    runner.time_encoder_ms();
-    runner.time_decoder_ms();
-  }
-  const int total = 2 * options.iterations;
-  std::vector<double> encoder, decoder;
-  for (int i = 0; i < options.iterations; ++i) {
-    encoder.push_back(runner.time_encoder_ms());
-    if (on_iteration) on_iteration(i + 1, total);
-  }
-  for (int i = 0; i < options.iterations; ++i) {
-    decoder.push_back(runner.time_decoder_ms());
-    if (on_iteration) on_iteration(options.iterations + i + 1, total);
-  }
-  return {summarize_timings(std::move(encoder), options.trim),
-          summarize_timings(std::move(decoder), options.trim)};
+struct TranslateRunner::Impl {
+  Impl(const SuperTransformer& model, const ArchConfig& arch) : decoder(model, arch) {}
+  IncrementalDecoder decoder;
+  std::vector<int32_t> source;
+  SearchOptions options;
+};
+
+TranslateRunner::TranslateRunner(const SuperTransformer& model, const ArchConfig& arch,
+                                 const ProtocolOptions& o)
+    : impl_(std::make_unique<Impl>(model, arch)) {
+  impl_->source.assign(static_cast<size_t>(o.source_length - 1), ordinary_token(model.dims()));
+  impl_->options.beam = o.beam;
+  impl_->options.max_len_a = 0;
+  impl_->options.max_len_b = o.source_length - 1;  // then the forced eos: L decoder steps
+}
+
+TranslateRunner::~TranslateRunner() = default;
+
+double TranslateRunner::time_ms() {
+  const auto start = Clock::now();
+  beam_search(impl_->decoder, {impl_->source}, impl_->options);
+  return elapsed_ms(start);
 }
 
 }  // namespace hat::latency

@@ -1,4 +1,4 @@
-// Latency rows of THIS machine, by HAT's protocol on our engine (latency/protocol.h): random
+// Latency rows of THIS machine, by HAT's protocol on our engine (measure_architecture.h): random
 // SubTransformers of a search space in a SuperTransformer with random weights at a given
 // vocabulary size, L and beam. For the transfer experiment (fit on one setting, predict another);
 // the full profiler with its SQLite dataset is hatprofile's.

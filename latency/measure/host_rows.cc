@@ -1,21 +1,19 @@
-#include "latency/predict/host_measure.h"
+#include "latency/measure/host_rows.h"
 
 #include "devices/error.h"
-#include "latency/protocol.h"
+#include "latency/measure/measure_architecture.h"
+#include "latency/measure/profiled_model.h"
 #include "supernet/arch/space_file.h"
-#include "supernet/model/super_transformer.h"
 
 namespace hat::latency {
 
 std::vector<HatCsvRow> measure_host_rows(const HostMeasureOptions& o) {
   HAT_CHECK(o.architectures >= 1, "measure: architectures ", o.architectures, " must be >= 1");
   const SpaceFile file = load_space_file(o.space);
-  ModelDims dims = file.space.super_dims;
-  dims.vocab_size = o.setting.vocab_size;
-  HAT_CHECK(o.setting.qkv_dim == dims.qkv_dim, "measure: qkv ", o.setting.qkv_dim,
-            " differs from the space's ", dims.qkv_dim);
-  SuperTransformer model(dims);
-  model.init_parameters(o.seed);
+  HAT_CHECK(o.setting.qkv_dim == file.space.super_dims.qkv_dim, "measure: qkv ", o.setting.qkv_dim,
+            " differs from the space's ", file.space.super_dims.qkv_dim);
+  const std::unique_ptr<SuperTransformer> model =
+      random_weight_model(file.space, o.setting.vocab_size, o.seed);
   ProtocolOptions protocol;
   protocol.source_length = o.setting.source_length;
   protocol.beam = o.setting.beam;
@@ -24,7 +22,7 @@ std::vector<HatCsvRow> measure_host_rows(const HostMeasureOptions& o) {
   std::vector<HatCsvRow> rows;
   for (int k = 0; k < o.architectures; ++k) {
     const ArchConfig arch = sample_arch(file.space, o.seed + static_cast<uint64_t>(k));
-    const ProtocolResult r = measure_protocol(model, arch, protocol);
+    const ProtocolResult r = measure_protocol(*model, arch, protocol);
     HatCsvRow row;
     row.features = hat_features(arch);
     row.encoder_mean_ms = o.record_minimum ? r.encoder.min_ms : r.encoder.trimmed_mean_ms;

@@ -36,7 +36,7 @@ struct PredictorData {
 };
 
 // HAT's CSV rows (features only: the operator model's sums come from the averages).
-PredictorData dataset_from_hat_rows(const std::vector<HatCsvRow>& rows,
+PredictorData training_rows_from_hat_csv(const std::vector<HatCsvRow>& rows,
                                      const InferenceSetting& setting, const std::string& source);
 
 struct Measurement;
@@ -49,7 +49,7 @@ struct Measurement;
 // and host) make one row, the median of their scaled encoder and of their decoder timings: the
 // split must not put one architecture in both training and test rows, and on a noisy machine the
 // median of measurements taken minutes apart is the better estimate of its latency.
-PredictorData dataset_from_measurements(const std::vector<Measurement>& rows,
+PredictorData training_rows_from_measurements(const std::vector<Measurement>& rows,
                                         const InferenceSetting& defaults, const std::string& source);
 
 struct DataSplit {

@@ -11,21 +11,12 @@
 #include <string>
 
 #include "latency/dataset/latency_dataset.h"
-#include "latency/protocol.h"
+#include "latency/device_profile.h"
+#include "latency/measure/measure_architecture.h"
 #include "supernet/arch/search_space.h"
 #include "supernet/model/super_transformer.h"
 
 namespace hat::latency {
-
-// When to stop timing one part (encoder or decoder) of one architecture.
-struct IterationPolicy {
-  int iterations = 20;        // at least this many timed runs (exactly this many when no target)
-  double precision = 0;       // > 0: go on until the standard error of the trimmed mean is at
-                              // most this fraction of it ...
-  double seconds = 0;         // > 0: ... or until this much time went on the part ...
-  int max_iterations = 200;   // ... and never more than this many runs
-  bool adaptive() const { return precision > 0 || seconds > 0; }
-};
 
 struct ProfileRunConfig {
   SearchSpace space;
@@ -46,7 +37,7 @@ struct ProfileRunConfig {
   IterationPolicy policy;
   int threads = 0;                       // as set_num_threads: recorded
   std::string device;                    // dataset device name (must exist in the dataset)
-  std::string weights;                   // "random (seed S)" or the checkpoint path
+  std::string weights;  // "random (seed S)", "checkpoint DIR (update N)", "model directory DIR"
   std::string host, library_versions;    // recorded with each row
 };
 
@@ -59,13 +50,12 @@ std::string profile_run_key(const ProfileRunConfig& config);
 // The architecture of sample i: fixed_arch, or sample_arch(space, mix(seed, i)).
 ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index);
 
-// One architecture measured by the policy: warm-ups, then encoder runs, then decoder runs
-// (HAT's order). In translate mode each decoder figure is a whole beam search (encoder included)
-// less an encoder run timed just before it (at least 0), so encoder + decoder is about the
-// translate time. `tick` is called
-// after every timed run (it may throw to stop).
-ProtocolResult measure_architecture(const SuperTransformer& model, const ArchConfig& arch,
-                                    const ProfileRunConfig& config, const std::function<void()>& tick);
+// The dataset's record of the device a run measures on: this machine's CPU, under the profile's
+// name (and its hardware, for a profile other than host).
+DatasetDevice measured_device(const DeviceProfile& device, int threads);
+
+// The measuring options of the config: its protocol, policy and mode.
+MeasureOptions profile_measure_options(const ProfileRunConfig& config);
 
 struct ProfileRunProgress {
   int64_t done = 0, total = 0;  // samples stored / wanted, over all passes
