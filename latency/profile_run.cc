@@ -11,9 +11,9 @@
 #include "devices/error.h"
 #include "latency/host_info.h"
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/data/sha256.h"
+#include "util/sha256.h"
 #include "supernet/decode/incremental_decoder.h"
-#include "supernet/decode/search.h"
+#include "supernet/decode/beam_search.h"
 
 namespace hat::latency {
 
@@ -72,7 +72,7 @@ class TranslateTimer {
  private:
   IncrementalDecoder decoder_;
   std::vector<int32_t> source_;
-  SearchOptions options_;
+  BeamSearchOptions options_;
 };
 
 uint64_t mix(uint64_t seed, int64_t index) {
@@ -88,7 +88,7 @@ uint64_t mix(uint64_t seed, int64_t index) {
 std::string profile_run_key(const ProfileRunConfig& c) {
   const IterationPolicy& p = c.policy;
   const ProtocolOptions& o = c.protocol;
-  return data::sha256_hex(str(
+  return util::sha256_hex(str(
       "space ", c.space_hash, "\nfixed ", c.fixed_arch ? arch_hash(*c.fixed_arch) : "-", "\nseed ",
       c.seed, "\nmode ", c.mode, "\nL ", o.source_length, " beam ", o.beam, " warmups ", o.warmups,
       " trim ", o.trim, "\niterations ", p.iterations, " precision ", p.precision, " seconds ",

@@ -12,18 +12,20 @@
 
 #include "devices/error.h"
 #include "devices/threads.h"
-#include "supernet/data/atomic_directory.h"
+#include "util/atomic_directory.h"
 #include "supernet/data/collate.h"
 #include "supernet/data/data_directory.h"
 #include "supernet/data/default_corpus.h"
 #include "supernet/data/prepare.h"
 #include "supernet/data/random.h"
-#include "supernet/data/text_lines.h"
+#include "util/text_lines.h"
 #include "supernet/data/token_batches.h"
 #include "tools/cli/cli.h"
 
 namespace po = boost::program_options;
 using namespace hat::data;
+using hat::util::AtomicDirectory;
+using hat::util::write_file;
 using Clock = std::chrono::steady_clock;
 
 namespace {

@@ -116,7 +116,7 @@ int score_model(const po::variables_map& vm, bool bleu, bool chrf) {
               << "split: " << split << ", " << count << " sentences, beam " << beam
               << ", lenpen " << vm["lenpen"].as<double>() << "\n";
 
-  SearchOptions options;
+  BeamSearchOptions options;
   options.beam = beam;
   options.len_penalty = vm["lenpen"].as<double>();
   Translator translator(*loaded.model, arch, m.vocabulary, options, max_tokens, warn);

@@ -27,7 +27,7 @@
 #include "latency/predict/transfer_report.h"
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/arch/yaml_fields.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 #include "supernet/export/model_config.h"
 #include "tools/cli/cli.h"
 
@@ -330,7 +330,7 @@ void write_predictions(const std::filesystem::path& file, const PredictorData& d
     }
     csv += "\n";
   }
-  checkpoint::write_file_atomically(file, csv);
+  util::write_file_atomically(file, csv);
   std::printf(" predictions of %zu rows -> %s\n", rows.size(), file.string().c_str());
 }
 

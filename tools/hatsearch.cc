@@ -24,7 +24,7 @@
 #include "search/supernet_fitness.h"
 #include "search/svg_plot.h"
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 #include "supernet/data/data_directory.h"
 #include "supernet/translate/model_loader.h"
 #include "tools/cli/cli.h"
@@ -262,7 +262,7 @@ int run(int argc, char** argv) {
     const auto on_iteration = [&](const search::SearchState& s) {
       nlohmann::json j{{"algorithm", algorithm}, {"seed", evo.seed}, {"space", loaded.space.hash},
                        {"state", s.to_json()}};
-      checkpoint::write_file_atomically(state_file, j.dump());
+      util::write_file_atomically(state_file, j.dump());
       store.record(label, s, genomes, facts);
       const search::Candidate* best = s.best();
       const int total = algorithm == "random" ? 0 : evo.iterations;
@@ -290,8 +290,8 @@ int run(int argc, char** argv) {
     for (const Budget& b : budgets) r["budgets"].push_back({{"device", b.device}, {"latency_ms", b.ms}});
     results.push_back(r);
     const std::string prefix = runs.size() == 1 ? "best" : "best-" + label;
-    checkpoint::write_file_atomically(out / (prefix + ".yml"), arch_to_yaml(arch));
-    checkpoint::write_file_atomically(out / (prefix + ".hat.yml"), arch_to_hat_yaml(arch));
+    util::write_file_atomically(out / (prefix + ".yml"), arch_to_yaml(arch));
+    util::write_file_atomically(out / (prefix + ".hat.yml"), arch_to_hat_yaml(arch));
     std::cout << "winner for " << label << ": loss " << best.fitness << " bits, "
               << f.parameters / 1e6 << " M parameters (" << f.parameters_with_embeddings / 1e6
               << " M with embeddings)";
@@ -310,10 +310,10 @@ int run(int argc, char** argv) {
                          {"valid_sentences", subset.sentences()}, {"seconds", elapsed()},
                          {"distinct_architectures_scored", fitness.cache.size()}};
   if (subset_tau) summary["subset_kendall_tau"] = *subset_tau;
-  checkpoint::write_file_atomically(out / "result.json", summary.dump(2));
+  util::write_file_atomically(out / "result.json", summary.dump(2));
   if (!points.empty()) {
     const std::string device = profiles.at(runs.front().front().device).name;
-    checkpoint::write_file_atomically(
+    util::write_file_atomically(
         out / "plot.svg", search::loss_latency_svg(points, winners, plotted_budgets,
                                                    "validation loss against predicted " + device + " latency"));
   }

@@ -10,7 +10,7 @@
 #include "devices/error.h"
 #include "devices/threads.h"
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 #include "supernet/export/inference_model.h"
 #include "supernet/translate/translator.h"
 #include "tools/cli/cli.h"
@@ -91,7 +91,7 @@ int run(int argc, char** argv) {
     HAT_CHECK(in, "cannot read ", input);
     lines = read_lines(in);
   }
-  SearchOptions options;
+  BeamSearchOptions options;
   options.beam = vm["beam"].as<int64_t>();
   options.len_penalty = vm["lenpen"].as<double>();
   options.max_len_a = vm["max-len-a"].as<double>();
@@ -105,7 +105,7 @@ int run(int argc, char** argv) {
   if (output == "-") {
     std::cout << text << std::flush;
   } else {
-    checkpoint::write_file_atomically(output, text);
+    util::write_file_atomically(output, text);
   }
   return 0;
 }

@@ -74,7 +74,7 @@ ModelReportRow report_model(const std::string& name, const std::filesystem::path
     text.source.resize(options.max_sentences);
     text.target.resize(options.max_sentences);
   }
-  SearchOptions search;
+  BeamSearchOptions search;
   search.beam = options.beam;
   Translator translator(*m.loaded.model, m.arch, m.vocabulary, search, options.max_tokens, warn);
   row.bleu = eval::corpus_bleu(translator.translate(text.source), {text.target}).score;

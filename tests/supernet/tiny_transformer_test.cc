@@ -15,8 +15,8 @@
 #include "supernet/ops/positions.h"
 #include "supernet/ops/relu.h"
 #include "supernet/ops/rows.h"
-#include "supernet/train/adam.h"
-#include "supernet/train/grad_norm.h"
+#include "supernet/optim/adam.h"
+#include "supernet/optim/grad_norm.h"
 #include "tests/support/test_util.h"
 
 namespace hat {
