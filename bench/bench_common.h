@@ -12,7 +12,7 @@
 
 #include "devices/tensor.h"
 #include "supernet/arch/arch_config.h"
-#include "supernet/model/model_dims.h"
+#include "supernet/arch/model_dims.h"
 
 namespace hat::bench {
 

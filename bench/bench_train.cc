@@ -19,7 +19,7 @@
 #include "devices/random.h"
 #include "devices/threads.h"
 #include "supernet/model/super_transformer.h"
-#include "supernet/train/adam.h"
+#include "supernet/optim/adam.h"
 #include "tools/cli/cli.h"
 
 namespace {

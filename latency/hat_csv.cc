@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "devices/error.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace hat::latency {
 namespace {
@@ -131,7 +131,7 @@ std::string format_hat_csv(const std::vector<HatCsvRow>& rows) {
 }
 
 void write_hat_csv(const std::filesystem::path& path, const std::vector<HatCsvRow>& rows) {
-  checkpoint::write_file_atomically(path, format_hat_csv(rows));
+  util::write_file_atomically(path, format_hat_csv(rows));
 }
 
 }  // namespace hat::latency

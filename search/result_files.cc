@@ -1,14 +1,14 @@
 #include "search/result_files.h"
 
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace hat::search {
 
 void write_best_architecture(const std::filesystem::path& out, const std::string& prefix,
                              const ArchConfig& arch) {
-  checkpoint::write_file_atomically(out / (prefix + ".yml"), arch_to_yaml(arch));
-  checkpoint::write_file_atomically(out / (prefix + ".hat.yml"), arch_to_hat_yaml(arch));
+  util::write_file_atomically(out / (prefix + ".yml"), arch_to_yaml(arch));
+  util::write_file_atomically(out / (prefix + ".hat.yml"), arch_to_hat_yaml(arch));
 }
 
 nlohmann::json run_json(const RunResult& run) {
@@ -35,7 +35,7 @@ bool write_plot(const std::filesystem::path& out, const std::vector<RunResult>& 
   }
   if (points.empty()) return false;
   const std::string title = "validation loss against predicted " + runs.front().plot_device + " latency";
-  checkpoint::write_file_atomically(out / "plot.svg", loss_latency_svg(points, winners, budgets, title));
+  util::write_file_atomically(out / "plot.svg", loss_latency_svg(points, winners, budgets, title));
   return true;
 }
 

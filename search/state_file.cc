@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "devices/error.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace hat::search {
 
@@ -11,7 +11,7 @@ void save_search_state(const std::filesystem::path& file, const SearchIdentity& 
                        const SearchState& state) {
   const nlohmann::json j{{"algorithm", identity.algorithm}, {"seed", identity.seed},
                          {"space", identity.space_hash}, {"state", state.to_json()}};
-  checkpoint::write_file_atomically(file, j.dump());
+  util::write_file_atomically(file, j.dump());
 }
 
 std::optional<SearchState> load_search_state(const std::filesystem::path& file,

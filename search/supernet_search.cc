@@ -7,7 +7,7 @@
 
 #include "search/result_files.h"
 #include "search/supernet_fitness.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 #include "supernet/data/data_directory.h"
 #include "supernet/translate/model_loader.h"
 
@@ -90,7 +90,7 @@ SupernetSearchSummary run_supernet_search(const SupernetSearchOptions& options,
                         {"seconds", summary.seconds},
                         {"distinct_architectures_scored", fitness->evaluations()}};
   if (subset_tau) result["subset_kendall_tau"] = *subset_tau;
-  checkpoint::write_file_atomically(out / "result.json", result.dump(2));
+  util::write_file_atomically(out / "result.json", result.dump(2));
   summary.plotted = write_plot(out, runs);
   return summary;
 }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "devices/threads.h"
-#include "supernet/data/atomic_directory.h"
+#include "util/atomic_directory.h"
 #include "supernet/data/corpus_text_directory.h"
 #include "supernet/data/data_directory.h"
 #include "supernet/data/default_corpus.h"
@@ -62,7 +62,7 @@ std::optional<po::variables_map> parse(const std::string& usage, const std::vect
 // directory and prints its summary.
 int prepare(const PrepareOptions& p, int threads, const std::function<Corpus()>& read_corpus) {
   hat::set_num_threads(threads);
-  AtomicDirectory::check(p.out, p.force, kMetadataFile);
+  hat::util::AtomicDirectory::check(p.out, p.force, kMetadataFile);
   const DataMetadata metadata = prepare_data_directory(read_corpus(), p, progress_line);
   std::fputs(format_prepare_summary(metadata, p.out.string(), elapsed()).c_str(), stdout);
   return 0;
@@ -105,7 +105,7 @@ int extract_default(const std::vector<std::string>& args) {
   if (!vm) return 0;
   d.ding = (*vm)["ding"].as<std::string>();
   const std::string out = (*vm)["out"].as<std::string>();
-  AtomicDirectory::check(out, force, kCorpusDescriptionFile);  // fail before the long steps
+  hat::util::AtomicDirectory::check(out, force, kCorpusDescriptionFile);  // fail before the long steps
   const auto written = write_corpus_text(build_default_corpus(d, progress_line), out, force,
                                          [](const std::string& split, size_t pairs) {
                                            std::printf("%-5s %8zu pairs\n", split.c_str(), pairs);

@@ -7,7 +7,7 @@
 
 #include "devices/error.h"
 #include "experiments/report/model_report.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 #include "tools/cli/cli.h"
 
 namespace po = boost::program_options;
@@ -72,9 +72,9 @@ int run(int argc, char** argv) {
   }
   const std::string table = experiments::format_report(rows, baseline);
   std::cout << table;
-  if (vm.count("out")) checkpoint::write_file_atomically(vm["out"].as<std::string>(), table);
+  if (vm.count("out")) util::write_file_atomically(vm["out"].as<std::string>(), table);
   if (vm.count("json"))
-    checkpoint::write_file_atomically(vm["json"].as<std::string>(), experiments::report_json(rows, baseline).dump(2) + "\n");
+    util::write_file_atomically(vm["json"].as<std::string>(), experiments::report_json(rows, baseline).dump(2) + "\n");
   return 0;
 }
 

@@ -7,7 +7,7 @@
 
 #include "devices/threads.h"
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 #include "supernet/export/inference_model.h"
 #include "supernet/translate/source_lines.h"
 #include "supernet/translate/translator.h"
@@ -70,7 +70,7 @@ int run(int argc, char** argv) {
   std::cerr << "hattranslate: " << m.description << ", " << arch_summary(m.arch) << "\n";
 
   const std::vector<std::string> lines = read_source_lines(vm["input"].as<std::string>());
-  SearchOptions options;
+  BeamSearchOptions options;
   options.beam = vm["beam"].as<int64_t>();
   options.len_penalty = vm["lenpen"].as<double>();
   options.max_len_a = vm["max-len-a"].as<double>();
@@ -84,7 +84,7 @@ int run(int argc, char** argv) {
   if (output == "-") {
     std::cout << text << std::flush;
   } else {
-    checkpoint::write_file_atomically(output, text);
+    util::write_file_atomically(output, text);
   }
   return 0;
 }

@@ -20,7 +20,7 @@ data::ParallelText first_pairs(const data::DataDirectory& data, const std::strin
 }
 
 SplitTranslation translate_sources(const InferenceModel& m, const std::vector<std::string>& sources,
-                                   const SearchOptions& search, int64_t max_tokens, const TranslateWarning& warn) {
+                                   const BeamSearchOptions& search, int64_t max_tokens, const TranslateWarning& warn) {
   Translator translator(*m.loaded.model, m.arch, m.vocabulary, search, max_tokens, warn);
   SplitTranslation result;
   const auto start = std::chrono::steady_clock::now();
@@ -41,7 +41,7 @@ SplitLoss split_loss(const InferenceModel& m, const data::DataDirectory& data, c
 }
 
 std::string format_evaluation_header(const InferenceModel& m, const std::string& split, size_t sentences,
-                                     const SearchOptions& search) {
+                                     const BeamSearchOptions& search) {
   std::ostringstream out;
   out << "model: " << m.description << ", arch " << arch_summary(m.arch) << "\n"
       << "split: " << split << ", " << sentences << " sentences, beam " << search.beam << ", lenpen "

@@ -25,7 +25,7 @@ struct SplitTranslation {
 
 // Translates the sources with `search`, at most max_tokens source tokens a batch.
 SplitTranslation translate_sources(const InferenceModel& model, const std::vector<std::string>& sources,
-                                   const SearchOptions& search, int64_t max_tokens,
+                                   const BeamSearchOptions& search, int64_t max_tokens,
                                    const TranslateWarning& warn = {});
 
 struct SplitLoss {
@@ -39,7 +39,7 @@ SplitLoss split_loss(const InferenceModel& model, const data::DataDirectory& dat
 
 // "model: DESCRIPTION, arch SUMMARY\nsplit: SPLIT, N sentences, beam B, lenpen L\n".
 std::string format_evaluation_header(const InferenceModel& model, const std::string& split, size_t sentences,
-                                     const SearchOptions& search);
+                                     const BeamSearchOptions& search);
 
 // The loss line, the translation speed, and the first `examples` translations beside their
 // sources and references.

@@ -69,7 +69,7 @@ ModelReportRow report_model(const std::string& name, const std::filesystem::path
   row.host_ms = measured_latency_ms(options, m);
 
   const data::ParallelText text = first_pairs(data::DataDirectory(options.data), options.split, options.max_sentences);
-  SearchOptions search;
+  BeamSearchOptions search;
   search.beam = options.beam;
   const SplitTranslation translation = translate_sources(m, text.source, search, options.max_tokens, warn);
   row.bleu = eval::corpus_bleu(translation.hypotheses, {text.target}).score;

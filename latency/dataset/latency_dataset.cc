@@ -13,7 +13,7 @@
 #include "latency/dataset/schema.h"
 #include "latency/dataset/sqlite_db.h"
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/data/sha256.h"
+#include "util/sha256.h"
 
 namespace hat::latency {
 
@@ -250,7 +250,7 @@ int64_t LatencyDataset::import_hat_csv(const fs::path& file, const DatasetDevice
                                        const Measurement& template_row) {
   // Parse everything first: a malformed row throws (with its line) before anything is written.
   const std::vector<HatCsvRow> rows = read_hat_csv(file);
-  const std::string file_hash = data::sha256_file(file);
+  const std::string file_hash = util::sha256_file(file);
   std::vector<Measurement> measurements;
   measurements.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -262,7 +262,7 @@ int64_t LatencyDataset::import_hat_csv(const fs::path& file, const DatasetDevice
     m.encoder = {rows[i].encoder_mean_ms, rows[i].encoder_std_ms, std::nullopt};
     m.decoder = {rows[i].decoder_mean_ms, rows[i].decoder_std_ms, std::nullopt};
     // Deterministic: importing the same file for the same device twice adds nothing.
-    m.uid = data::sha256_hex(str(device_info.name, "\n", file_hash, "\n", i)).substr(0, 32);
+    m.uid = util::sha256_hex(str(device_info.name, "\n", file_hash, "\n", i)).substr(0, 32);
     if (!m.source) m.source = str("imported from ", file.filename().string(), " (sha256 ", file_hash, ")");
     m.run_key.reset();
     m.sample_index.reset();

@@ -11,7 +11,7 @@
 #include "devices/error.h"
 #include "latency/host_info.h"
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/data/sha256.h"
+#include "util/sha256.h"
 
 namespace hat::latency {
 
@@ -36,7 +36,7 @@ uint64_t mix(uint64_t seed, int64_t index) {
 std::string profile_run_key(const ProfileRunConfig& c) {
   const IterationPolicy& p = c.policy;
   const ProtocolOptions& o = c.protocol;
-  return data::sha256_hex(str(
+  return util::sha256_hex(str(
       "space ", c.space_hash, "\nfixed ", c.fixed_arch ? arch_hash(*c.fixed_arch) : "-", "\nseed ",
       c.seed, "\nmode ", c.mode, "\nL ", o.source_length, " beam ", o.beam, " warmups ", o.warmups,
       " trim ", o.trim, "\niterations ", p.iterations, " precision ", p.precision, " seconds ",

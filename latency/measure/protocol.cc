@@ -6,7 +6,7 @@
 
 #include "devices/error.h"
 #include "supernet/decode/incremental_decoder.h"
-#include "supernet/decode/search.h"
+#include "supernet/decode/beam_search.h"
 
 namespace hat::latency {
 
@@ -87,7 +87,7 @@ struct TranslateRunner::Impl {
   Impl(const SuperTransformer& model, const ArchConfig& arch) : decoder(model, arch) {}
   IncrementalDecoder decoder;
   std::vector<int32_t> source;
-  SearchOptions options;
+  BeamSearchOptions options;
 };
 
 TranslateRunner::TranslateRunner(const SuperTransformer& model, const ArchConfig& arch,

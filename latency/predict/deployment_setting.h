@@ -4,7 +4,7 @@
 #pragma once
 
 #include "latency/predict/device_data.h"
-#include "supernet/model/model_dims.h"
+#include "supernet/arch/model_dims.h"
 
 namespace hat::latency {
 

@@ -3,8 +3,8 @@
 
 #include "devices/error.h"
 #include "latency/predict/kernel_costs.h"
-#include "supernet/checkpoint/atomic_file.h"
-#include "supernet/data/text_lines.h"
+#include "util/atomic_file.h"
+#include "util/text_lines.h"
 
 namespace hat::latency {
 
@@ -192,13 +192,13 @@ KernelCosts kernel_costs_from_json(const std::string& text, const std::string& s
 }
 
 void save_kernel_costs(const std::filesystem::path& path, const KernelCosts& costs) {
-  checkpoint::write_file_atomically(path, kernel_costs_to_json(costs));
+  util::write_file_atomically(path, kernel_costs_to_json(costs));
 }
 
 KernelCosts load_kernel_costs(const std::filesystem::path& path) {
   std::string text;
   try {
-    text = data::read_file(path);
+    text = util::read_file(path);
   } catch (const Error& e) {
     throw Error(std::string("cannot read kernel costs file: ") + e.what() +
                 " (hatpredict kernels --out FILE measures this machine's)");

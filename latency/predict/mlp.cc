@@ -10,7 +10,7 @@
 #include "devices/random.h"
 #include "supernet/ops/linear.h"
 #include "supernet/ops/relu.h"
-#include "supernet/train/adam.h"
+#include "supernet/optim/adam.h"
 
 namespace hat::latency {
 

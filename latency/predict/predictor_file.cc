@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "devices/error.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace hat::latency {
 
@@ -254,7 +254,7 @@ LatencyPredictor predictor_from_json(const std::string& text, const std::string&
 }
 
 void save_predictor(const std::filesystem::path& path, const LatencyPredictor& predictor) {
-  checkpoint::write_file_atomically(path, predictor_to_json(predictor));
+  util::write_file_atomically(path, predictor_to_json(predictor));
 }
 
 LatencyPredictor load_predictor(const std::filesystem::path& path, const std::string& expected_device) {

@@ -2,7 +2,7 @@
 
 #include "devices/error.h"
 #include "latency/report/format.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace hat::latency {
 
@@ -34,7 +34,7 @@ std::string format_predictions_csv(const PredictorData& data, const std::vector<
 void write_predictions(std::ostream& out, const std::filesystem::path& file,
                        const PredictorData& data, const std::vector<size_t>& rows,
                        const std::vector<bool>& outlier, const std::vector<KindEvaluation>& kinds) {
-  checkpoint::write_file_atomically(file, format_predictions_csv(data, rows, outlier, kinds));
+  util::write_file_atomically(file, format_predictions_csv(data, rows, outlier, kinds));
   out << format(" predictions of %zu rows -> %s\n", rows.size(), file.string().c_str());
 }
 

@@ -6,7 +6,7 @@
 #include "devices/error.h"
 #include "supernet/arch/arch_file.h"
 #include "supernet/arch/yaml_fields.h"
-#include "supernet/data/sha256.h"
+#include "util/sha256.h"
 
 namespace hat {
 
@@ -182,7 +182,7 @@ ArchConfig arch_from_file(const std::string& name_or_path) {
 }
 
 std::string arch_hash(const ArchConfig& arch) {
-  return data::sha256_hex(arch_to_yaml(arch)).substr(0, 16);
+  return util::sha256_hex(arch_to_yaml(arch)).substr(0, 16);
 }
 
 std::string arch_summary(const ArchConfig& a) {

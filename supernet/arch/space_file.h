@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "supernet/arch/search_space.h"
-#include "supernet/train/train_settings.h"
+#include "supernet/arch/train_settings.h"
 
 namespace hat {
 

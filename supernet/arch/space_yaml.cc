@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "devices/error.h"
-#include "supernet/data/sha256.h"
+#include "util/sha256.h"
 
 namespace hat {
 
@@ -151,7 +151,7 @@ std::string space_hash(const SearchSpace& s) {
   const std::string text =
       space_to_hat_yaml(s) + str("# max-positions ", s.super_dims.max_positions, ", padding-idx ",
                                  s.super_dims.padding_idx, "\n");
-  return data::sha256_hex(text).substr(0, 16);
+  return util::sha256_hex(text).substr(0, 16);
 }
 
 }  // namespace hat

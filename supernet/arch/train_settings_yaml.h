@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "supernet/arch/train_settings.h"
 #include "supernet/arch/yaml_fields.h"
-#include "supernet/train/train_settings.h"
 
 namespace hat {
 

@@ -9,10 +9,10 @@
 
 #include "devices/backends.h"
 #include "devices/error.h"
-#include "supernet/checkpoint/atomic_file.h"
 #include "supernet/checkpoint/safetensors.h"
-#include "supernet/checkpoint/staging_directory.h"
-#include "supernet/data/sha256.h"
+#include "util/atomic_directory.h"
+#include "util/atomic_file.h"
+#include "util/sha256.h"
 
 namespace hat::checkpoint {
 
@@ -51,7 +51,7 @@ json build_info() {
 }
 
 json file_record(const fs::path& path) {
-  return {{"sha256", data::sha256_file(path)}, {"bytes", fs::file_size(path)}};
+  return {{"sha256", util::sha256_file(path)}, {"bytes", fs::file_size(path)}};
 }
 
 }  // namespace
@@ -79,7 +79,7 @@ void write_checkpoint(const fs::path& dir, int64_t update, const ParameterStore&
   }
   const SafetensorsMetadata metadata = {{"format", "pt"}, {"producer", "hat"}, {"update", std::to_string(update)}};
 
-  StagingDirectory staging(dir);
+  util::AtomicDirectory staging(dir);
   write_safetensors(staging.path() / kModelFile, model, metadata);
   write_safetensors(staging.path() / kOptimizerFile, optimizer, metadata);
   const AdamOptions& o = adam.options();
@@ -109,7 +109,7 @@ void write_checkpoint(const fs::path& dir, int64_t update, const ParameterStore&
   } catch (const json::exception& e) {
     throw Error(str("checkpoint ", dir.string(), ": cannot encode state.json: ", e.what()));
   }
-  write_file_atomically(staging.path() / kStateFile, text);
+  util::write_file_atomically(staging.path() / kStateFile, text);
   staging.commit();
 }
 
@@ -148,7 +148,7 @@ json verify_checkpoint(const fs::path& dir) {
     HAT_CHECK(!error, where, ": ", name, " is missing or unreadable: ", error.message());
     HAT_CHECK(bytes == record["bytes"].get<uint64_t>(), where, ": ", name, " has ", bytes, " bytes but ",
               kStateFile, " records ", record["bytes"].get<uint64_t>(), " (truncated or replaced)");
-    const std::string digest = data::sha256_file(path);
+    const std::string digest = util::sha256_file(path);
     HAT_CHECK(digest == record["sha256"].get<std::string>(), where, ": ", name, " has SHA-256 ", digest,
               " but ", kStateFile, " records ", record["sha256"].get<std::string>(), " (the file is damaged)");
   }

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "devices/parameters.h"
-#include "supernet/train/adam.h"
+#include "supernet/optim/adam.h"
 
 namespace hat::checkpoint {
 

@@ -7,7 +7,7 @@
 #include <system_error>
 
 #include "devices/error.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace hat::checkpoint {
 
@@ -91,8 +91,8 @@ fs::path CheckpointStore::save(int64_t update, const ParameterStore& params, con
   const fs::path dir = root_ / name;
   write_checkpoint(dir, update, params, adam, trainer_state);
   // The links are conveniences for people and scripts; latest() reads the directories.
-  replace_symlink(root_ / kLastLink, name);
-  if (is_best) replace_symlink(root_ / kBestLink, name);
+  util::replace_symlink(root_ / kLastLink, name);
+  if (is_best) util::replace_symlink(root_ / kBestLink, name);
   prune(dir);
   return dir;
 }
@@ -101,7 +101,7 @@ void CheckpointStore::sweep_temporaries() const {
   std::error_code error;
   for (const fs::directory_entry& entry : fs::directory_iterator(root_, error)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind(kTemporaryPrefix, 0) != 0) continue;
+    if (name.rfind(util::kTemporaryPrefix, 0) != 0) continue;
     std::error_code remove_error;
     fs::remove_all(entry.path(), remove_error);
     if (remove_error) warn(str(entry.path().string(), ": cannot remove a leftover temporary: ", remove_error.message()));
@@ -119,7 +119,7 @@ void CheckpointStore::prune(const fs::path& just_written) const {
     if (keep.count(dir)) continue;
     // Renamed away first, so that a crash half-way through leaves a temporary, not a
     // checkpoint directory with files missing.
-    const fs::path doomed = temporary_name(dir);
+    const fs::path doomed = util::temporary_name(dir);
     std::error_code error;
     fs::rename(dir, doomed, error);
     if (!error) fs::remove_all(doomed, error);

@@ -15,7 +15,7 @@
 
 #include "devices/parameters.h"
 #include "supernet/checkpoint/checkpoint.h"
-#include "supernet/train/adam.h"
+#include "supernet/optim/adam.h"
 
 namespace hat::checkpoint {
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "devices/error.h"
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace hat::checkpoint {
 
@@ -55,7 +55,7 @@ void write_safetensors(const fs::path& path, const NamedTensors& tensors, const 
 
   unsigned char length[8];
   for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(text.size() >> (8 * i));
-  AtomicFile file(path);
+  util::AtomicFile file(path);
   file.write(length, 8);
   file.write(text);
   for (const auto& [name, t] : tensors) {

@@ -2,7 +2,7 @@
 #include "supernet/data/corpus.h"
 
 #include "devices/error.h"
-#include "supernet/data/sha256.h"
+#include "util/sha256.h"
 
 namespace hat::data {
 
@@ -57,7 +57,7 @@ Corpus read_user_corpus(const UserCorpusOptions& options, const Progress& progre
   for (const std::string split : {"train", "valid", "test"}) {
     for (const std::string& lang : {options.source_lang, options.target_lang}) {
       const fs::path file = split_file(dir, split, lang);
-      if (fs::exists(file)) files[file.filename().string()] = sha256_file(file);
+      if (fs::exists(file)) files[file.filename().string()] = util::sha256_file(file);
     }
   }
   corpus.description = {{"kind", "user"},

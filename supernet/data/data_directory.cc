@@ -2,8 +2,8 @@
 #include "supernet/data/data_directory.h"
 
 #include "devices/error.h"
-#include "supernet/data/sha256.h"
-#include "supernet/data/text_lines.h"
+#include "util/sha256.h"
+#include "util/text_lines.h"
 
 namespace hat::data {
 
@@ -57,8 +57,8 @@ TokenSplit DataDirectory::load_split(const std::string& split) const {
 ParallelText DataDirectory::load_text(const std::string& split) const {
   check_split(split);
   ParallelText text;
-  text.source = read_lines(split_file(dir_, split, metadata_.source_lang));
-  text.target = read_lines(split_file(dir_, split, metadata_.target_lang));
+  text.source = util::read_lines(split_file(dir_, split, metadata_.source_lang));
+  text.target = util::read_lines(split_file(dir_, split, metadata_.target_lang));
   HAT_CHECK(text.source.size() == metadata_.splits.at(split).pairs && text.target.size() == text.source.size(),
             dir_.string(), ": the text of '", split, "' has ", text.source.size(), " and ", text.target.size(),
             " lines, but metadata.json records ", metadata_.splits.at(split).pairs, " pairs");
@@ -68,7 +68,7 @@ ParallelText DataDirectory::load_text(const std::string& split) const {
 void DataDirectory::verify_checksums() const {
   for (const auto& [file, info] : metadata_.files) {
     const fs::path path = dir_ / file;
-    const std::string actual = sha256_file(path);
+    const std::string actual = util::sha256_file(path);
     HAT_CHECK(actual == info.sha256, path.string(), ": SHA-256 ", actual, " differs from ", info.sha256,
               " recorded in metadata.json (the file was modified or corrupted)");
   }

@@ -2,7 +2,7 @@
 #include "supernet/data/default_corpus.h"
 
 #include "devices/error.h"
-#include "supernet/data/sha256.h"
+#include "util/sha256.h"
 
 namespace hat::data {
 
@@ -35,7 +35,7 @@ Corpus build_default_corpus(const DefaultCorpusOptions& options, const Progress&
       {"package", "trans-de-en"},
       {"license", "GPL-2+"},
       {"version", extraction.version},
-      {"sha256", sha256_file(options.ding)},
+      {"sha256", util::sha256_file(options.ding)},
       {"direction", "de->en"},
       {"extraction",
        {{"min_words", x.min_words},

@@ -8,7 +8,7 @@
 
 #include "devices/error.h"
 #include "supernet/data/ding_text.h"
-#include "supernet/data/utf8.h"
+#include "util/text_lines.h"
 
 namespace hat::data {
 
@@ -95,11 +95,7 @@ DingExtraction extract_ding(std::istream& in, const std::string& name, const Din
   Extractor extractor(options);
   std::string line;
   size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const size_t bad = find_invalid_utf8(line);
-    HAT_CHECK(bad == std::string::npos, name, ":", number, ": invalid UTF-8 at byte ", bad + 1, " of the line");
+  while (util::read_text_line(in, name, line, number)) {
     if (line.empty()) continue;
     if (line[0] == '#') {
       if (line.rfind("# Version :: ", 0) == 0) extractor.version() = line.substr(13);

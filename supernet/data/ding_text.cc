@@ -6,7 +6,7 @@
 #include <unicode/uchar.h>
 
 #include "supernet/data/normalize.h"
-#include "supernet/data/utf8.h"
+#include "util/utf8.h"
 
 namespace hat::data {
 
@@ -108,7 +108,7 @@ std::string resolve_alternatives(const std::string& token) {
     size_t letters = 0;
     for (size_t i = 0; i < part.size();) {
       const size_t before = i;
-      next_code_point(part, i);
+      util::next_code_point(part, i);
       if (is_word_byte(part[before])) ++letters;
     }
     if (letters <= 1) return token;
@@ -140,7 +140,7 @@ std::string fold_quotes(const std::string& s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     const size_t begin = i;
-    const char32_t c = next_code_point(s, i);
+    const char32_t c = util::next_code_point(s, i);
     if (c == U'\u2018' || c == U'\u2019' || c == U'\u201A' || c == U'\u201B' || c == U'\u2032') out += '\'';
     else if (c == U'\u201C' || c == U'\u201D' || c == U'\u201E' || c == U'\u201F' || c == U'\u00AB' ||
              c == U'\u00BB' || c == U'\u2033')
@@ -200,7 +200,7 @@ bool is_sentence(std::string_view text) {
   size_t i = 0;
   char32_t first = 0;
   while (i < text.size()) {
-    first = next_code_point(text, i);
+    first = util::next_code_point(text, i);
     if (first != '"' && first != '\'' && first != U'\u00BF' && first != U'\u00A1') break;
   }
   if (!u_isupper(first)) return false;

@@ -5,7 +5,7 @@
 
 #include "devices/error.h"
 #include "supernet/data/special_tokens.h"
-#include "supernet/data/text_lines.h"
+#include "util/text_lines.h"
 
 namespace hat::data {
 
@@ -69,7 +69,7 @@ DataMetadata metadata_from_json(const json& j, const std::string& name) {
 }
 
 void write_metadata(const DataMetadata& metadata, const std::filesystem::path& file) {
-  write_file(file, to_json(metadata).dump(2) + "\n");
+  util::write_file(file, to_json(metadata).dump(2) + "\n");
 }
 
 DataMetadata read_metadata(const std::filesystem::path& file) {
@@ -77,7 +77,7 @@ DataMetadata read_metadata(const std::filesystem::path& file) {
             " a data directory prepared by hatdata?");
   json j;
   try {
-    j = json::parse(read_file(file));
+    j = json::parse(util::read_file(file));
   } catch (const json::exception& e) {
     throw Error(str(file.string(), ": not valid JSON: ", e.what()));
   }

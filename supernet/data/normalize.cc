@@ -6,7 +6,7 @@
 #include <unicode/unistr.h>
 
 #include "devices/error.h"
-#include "supernet/data/utf8.h"
+#include "util/utf8.h"
 
 namespace hat::data {
 
@@ -45,7 +45,7 @@ std::string normalize_text(std::string_view text) {
   bool pending_space = false;
   size_t i = 0;
   while (i < composed.size()) {
-    const char32_t c = next_code_point(composed, i);
+    const char32_t c = util::next_code_point(composed, i);
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || (c >= 0x80 && u_isUWhiteSpace(c))) {
       pending_space = !out.empty();
       continue;
@@ -53,7 +53,7 @@ std::string normalize_text(std::string_view text) {
     if (u_charType(c) == U_CONTROL_CHAR || is_invisible(c)) continue;
     if (pending_space) out += ' ';
     pending_space = false;
-    append_utf8(out, c);
+    util::append_utf8(out, c);
   }
   return out;
 }

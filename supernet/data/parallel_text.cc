@@ -3,7 +3,7 @@
 
 #include "devices/error.h"
 #include "supernet/data/normalize.h"
-#include "supernet/data/text_lines.h"
+#include "util/text_lines.h"
 
 namespace hat::data {
 
@@ -20,7 +20,7 @@ std::filesystem::path split_file(const std::filesystem::path& dir, const std::st
 namespace {
 
 std::vector<std::string> read_normalized(const std::filesystem::path& path) {
-  std::vector<std::string> lines = read_lines(path);
+  std::vector<std::string> lines = util::read_lines(path);
   for (size_t i = 0; i < lines.size(); ++i) {
     lines[i] = normalize_text(lines[i]);
     HAT_CHECK(!lines[i].empty(), path.string(), ":", i + 1,
@@ -46,8 +46,8 @@ ParallelText read_parallel(const std::filesystem::path& dir, const std::string& 
 
 void write_parallel(const ParallelText& text, const std::filesystem::path& dir, const std::string& split,
                     const std::string& src_lang, const std::string& tgt_lang) {
-  write_lines(split_file(dir, split, src_lang), text.source);
-  write_lines(split_file(dir, split, tgt_lang), text.target);
+  util::write_lines(split_file(dir, split, src_lang), text.source);
+  util::write_lines(split_file(dir, split, tgt_lang), text.target);
 }
 
 void check_languages(const std::string& src_lang, const std::string& tgt_lang) {

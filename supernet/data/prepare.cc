@@ -5,12 +5,12 @@
 #include <fstream>
 
 #include "devices/error.h"
-#include "supernet/data/atomic_directory.h"
 #include "supernet/data/normalize.h"
-#include "supernet/data/sha256.h"
 #include "supernet/data/special_tokens.h"
-#include "supernet/data/text_lines.h"
 #include "supernet/data/token_column.h"
+#include "util/atomic_directory.h"
+#include "util/sha256.h"
+#include "util/text_lines.h"
 
 namespace hat::data {
 
@@ -65,7 +65,7 @@ void check_corpus(const Corpus& corpus) {
 
 DataMetadata prepare_data_directory(const Corpus& corpus, const PrepareOptions& options, const Progress& progress) {
   check_corpus(corpus);
-  AtomicDirectory dir(options.out, options.force, kMetadataFile);
+  util::AtomicDirectory dir(options.out, options.force, kMetadataFile);
   const fs::path& tmp = dir.path();
   const std::string& src = corpus.source_lang;
   const std::string& tgt = corpus.target_lang;
@@ -81,7 +81,7 @@ DataMetadata prepare_data_directory(const Corpus& corpus, const PrepareOptions& 
   const auto start = std::chrono::steady_clock::now();
   const std::string model = train_sentencepiece({&corpus.train.source, &corpus.train.target}, options.vocabulary);
   const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_file(tmp / kVocabularyFile, model);
+  util::write_file(tmp / kVocabularyFile, model);
   write_piece_list(model, tmp / "spm.vocab");
   const Vocabulary vocabulary = Vocabulary::from_serialized(model);
 
@@ -112,7 +112,7 @@ DataMetadata prepare_data_directory(const Corpus& corpus, const PrepareOptions& 
   report(progress, "checksumming files");
   for (const auto& entry : fs::directory_iterator(tmp)) {
     const std::string file = entry.path().filename().string();
-    metadata.files[file] = {fs::file_size(entry.path()), sha256_file(entry.path())};
+    metadata.files[file] = {fs::file_size(entry.path()), util::sha256_file(entry.path())};
   }
   metadata.corpus = corpus.description;
   metadata.created = utc_now();

@@ -9,7 +9,7 @@
 #include "devices/error.h"
 #include "devices/threads.h"
 #include "supernet/data/special_tokens.h"
-#include "supernet/data/text_lines.h"
+#include "util/text_lines.h"
 
 namespace hat::data {
 
@@ -86,7 +86,7 @@ Vocabulary Vocabulary::from_serialized(std::string_view model, const std::string
 }
 
 Vocabulary Vocabulary::load(const std::filesystem::path& model_file) {
-  return from_serialized(read_file(model_file), model_file.string());
+  return from_serialized(util::read_file(model_file), model_file.string());
 }
 
 int Vocabulary::size() const { return sp_->GetPieceSize(); }

@@ -5,9 +5,9 @@
 #include <unordered_map>
 
 #include "devices/error.h"
-#include "supernet/data/utf8.h"
 #include "supernet/eval/bleu.h"
 #include "supernet/eval/tokenize_13a.h"
+#include "util/utf8.h"
 
 namespace hat::eval {
 namespace {
@@ -15,11 +15,11 @@ namespace {
 using CharNgrams = std::array<std::unordered_map<std::u32string, int64_t>, kChrfOrder>;
 
 CharNgrams char_ngrams(std::string_view text) {
-  HAT_CHECK(data::find_invalid_utf8(text) == std::string_view::npos,
+  HAT_CHECK(util::find_invalid_utf8(text) == std::string_view::npos,
             "chrf: the line is not valid UTF-8");
   std::u32string chars;  // ''.join(line.split())
   for (size_t i = 0; i < text.size();) {
-    char32_t c = data::next_code_point(text, i);
+    char32_t c = util::next_code_point(text, i);
     if (!is_python_space(c)) chars.push_back(c);
   }
   CharNgrams grams;

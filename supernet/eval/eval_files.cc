@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "devices/error.h"
-#include "supernet/data/utf8.h"
+#include "util/utf8.h"
 
 namespace hat::eval {
 
@@ -27,7 +27,7 @@ std::vector<std::string> read_segments(const std::filesystem::path& path) {
     if (end == std::string::npos) end = text.size();
     std::string line = text.substr(start, end - start);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t bad = data::find_invalid_utf8(line);
+    size_t bad = util::find_invalid_utf8(line);
     HAT_CHECK(bad == std::string_view::npos, "eval: ", path, " line ", lines.size() + 1,
               " is not valid UTF-8 (byte ", bad + 1, ")");
     lines.push_back(std::move(line));

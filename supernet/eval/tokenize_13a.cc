@@ -2,7 +2,7 @@
 #include "supernet/eval/tokenize_13a.h"
 
 #include "devices/error.h"
-#include "supernet/data/utf8.h"
+#include "util/utf8.h"
 
 namespace hat::eval {
 namespace {
@@ -19,7 +19,7 @@ bool is_13a_punct(char32_t c) {
 std::u32string decode(std::string_view text) {
   std::u32string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) out.push_back(data::next_code_point(text, i));
+  for (size_t i = 0; i < text.size();) out.push_back(util::next_code_point(text, i));
   return out;
 }
 
@@ -59,7 +59,7 @@ std::vector<std::string> split_python_whitespace(std::string_view text) {
   std::string current;
   for (size_t i = 0; i < text.size();) {
     size_t start = i;
-    char32_t c = data::next_code_point(text, i);
+    char32_t c = util::next_code_point(text, i);
     if (is_python_space(c)) {
       if (!current.empty()) tokens.push_back(std::move(current));
       current.clear();
@@ -72,7 +72,7 @@ std::vector<std::string> split_python_whitespace(std::string_view text) {
 }
 
 std::string tokenize_13a(std::string_view line) {
-  HAT_CHECK(data::find_invalid_utf8(line) == std::string_view::npos,
+  HAT_CHECK(util::find_invalid_utf8(line) == std::string_view::npos,
             "tokenize_13a: the line is not valid UTF-8");
   // Language-independent part (plain string replacements, in sacreBLEU's order).
   std::string s(line);
@@ -116,7 +116,7 @@ std::string tokenize_13a(std::string_view line) {
     } else {
       if (pending_space) out.push_back(' ');
       pending_space = false;
-      data::append_utf8(out, c);
+      util::append_utf8(out, c);
     }
   }
   return out;

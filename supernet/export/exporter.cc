@@ -4,15 +4,15 @@
 #include "devices/error.h"
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/arch/search_space.h"
-#include "supernet/checkpoint/atomic_file.h"
 #include "supernet/checkpoint/checkpoint.h"
 #include "supernet/checkpoint/safetensors.h"
-#include "supernet/checkpoint/staging_directory.h"
-#include "supernet/data/sha256.h"
-#include "supernet/data/text_lines.h"
 #include "supernet/export/model_config.h"
 #include "supernet/export/standalone_dims.h"
 #include "supernet/export/subtransformer_tensors.h"
+#include "util/atomic_directory.h"
+#include "util/atomic_file.h"
+#include "util/sha256.h"
+#include "util/text_lines.h"
 
 namespace hat {
 
@@ -33,7 +33,7 @@ void check_output(const fs::path& out, bool force) {
 }
 
 data::FileInfo file_record(const fs::path& path) {
-  return {fs::file_size(path), data::sha256_file(path)};
+  return {fs::file_size(path), util::sha256_file(path)};
 }
 
 // The checkpoint the SubTransformer comes from, identified by its files' SHA-256.
@@ -41,14 +41,14 @@ json checkpoint_provenance(const LoadedModel& loaded) {
   const fs::path state_file = loaded.checkpoint / checkpoint::kStateFile;
   std::string model_sha256;
   try {
-    const json state = json::parse(data::read_file(state_file));
+    const json state = json::parse(util::read_file(state_file));
     model_sha256 = state.at("files").at(checkpoint::kModelFile).at("sha256").get<std::string>();
   } catch (const json::exception& e) {
     throw Error(str("export: ", state_file.string(), " records no model checksum: ", e.what()));
   }
   json p = {{"checkpoint", fs::absolute(loaded.checkpoint).lexically_normal().string()},
             {"update", loaded.update},
-            {"checkpoint_state_sha256", data::sha256_file(state_file)},
+            {"checkpoint_state_sha256", util::sha256_file(state_file)},
             {"checkpoint_model_sha256", model_sha256},
             {"space",
              {{"name", loaded.space.space.name},
@@ -61,7 +61,7 @@ json checkpoint_provenance(const LoadedModel& loaded) {
 
 // hatsearch's result.json, kept whole; a warning when none of its runs chose this architecture.
 json search_provenance(const fs::path& path, const ArchConfig& arch, const TranslateWarning& warn) {
-  const std::string text = data::read_file(path);
+  const std::string text = util::read_file(path);
   json result;
   try {
     result = json::parse(text);
@@ -75,7 +75,7 @@ json search_provenance(const fs::path& path, const ArchConfig& arch, const Trans
   if (!named && warn)
     warn(str("search result ", path.string(), " does not name architecture ", arch_hash(arch)));
   return {{"path", fs::absolute(path).lexically_normal().string()},
-          {"sha256", data::sha256_hex(text)},
+          {"sha256", util::sha256_hex(text)},
           {"result", result}};
 }
 
@@ -110,22 +110,22 @@ ExportSummary export_model(const LoadedModel& loaded, const ArchConfig& arch,
   checkpoint::NamedTensors named;
   for (const SubTensor& t : tensors)
     named.emplace_back(t.name, t.parts.size() == 1 ? t.parts[0] : gather(t));
-  const std::string vocabulary = data::read_file(data.path() / data::kVocabularyFile);
-  config.vocab_sha256 = data::sha256_hex(vocabulary);
+  const std::string vocabulary = util::read_file(data.path() / data::kVocabularyFile);
+  config.vocab_sha256 = util::sha256_hex(vocabulary);
   const std::string trained_with = loaded.trainer.value("vocab_sha256", "");
   HAT_CHECK(config.vocab_sha256 == trained_with,
             "export: ", (data.path() / data::kVocabularyFile).string(), " has SHA-256 ",
             config.vocab_sha256, ", but the checkpoint was trained with ", trained_with,
             " (another vocabulary)");
 
-  checkpoint::StagingDirectory staging(options.out);
+  util::AtomicDirectory staging(options.out);
   const fs::path weights = staging.path() / kModelWeightsFile;
   checkpoint::write_safetensors(
       weights, named, {{"format", "pt"}, {"producer", "hat"}, {"arch_hash", arch_hash(arch)}});
-  checkpoint::write_file_atomically(staging.path() / kModelVocabularyFile, vocabulary);
+  util::write_file_atomically(staging.path() / kModelVocabularyFile, vocabulary);
   config.files[kModelWeightsFile] = file_record(weights);
   config.files[kModelVocabularyFile] = file_record(staging.path() / kModelVocabularyFile);
-  checkpoint::write_file_atomically(staging.path() / kModelConfigFile,
+  util::write_file_atomically(staging.path() / kModelConfigFile,
                                     to_json(config).dump(2) + "\n");
   staging.commit();
 

@@ -3,9 +3,9 @@
 
 #include "devices/error.h"
 #include "supernet/arch/arch_yaml.h"
-#include "supernet/data/sha256.h"
-#include "supernet/data/text_lines.h"
 #include "supernet/export/standalone_dims.h"
+#include "util/sha256.h"
+#include "util/text_lines.h"
 
 namespace hat {
 
@@ -113,7 +113,7 @@ ModelConfig read_model_config(const fs::path& dir) {
             " is missing (not a model directory written by hatexport?)");
   json j;
   try {
-    j = json::parse(data::read_file(path));
+    j = json::parse(util::read_file(path));
   } catch (const json::exception& e) {
     throw Error(str(where, ": ", kModelConfigFile, " is not valid JSON: ", e.what()));
   }
@@ -126,7 +126,7 @@ ModelConfig read_model_config(const fs::path& dir) {
     HAT_CHECK(!error, where, ": ", name, " is missing or unreadable (", error.message(), ")");
     HAT_CHECK(bytes == record.bytes, where, ": ", name, " has ", bytes, " bytes but ",
               kModelConfigFile, " records ", record.bytes, " (truncated or replaced)");
-    const std::string digest = data::sha256_file(dir / name);
+    const std::string digest = util::sha256_file(dir / name);
     HAT_CHECK(digest == record.sha256, where, ": ", name, " has SHA-256 ", digest, " but ",
               kModelConfigFile, " records ", record.sha256, " (the file was altered or damaged)");
   }

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "supernet/arch/arch_config.h"
+#include "supernet/arch/model_dims.h"
 #include "supernet/data/metadata.h"
-#include "supernet/model/model_dims.h"
 
 namespace hat {
 

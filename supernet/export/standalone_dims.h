@@ -4,7 +4,7 @@
 #pragma once
 
 #include "supernet/arch/arch_config.h"
-#include "supernet/model/model_dims.h"
+#include "supernet/arch/model_dims.h"
 
 namespace hat {
 

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "devices/parameters.h"
-#include "supernet/model/model_dims.h"
+#include "supernet/arch/model_dims.h"
 
 namespace hat {
 

@@ -7,8 +7,8 @@
 
 #include "devices/parameters.h"
 #include "supernet/arch/arch_config.h"
+#include "supernet/arch/model_dims.h"
 #include "supernet/model/model_batch.h"
-#include "supernet/model/model_dims.h"
 
 namespace hat {
 

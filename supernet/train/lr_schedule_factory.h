@@ -3,8 +3,8 @@
 
 #include <memory>
 
-#include "supernet/train/lr_schedule.h"
-#include "supernet/train/train_settings.h"
+#include "supernet/arch/train_settings.h"
+#include "supernet/optim/lr_schedule.h"
 
 namespace hat {
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "supernet/train/train_settings.h"
+#include "supernet/arch/train_settings.h"
 
 namespace hat {
 

@@ -12,7 +12,7 @@
 
 #include "supernet/arch/arch_config.h"
 #include "supernet/arch/space_file.h"
-#include "supernet/train/train_settings.h"
+#include "supernet/arch/train_settings.h"
 
 namespace hat {
 

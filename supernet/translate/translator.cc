@@ -6,17 +6,17 @@
 
 #include "devices/error.h"
 #include "supernet/data/normalize.h"
-#include "supernet/data/utf8.h"
+#include "util/utf8.h"
 
 namespace hat {
 
 Translator::Translator(const SuperTransformer& model, const ArchConfig& arch,
-                       const data::Vocabulary& vocabulary, const SearchOptions& search,
+                       const data::Vocabulary& vocabulary, const BeamSearchOptions& beam,
                        int64_t max_tokens, TranslateWarning warn)
-    : model_(model), vocabulary_(vocabulary), search_(search), max_tokens_(max_tokens),
+    : model_(model), vocabulary_(vocabulary), beam_(beam), max_tokens_(max_tokens),
       warn_(std::move(warn)), decoder_(model, arch) {
   HAT_CHECK(max_tokens >= 1, "Translator: max_tokens must be >= 1, not ", max_tokens);
-  HAT_CHECK(search.beam >= 1, "Translator: beam must be >= 1, not ", search.beam);
+  HAT_CHECK(beam.beam >= 1, "Translator: beam must be >= 1, not ", beam.beam);
   HAT_CHECK(vocabulary.size() == model.dims().vocab_size, "Translator: the vocabulary has ",
             vocabulary.size(), " pieces, the model ", model.dims().vocab_size);
 }
@@ -45,7 +45,7 @@ std::vector<std::vector<int32_t>> Translator::translate_ids(
     while (end < order.size() && static_cast<int64_t>(end - begin + 1) * width <= max_tokens_) ++end;
     std::vector<std::vector<int32_t>> batch;
     for (size_t k = begin; k < end; ++k) batch.push_back(sources[order[k]]);
-    std::vector<Hypothesis> hyps = beam_search(decoder_, batch, search_);
+    std::vector<Hypothesis> hyps = beam_search(decoder_, batch, beam_);
     for (size_t k = begin; k < end; ++k) {
       generated_tokens_ += static_cast<int64_t>(hyps[k - begin].tokens.size());
       out[order[k]] = std::move(hyps[k - begin].tokens);
@@ -60,7 +60,7 @@ std::vector<std::string> Translator::translate(const std::vector<std::string>& l
   const size_t limit = static_cast<size_t>(max_source_tokens());
   size_t cut = 0, first_cut = 0, first_length = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
-    const size_t bad = data::find_invalid_utf8(lines[i]);
+    const size_t bad = util::find_invalid_utf8(lines[i]);
     HAT_CHECK(bad == std::string::npos, "translate: line ", i + 1,
               " is not valid UTF-8 (byte ", bad + 1, ")");
     sources[i] = vocabulary_.encode(data::normalize_text(lines[i]));

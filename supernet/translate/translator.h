@@ -9,8 +9,8 @@
 
 #include "supernet/arch/arch_config.h"
 #include "supernet/data/vocabulary.h"
+#include "supernet/decode/beam_search.h"
 #include "supernet/decode/incremental_decoder.h"
-#include "supernet/decode/search.h"
 #include "supernet/model/super_transformer.h"
 #include "supernet/translate/model_loader.h"
 
@@ -22,7 +22,7 @@ class Translator {
   // each batch: sentences * (longest source + 1) <= max_tokens (a longer single sentence goes
   // alone). Throws hat::Error when the arch does not fit the model or max_tokens < 1.
   Translator(const SuperTransformer& model, const ArchConfig& arch,
-             const data::Vocabulary& vocabulary, const SearchOptions& search, int64_t max_tokens,
+             const data::Vocabulary& vocabulary, const BeamSearchOptions& beam, int64_t max_tokens,
              TranslateWarning warn = {});
   ~Translator();
 
@@ -44,7 +44,7 @@ class Translator {
  private:
   const SuperTransformer& model_;
   const data::Vocabulary& vocabulary_;
-  SearchOptions search_;
+  BeamSearchOptions beam_;
   int64_t max_tokens_;
   TranslateWarning warn_;
   IncrementalDecoder decoder_;

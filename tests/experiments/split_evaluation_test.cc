@@ -32,7 +32,7 @@ TEST_F(SplitEvaluation, FirstPairsCutsTheSplitOnlyWhenAsked) {
 TEST_F(SplitEvaluation, TranslationsAreTheTranslatorsInInputOrder) {
   const InferenceModel m = open_largest();
   const data::ParallelText text = first_pairs(data::DataDirectory(data_dir()), "valid", 6);
-  SearchOptions search;
+  BeamSearchOptions search;
   search.beam = 2;
   const SplitTranslation t = translate_sources(m, text.source, search, 64);
   Translator direct(*m.loaded.model, m.arch, m.vocabulary, search, 64);
@@ -65,7 +65,7 @@ TEST_F(SplitEvaluation, LossIsSmoothedAsTheModelTrained) {
 
 TEST_F(SplitEvaluation, HeaderNamesModelArchSplitAndSearch) {
   const InferenceModel m = open_largest();
-  SearchOptions search;
+  BeamSearchOptions search;
   search.beam = 4;
   search.len_penalty = 0.6;
   EXPECT_EQ(format_evaluation_header(m, "test", 3, search),

@@ -18,7 +18,7 @@
 #include "supernet/data/corpus.h"
 #include "supernet/data/data_directory.h"
 #include "supernet/data/prepare.h"
-#include "supernet/train/adam.h"
+#include "supernet/optim/adam.h"
 #include "tests/supernet/model_test_util.h"
 #include "tests/support/synthetic_corpus.h"
 #include "tests/support/tiny_space.h"

@@ -6,13 +6,13 @@
 #include "devices/error.h"
 #include "supernet/checkpoint/checkpoint.h"
 #include "supernet/checkpoint/safetensors.h"
-#include "supernet/data/sha256.h"
 #include "supernet/decode/incremental_decoder.h"
 #include "supernet/export/exporter.h"
 #include "supernet/export/model_directory.h"
 #include "supernet/translate/model_loader.h"
 #include "supernet/translate/translator.h"
 #include "tests/export/export_fixture.h"
+#include "util/sha256.h"
 
 namespace hat {
 namespace {
@@ -88,7 +88,7 @@ TEST_P(ExportRoundTrip, LoadsWithTheArchitectureVocabularyAndProvenance) {
   EXPECT_EQ(m.loaded.space.hash, loaded_.space.hash);
   EXPECT_EQ(m.config.parameters, summary_.parameters);
   EXPECT_EQ(m.config.provenance.at("checkpoint_model_sha256"),
-            data::sha256_file(loaded_.checkpoint / checkpoint::kModelFile));
+            util::sha256_file(loaded_.checkpoint / checkpoint::kModelFile));
   // The standalone model is no larger than the SubTransformer (plus zeros it never reads).
   const ModelDims& d = m.loaded.model->dims();
   EXPECT_EQ(d.encoder_layers_max, arch_.encoder_layers);
@@ -121,7 +121,7 @@ TEST_P(ExportRoundTrip, BeamSearchTranslationsAreIdentical) {
   const ModelDirectory m = load_model_directory(out_);
   const data::DataDirectory data(data_dir());
   const data::ParallelText text = data.load_text("test");
-  SearchOptions search;
+  BeamSearchOptions search;
   search.beam = 4;
   search.max_len_b = 15;
   const data::Vocabulary vocabulary = data.vocabulary();

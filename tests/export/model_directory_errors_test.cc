@@ -4,12 +4,12 @@
 #include <fstream>
 
 #include "devices/error.h"
-#include "supernet/data/text_lines.h"
 #include "supernet/export/exporter.h"
 #include "supernet/export/model_config.h"
 #include "supernet/export/model_directory.h"
 #include "supernet/translate/model_loader.h"
 #include "tests/export/export_fixture.h"
+#include "util/text_lines.h"
 
 namespace hat {
 namespace {
@@ -78,7 +78,7 @@ TEST_F(ModelDirectoryErrors, ACorruptConfigIsRefusedByName) {
                      {"config.json", "not a hat model config"});
   // Valid JSON whose dims do not match the architecture.
   const fs::path dims = copy("dims");
-  nlohmann::json config = nlohmann::json::parse(data::read_file(model_ / "config.json"));
+  nlohmann::json config = nlohmann::json::parse(util::read_file(model_ / "config.json"));
   config["model"]["encoder_layers"] = 3;
   std::ofstream(dims / "config.json") << config.dump();
   test::expect_error([&] { load_model_directory(dims); },
@@ -86,9 +86,9 @@ TEST_F(ModelDirectoryErrors, ACorruptConfigIsRefusedByName) {
 }
 
 TEST_F(ModelDirectoryErrors, AnExistingOutputIsRefusedWithoutForceAndReplacedWithIt) {
-  const std::string before = data::read_file(model_ / "config.json");
+  const std::string before = util::read_file(model_ / "config.json");
   test::expect_error([&] { export_to(model_); }, {model_.string(), "already exists", "--force"});
-  EXPECT_EQ(data::read_file(model_ / "config.json"), before);
+  EXPECT_EQ(util::read_file(model_ / "config.json"), before);
   EXPECT_TRUE(no_temporaries(root()));
   EXPECT_NO_THROW(export_to(model_, true));
   EXPECT_NO_THROW(load_model_directory(model_));

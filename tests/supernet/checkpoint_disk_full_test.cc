@@ -11,10 +11,10 @@
 #include <utility>
 #include <vector>
 
-#include "supernet/checkpoint/atomic_file.h"
 #include "supernet/checkpoint/checkpoint_store.h"
 #include "supernet/checkpoint/safetensors.h"
 #include "tests/support/test_util.h"
+#include "util/atomic_file.h"
 
 namespace hat::checkpoint {
 namespace {
@@ -98,7 +98,7 @@ TEST_F(DiskFullTest, AFailedFileWriteKeepsTheOldFile) {
     FileSizeLimit full(64);
     test::expect_error([&] { write_safetensors(path, {{"w", test::random_tensor({1000}, DType::f32, 2)}}); },
                        {path.string(), std::strerror(EFBIG)});
-    test::expect_error([&] { write_file_atomically(root_ / "notes.txt", std::string(1000, 'x')); },
+    test::expect_error([&] { util::write_file_atomically(root_ / "notes.txt", std::string(1000, 'x')); },
                        {"notes.txt", std::strerror(EFBIG)});
   }
   EXPECT_EQ(names(), std::vector<std::string>{"weights.safetensors"});

@@ -9,8 +9,8 @@
 
 #include "supernet/checkpoint/checkpoint_store.h"
 #include "supernet/checkpoint/safetensors.h"
-#include "supernet/data/sha256.h"
 #include "tests/support/test_util.h"
+#include "util/sha256.h"
 
 namespace hat::checkpoint {
 namespace {
@@ -95,8 +95,8 @@ TEST_F(CheckpointTest, StateRecordsVersionsAndChecksums) {
   EXPECT_EQ(state["update"], 1200);
   EXPECT_EQ(state["adam"]["steps"], 1);
   EXPECT_EQ(state["trainer"]["arch"], "x");
-  EXPECT_EQ(state["files"][kModelFile]["sha256"], data::sha256_file(dir / kModelFile));
-  EXPECT_EQ(state["files"][kOptimizerFile]["sha256"], data::sha256_file(dir / kOptimizerFile));
+  EXPECT_EQ(state["files"][kModelFile]["sha256"], util::sha256_file(dir / kModelFile));
+  EXPECT_EQ(state["files"][kOptimizerFile]["sha256"], util::sha256_file(dir / kOptimizerFile));
   EXPECT_TRUE(state["build"]["onednn"].get<std::string>().starts_with("2."));
   EXPECT_FALSE(state["created"].get<std::string>().empty());
   EXPECT_FALSE(state["host"].get<std::string>().empty());

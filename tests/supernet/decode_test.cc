@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "supernet/decode/beam_search.h"
 #include "supernet/ops/log_softmax.h"
-#include "supernet/decode/search.h"
 #include "tests/supernet/model_test_util.h"
 
 namespace hat {
@@ -180,8 +180,8 @@ TEST(IncrementalDecoder, ReorderEqualsDecodingTheReorderedRows) {
   }
 }
 
-SearchOptions small_options(int64_t beam, double lenpen = 1.0) {
-  SearchOptions o;
+BeamSearchOptions small_options(int64_t beam, double lenpen = 1.0) {
+  BeamSearchOptions o;
   o.beam = beam;
   o.len_penalty = lenpen;
   o.max_len_b = 7;
@@ -242,7 +242,7 @@ TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
   SuperTransformer model(test::tiny_dims(false), DType::f64);
   test::randomize(model, 8);
   IncrementalDecoder decoder(model, fewer_layers_arch());
-  const SearchOptions o = small_options(3, 1.3);
+  const BeamSearchOptions o = small_options(3, 1.3);
   const auto batch = beam_search(decoder, search_sources(), o);
   const auto again = beam_search(decoder, search_sources(), o);
   for (size_t s = 0; s < batch.size(); ++s) {
@@ -257,7 +257,7 @@ TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
 
 // fairseq's beam search written plainly for one sentence: every live hypothesis is rescored
 // from scratch by a fresh decoder (no cache reordering, no batching), candidates ranked by
-// (score desc, beam asc, token asc), as search.h specifies.
+// (score desc, beam asc, token asc), as beam_search.h specifies.
 Hypothesis naive_beam(const SuperTransformer& model, const ArchConfig& arch,
                       const std::vector<int32_t>& source, int64_t beam, double lenpen,
                       int64_t max_len) {
@@ -312,7 +312,7 @@ TEST(Search, BeamEqualsPlainReimplementation) {
     test::randomize(model, seed);
     IncrementalDecoder decoder(model, attend_arch());
     for (int64_t beam : {2, 4}) {
-      const SearchOptions o = small_options(beam, 0.8);
+      const BeamSearchOptions o = small_options(beam, 0.8);
       const auto got = beam_search(decoder, search_sources(), o);
       for (size_t s = 0; s < got.size(); ++s) {
         const Hypothesis want = naive_beam(model, attend_arch(), search_sources()[s], beam, 0.8, 7);
@@ -328,7 +328,7 @@ TEST(Search, BeamEqualsPlainReimplementation) {
 TEST(Search, MaxLengthIsCappedByPositions) {
   SuperTransformer model(test::tiny_dims(), DType::f64);
   IncrementalDecoder decoder(model, attend_arch());
-  SearchOptions o;
+  BeamSearchOptions o;
   EXPECT_EQ(max_target_length(decoder, 4, o), 15);  // max_positions 16 - 1
   o.max_len_a = 1.5, o.max_len_b = 2;
   EXPECT_EQ(max_target_length(decoder, 4, o), 8);
@@ -359,7 +359,7 @@ TEST(Search, BadInputThrows) {
   SuperTransformer model(test::tiny_dims(), DType::f32);
   test::randomize(model, 2);
   IncrementalDecoder decoder(model, attend_arch());
-  SearchOptions o = small_options(0);
+  BeamSearchOptions o = small_options(0);
   test::expect_error([&] { beam_search(decoder, {{4}}, o); }, {"beam_search", "beam 0"});
   o.beam = 2;
   test::expect_error([&] { beam_search(decoder, {{4, 13}}, o); }, {"beam_search", "token 13"});

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "devices/threads.h"
-#include "supernet/train/adam.h"
+#include "supernet/optim/adam.h"
 #include "tests/supernet/model_test_util.h"
 
 namespace hat {

@@ -3,9 +3,9 @@
 #include <cmath>
 
 #include "devices/parameters.h"
-#include "supernet/train/adam.h"
-#include "supernet/train/grad_norm.h"
-#include "supernet/train/lr_schedule.h"
+#include "supernet/optim/adam.h"
+#include "supernet/optim/grad_norm.h"
+#include "supernet/optim/lr_schedule.h"
 #include "tests/support/test_util.h"
 
 namespace hat {

@@ -16,9 +16,9 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/data/prepare.h"
 #include "supernet/data/special_tokens.h"
+#include "supernet/optim/adam.h"
 #include "supernet/translate/model_loader.h"
 #include "supernet/translate/translator.h"
-#include "supernet/train/adam.h"
 #include "tests/support/synthetic_corpus.h"
 #include "tests/support/tiny_space.h"
 
@@ -62,8 +62,8 @@ class TranslateFixture : public ::testing::Test {
     delete root_;
   }
 
-  static SearchOptions options() {
-    SearchOptions s;
+  static BeamSearchOptions options() {
+    BeamSearchOptions s;
     s.beam = 3;
     s.max_len_b = 12;
     return s;

@@ -13,7 +13,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/data/special_tokens.h"
 #include "supernet/train/scorer.h"
-#include "tests/train/hattrain_fixture.h"
+#include "tests/tools/hattrain_fixture.h"
 
 namespace hat {
 namespace {

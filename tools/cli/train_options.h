@@ -8,7 +8,7 @@
 #include <string>
 #include <type_traits>
 
-#include "supernet/train/train_settings.h"
+#include "supernet/arch/train_settings.h"
 
 namespace hat::cli {
 

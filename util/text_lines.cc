@@ -1,13 +1,13 @@
 // One-sentence-a-line UTF-8 text files.
-#include "supernet/data/text_lines.h"
+#include "util/text_lines.h"
 
 #include <fstream>
 #include <sstream>
 
 #include "devices/error.h"
-#include "supernet/data/utf8.h"
+#include "util/utf8.h"
 
-namespace hat::data {
+namespace hat::util {
 
 namespace {
 
@@ -19,6 +19,16 @@ bool is_blank(std::string_view line) {
 
 }  // namespace
 
+bool read_text_line(std::istream& in, const std::string& name, std::string& line, size_t& number) {
+  if (!std::getline(in, line)) return false;
+  ++number;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  const size_t bad = find_invalid_utf8(line);
+  HAT_CHECK(bad == std::string_view::npos, name, ":", number, ": invalid UTF-8 at byte ", bad + 1,
+            " of the line");
+  return true;
+}
+
 std::vector<std::string> read_lines(const std::filesystem::path& path) {
   HAT_CHECK(std::filesystem::exists(path), path.string(), ": no such file");
   HAT_CHECK(!std::filesystem::is_directory(path), path.string(), ": is a directory, not a text file");
@@ -27,12 +37,7 @@ std::vector<std::string> read_lines(const std::filesystem::path& path) {
   std::vector<std::string> lines;
   std::string line;
   size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const size_t bad = find_invalid_utf8(line);
-    HAT_CHECK(bad == std::string_view::npos, path.string(), ":", number, ": invalid UTF-8 at byte ", bad + 1,
-              " of the line");
+  while (read_text_line(in, path.string(), line, number)) {
     HAT_CHECK(!is_blank(line), path.string(), ":", number,
               ": empty line (every line must hold one sentence, aligned with the other side)");
     lines.push_back(std::move(line));
@@ -71,4 +76,4 @@ std::string read_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
-}  // namespace hat::data
+}  // namespace hat::util

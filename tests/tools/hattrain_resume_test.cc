@@ -13,7 +13,7 @@
 #include "supernet/checkpoint/checkpoint_store.h"
 #include "supernet/checkpoint/safetensors.h"
 #include "tests/support/test_util.h"
-#include "tests/train/hattrain_fixture.h"
+#include "tests/tools/hattrain_fixture.h"
 
 namespace hat {
 namespace {

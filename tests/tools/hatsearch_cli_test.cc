@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/train/hattrain_fixture.h"
+#include "tests/tools/hattrain_fixture.h"
 
 namespace hat {
 namespace {

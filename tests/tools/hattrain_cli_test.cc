@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "supernet/checkpoint/checkpoint_store.h"
-#include "tests/train/hattrain_fixture.h"
+#include "tests/tools/hattrain_fixture.h"
 
 namespace hat {
 namespace {

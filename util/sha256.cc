@@ -1,4 +1,4 @@
-#include "supernet/data/sha256.h"
+#include "util/sha256.h"
 
 #include <openssl/evp.h>
 
@@ -8,7 +8,7 @@
 
 #include "devices/error.h"
 
-namespace hat::data {
+namespace hat::util {
 
 namespace {
 
@@ -59,4 +59,4 @@ std::string sha256_file(const std::filesystem::path& path) {
   return finish_hex(ctx.get());
 }
 
-}  // namespace hat::data
+}  // namespace hat::util

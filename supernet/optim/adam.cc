@@ -1,4 +1,4 @@
-#include "supernet/train/adam.h"
+#include "supernet/optim/adam.h"
 
 #include <cmath>
 

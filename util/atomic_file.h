@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-namespace hat::checkpoint {
+namespace hat::util {
 
-// Prefix of every temporary name this folder creates, so that a store can sweep what a
-// killed process left behind.
+// Prefix of every temporary name these helpers create (files and directories), so that a
+// checkpoint store can sweep what a killed process left behind.
 inline constexpr std::string_view kTemporaryPrefix = ".tmp-";
 
 // A file written in pieces under "<dir>/.tmp-<name>-<unique>" and moved over `target` by
@@ -53,4 +53,4 @@ void replace_symlink(const std::filesystem::path& link, const std::filesystem::p
 // A name for a temporary beside `target`: "<dir>/.tmp-<name>-<pid>-<counter>-<random>".
 std::filesystem::path temporary_name(const std::filesystem::path& target);
 
-}  // namespace hat::checkpoint
+}  // namespace hat::util

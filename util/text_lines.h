@@ -2,11 +2,18 @@
 // writing.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <istream>
 #include <string>
 #include <vector>
 
-namespace hat::data {
+namespace hat::util {
+
+// Reads the next line of a UTF-8 text stream into `line` (a trailing "\r" dropped) and counts it
+// in `number`; false at the end of the stream. Throws hat::Error "NAME:NUMBER: invalid UTF-8 at
+// byte B of the line" for a line that is not valid UTF-8.
+bool read_text_line(std::istream& in, const std::string& name, std::string& line, size_t& number);
 
 // Reads every line of a UTF-8 text file (a trailing "\r" is dropped). Throws hat::Error naming
 // the file and the 1-based line when the file is missing, a line is not valid UTF-8 (with the
@@ -22,4 +29,4 @@ void write_file(const std::filesystem::path& path, std::string_view bytes);
 // Reads a whole file (binary).
 std::string read_file(const std::filesystem::path& path);
 
-}  // namespace hat::data
+}  // namespace hat::util

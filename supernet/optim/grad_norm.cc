@@ -1,4 +1,4 @@
-#include "supernet/train/grad_norm.h"
+#include "supernet/optim/grad_norm.h"
 
 #include <cmath>
 

@@ -1,5 +1,5 @@
 // Durable, all-or-nothing file writes.
-#include "supernet/checkpoint/atomic_file.h"
+#include "util/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 
 #include "devices/error.h"
 
-namespace hat::checkpoint {
+namespace hat::util {
 
 namespace fs = std::filesystem;
 
@@ -124,4 +124,4 @@ void replace_symlink(const fs::path& link, const fs::path& target) {
   sync_directory(parent_of(link));
 }
 
-}  // namespace hat::checkpoint
+}  // namespace hat::util

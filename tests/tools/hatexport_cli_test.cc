@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/train/hattrain_fixture.h"
+#include "tests/tools/hattrain_fixture.h"
 
 namespace hat {
 namespace {

@@ -1,5 +1,5 @@
 // The tiny data directory and space of the tool tests, and running the tools as child processes.
-#include "tests/train/hattrain_fixture.h"
+#include "tests/tools/hattrain_fixture.h"
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace hat::data {
+namespace hat::util {
 
 std::string sha256_hex(std::string_view bytes);
 std::string sha256_file(const std::filesystem::path& path);
 
-}  // namespace hat::data
+}  // namespace hat::util

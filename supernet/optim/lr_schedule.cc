@@ -1,4 +1,4 @@
-#include "supernet/train/lr_schedule.h"
+#include "supernet/optim/lr_schedule.h"
 
 #include <cmath>
 #include <numbers>

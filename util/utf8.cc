@@ -1,7 +1,7 @@
 // Strict UTF-8 validation and decoding.
-#include "supernet/data/utf8.h"
+#include "util/utf8.h"
 
-namespace hat::data {
+namespace hat::util {
 
 namespace {
 
@@ -84,4 +84,4 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-}  // namespace hat::data
+}  // namespace hat::util

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace hat::data {
+namespace hat::util {
 
 // Byte offset of the first invalid UTF-8 sequence in `text`, or std::string_view::npos when
 // the whole text is valid.
@@ -17,4 +17,4 @@ char32_t next_code_point(std::string_view text, size_t& i);
 // Appends the UTF-8 encoding of code point c to out.
 void append_utf8(std::string& out, char32_t c);
 
-}  // namespace hat::data
+}  // namespace hat::util

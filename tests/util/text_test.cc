@@ -1,4 +1,4 @@
-// UTF-8 validation, text normalisation, SHA-256 and strict line reading.
+// UTF-8 validation, SHA-256 and strict line reading.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -6,12 +6,11 @@
 #include <unistd.h>
 
 #include "devices/error.h"
-#include "supernet/data/normalize.h"
-#include "supernet/data/sha256.h"
-#include "supernet/data/text_lines.h"
-#include "supernet/data/utf8.h"
+#include "util/sha256.h"
+#include "util/text_lines.h"
+#include "util/utf8.h"
 
-namespace hat::data {
+namespace hat::util {
 namespace {
 
 namespace fs = std::filesystem;
@@ -35,18 +34,6 @@ TEST(Utf8, DecodesAndEncodesCodePoints) {
   EXPECT_EQ(points, (std::vector<char32_t>{U'a', U'ü', U'€', U'😀'}));
   for (char32_t c : points) append_utf8(rebuilt, c);
   EXPECT_EQ(rebuilt, text);
-}
-
-TEST(Normalize, AppliesNfkcAndCollapsesWhiteSpace) {
-  EXPECT_EQ(normalize_text("  Es   war\tpurer  Zufall.  "), "Es war purer Zufall.");
-  EXPECT_EQ(normalize_text("\xef\xac\x81nden"), "finden");                  // U+FB01 ligature fi
-  EXPECT_EQ(normalize_text("\xef\xbc\xa1\xef\xbc\xa2"), "AB");              // full-width letters
-  EXPECT_EQ(normalize_text("a\xc2\xa0" "b"), "a b");                        // no-break space
-  EXPECT_EQ(normalize_text("Gru\xcc\x88\xc3\x9f" "e"), "Grüße");            // u + combining diaeresis -> ü
-  EXPECT_EQ(normalize_text("zero\xe2\x80\x8bwidth\x01"), "zerowidth");      // ZWSP and a control character
-  EXPECT_EQ(normalize_text("Wait\xe2\x80\xa6"), "Wait...");                 // ellipsis character
-  for (const char* s : {"  Grüße \xef\xac\x81 x ", "A\xe2\x80\x83" "B", "plain"})
-    EXPECT_EQ(normalize_text(normalize_text(s)), normalize_text(s)) << s;
 }
 
 TEST(Sha256, MatchesTheStandardTestVectors) {
@@ -100,4 +87,4 @@ TEST_F(TextFiles, ErrorsNameTheFileAndLine) {
 }
 
 }  // namespace
-}  // namespace hat::data
+}  // namespace hat::util

@@ -1,4 +1,4 @@
-// Greedy and beam search (see search.h).
+// Greedy and beam search (see beam_search.h).
 //
 // Followed: fairseq/sequence_generator.py (SequenceGenerator._generate, as in HAT's fairseq):
 // lprobs[:, pad] = -inf; eos forbidden before min_len = 1 tokens; at step == max_len every token
@@ -6,7 +6,7 @@
 // among the first beam are finalized with score / (step + 1) ** len_penalty while the sentence
 // has fewer than beam finished; the first beam non-eos candidates continue; a sentence is done
 // when it has beam finished hypotheses or step == max_len; finalized sorted by score.
-#include "supernet/decode/search.h"
+#include "supernet/decode/beam_search.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,7 +25,7 @@ struct Sentence {
   std::vector<Hypothesis> finished;
 };
 
-void check_options(const IncrementalDecoder& decoder, const SearchOptions& o, const char* op) {
+void check_options(const IncrementalDecoder& decoder, const BeamSearchOptions& o, const char* op) {
   const ModelDims& d = decoder.model().dims();
   HAT_CHECK(o.beam >= 1, op, ": beam ", o.beam, " must be at least 1");
   HAT_CHECK(std::isfinite(o.len_penalty) && std::isfinite(o.max_len_a) && o.max_len_a >= 0 &&
@@ -40,7 +40,7 @@ void check_options(const IncrementalDecoder& decoder, const SearchOptions& o, co
 // Encodes the sources (eos appended, right-padded) and returns one Sentence per source.
 std::vector<Sentence> start(IncrementalDecoder& decoder,
                             const std::vector<std::vector<int32_t>>& sources,
-                            const SearchOptions& o, const char* op) {
+                            const BeamSearchOptions& o, const char* op) {
   const ModelDims& d = decoder.model().dims();
   const int64_t N = static_cast<int64_t>(sources.size());
   int64_t S = 1;
@@ -108,9 +108,9 @@ inline bool better(const Candidate& a, const Candidate& b) {
 }
 
 // Beam search with a given beam (greedy is beam 1 with the same rules).
-std::vector<Hypothesis> search(IncrementalDecoder& decoder,
-                               const std::vector<std::vector<int32_t>>& sources,
-                               const SearchOptions& o, int64_t beam, const char* op) {
+std::vector<Hypothesis> run_beams(IncrementalDecoder& decoder,
+                                  const std::vector<std::vector<int32_t>>& sources,
+                                  const BeamSearchOptions& o, int64_t beam, const char* op) {
   check_options(decoder, o, op);
   if (sources.empty()) return {};
   std::vector<Sentence> sent = start(decoder, sources, o, op);
@@ -195,7 +195,7 @@ std::vector<Hypothesis> search(IncrementalDecoder& decoder,
 }  // namespace
 
 int64_t max_target_length(const IncrementalDecoder& decoder, int64_t source_len,
-                          const SearchOptions& o) {
+                          const BeamSearchOptions& o) {
   const double budget = std::floor(o.max_len_a * static_cast<double>(source_len)) +
                         static_cast<double>(o.max_len_b);
   const double cap = static_cast<double>(decoder.max_steps() - 1);
@@ -208,13 +208,13 @@ int64_t max_target_length(const IncrementalDecoder& decoder, int64_t source_len,
 
 std::vector<Hypothesis> beam_search(IncrementalDecoder& decoder,
                                     const std::vector<std::vector<int32_t>>& sources,
-                                    const SearchOptions& options) {
-  return search(decoder, sources, options, options.beam, "beam_search");
+                                    const BeamSearchOptions& options) {
+  return run_beams(decoder, sources, options, options.beam, "beam_search");
 }
 
 std::vector<Hypothesis> greedy_search(IncrementalDecoder& decoder,
                                       const std::vector<std::vector<int32_t>>& sources,
-                                      const SearchOptions& options) {
+                                      const BeamSearchOptions& options) {
   const char* op = "greedy_search";
   check_options(decoder, options, op);
   if (sources.empty()) return {};

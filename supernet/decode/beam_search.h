@@ -11,7 +11,7 @@
 
 namespace hat {
 
-struct SearchOptions {
+struct BeamSearchOptions {
   int64_t beam = 5;
   double len_penalty = 1.0;  // final score = sum of log-probs (eos included) / length^len_penalty
   // At most floor(max_len_a * source_len + max_len_b) tokens before the eos (source_len counts
@@ -28,7 +28,7 @@ struct Hypothesis {
 
 // The token budget before the forced eos for a source of `source_len` tokens (eos included).
 int64_t max_target_length(const IncrementalDecoder& decoder, int64_t source_len,
-                          const SearchOptions& options);
+                          const BeamSearchOptions& options);
 
 // Translates every source (token ids WITHOUT the eos, which is appended; no padding_idx) and
 // returns the best finished hypothesis per sentence, in input order. The decoder is re-encoded.
@@ -41,11 +41,11 @@ int64_t max_target_length(const IncrementalDecoder& decoder, int64_t source_len,
 // final score wins. Step 0 extends the single start state.
 std::vector<Hypothesis> beam_search(IncrementalDecoder& decoder,
                                     const std::vector<std::vector<int32_t>>& sources,
-                                    const SearchOptions& options);
+                                    const BeamSearchOptions& options);
 
 // Argmax decoding under the same rules (equals beam_search with beam 1; options.beam unused).
 std::vector<Hypothesis> greedy_search(IncrementalDecoder& decoder,
                                       const std::vector<std::vector<int32_t>>& sources,
-                                      const SearchOptions& options);
+                                      const BeamSearchOptions& options);
 
 }  // namespace hat
