@@ -1,4 +1,4 @@
-// Target-device profiles (DESIGN.md section 3): small YAML files under devices/profiles/, one per
+// Target-device profiles (docs/latency.md): small YAML files under devices/profiles/, one per
 // device (rpi4, xeon, titanxp, host), that say what the device is, how its latency data were
 // measured and where its data and predictor live. `--device NAME` resolves through them.
 //

@@ -1,4 +1,4 @@
-// What a measurement row records about the machine and the software (DESIGN.md section 3):
+// What a measurement row records about the machine and the software (docs/latency.md):
 // host name, CPU model and cores, library versions.
 #pragma once
 

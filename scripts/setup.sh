@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${BUILD_DIR:-$root/build}"
 jobs="${JOBS:-$(nproc)}"
 
-# Every dependency is a Debian package (see DESIGN.md section 4). ocl-icd-opencl-dev is only
+# Every dependency is a Debian package (docs/DESIGN.md, "Decisions, and why"). ocl-icd-opencl-dev is only
 # libdnnl-dev's recommendation, but Debian's dnnl-config.cmake requires OpenCL (its GPU runtime).
 packages=(
   build-essential cmake ninja-build pkg-config git

@@ -1,4 +1,4 @@
-// The SQLite latency dataset (DESIGN.md section 3): devices, architectures (canonical text, hash
+// The SQLite latency dataset (docs/latency.md): devices, architectures (canonical text, hash
 // and HAT's ten features; features only for rows imported from HAT's CSV) and measurements
 // (encoder and decoder trimmed mean, std and median, the protocol, the software, the host and the
 // time). One file per board; files merge. Safe for several processes at once (WAL, waits for

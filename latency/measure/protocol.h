@@ -1,4 +1,4 @@
-// HAT's latency measurement protocol (DESIGN.md section 3; HAT's utils.measure_latency) on a
+// HAT's latency measurement protocol (docs/latency.md; HAT's utils.measure_latency) on a
 // SubTransformer of a SuperTransformer (inherited or random weights): batch 1, a source of L
 // tokens, the encoder run once, its output expanded to the beam, then L incremental decoder
 // steps on the beam rows, output projection every step. This file times ONE run of each part;

@@ -1,4 +1,4 @@
-// A SubTransformer architecture: HAT's choices (DESIGN.md section 2), one per global dimension
+// A SubTransformer architecture: HAT's choices (docs/DESIGN.md), one per global dimension
 // and one per layer. Plain data; its canonical YAML form, hash and validation against a search
 // space live in arch_yaml.h and search_space.h.
 #pragma once

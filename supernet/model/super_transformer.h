@@ -1,4 +1,4 @@
-// The weight-sharing SuperTransformer (HAT, DESIGN.md section 2): one flat parameter buffer at
+// The weight-sharing SuperTransformer (HAT, docs/DESIGN.md): one flat parameter buffer at
 // the maxima of a search space; any SubTransformer runs on leading-block slices of it.
 #pragma once
 
