@@ -2,7 +2,6 @@
 // SubTransformer of a SuperTransformer trained by the real hattrain, translate and score it
 // with --model, and the clear refusals (existing output, bad usage).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>

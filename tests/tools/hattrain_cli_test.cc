@@ -2,10 +2,7 @@
 // fine-tuning a model directory (--init) and exporting the result (--export).
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
