@@ -3,6 +3,7 @@
 // primitive serves the in-place cross-entropy, each with its own cache as before the split.
 #include "devices/cpu/cpu_kernels.h"
 #include "devices/cpu/dnnl_context.h"
+#include "devices/cpu/rowwise_inference.h"
 #include "devices/threads.h"
 
 namespace hat::cpu {
@@ -60,27 +61,7 @@ void CpuKernels::softmax_backward(const Tensor& probs, const Tensor& dprobs,
 }
 
 void CpuKernels::softmax_inference_inplace(const Tensor& x) const {
-  const int64_t rows = x.size(0), vocab = x.size(1);
-  struct Entry {
-    dnnl::memory::desc md;
-    dnnl::softmax_forward primitive;
-  };
-  static PrimitiveCache<Entry> cache;
-  try {
-    const Entry& e = cache.get({rows, vocab, num_threads()}, [&] {
-      Entry entry;
-      entry.md = memory_desc(Shape{rows, vocab}, Shape{vocab, 1}, DType::f32);
-      entry.primitive = dnnl::softmax_forward(dnnl::softmax_forward::primitive_desc(
-          dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, entry.md, 1),
-          engine()));
-      return entry;
-    });
-    e.primitive.execute(stream(), {{DNNL_ARG_SRC, memory(e.md, x)},
-                                   {DNNL_ARG_DST, memory(e.md, x)}});
-    stream().wait();
-  } catch (const dnnl::error& e) {
-    rethrow_dnnl("label_smoothed_cross_entropy_inplace", e);
-  }
+  rowwise_inference_inplace<dnnl::softmax_forward>(x, "label_smoothed_cross_entropy_inplace");
 }
 
 }  // namespace hat::cpu

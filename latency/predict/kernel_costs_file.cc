@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "devices/error.h"
+#include "latency/predict/json_format.h"
 #include "latency/predict/kernel_costs.h"
 #include "util/atomic_file.h"
 #include "util/text_lines.h"
@@ -97,15 +98,8 @@ std::string kernel_costs_to_json(const KernelCosts& k) {
 }
 
 KernelCosts kernel_costs_from_json(const std::string& text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(source + ": not a kernel costs file (invalid JSON: " + e.what() + ")");
-  }
-  HAT_CHECK(j.is_object() && j.value("format", "") == kFormat, source,
-            ": not a kernel costs file (field 'format' is not \"", kFormat,
-            "\"; hatpredict kernels writes one)");
+  json j = parse_json_of_format(text, source, "kernel costs file", kFormat,
+                                "; hatpredict kernels writes one");
   const int version = j.value("version", 0);
   HAT_CHECK(version >= 1 && version <= kVersion, source, ": kernel costs version ", version,
             " is not supported (this build reads 1 to ", kVersion, ")");

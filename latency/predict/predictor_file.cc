@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "devices/error.h"
+#include "latency/predict/json_format.h"
 #include "util/atomic_file.h"
 
 namespace hat::latency {
@@ -174,15 +175,8 @@ std::string predictor_to_json(const LatencyPredictor& p) {
 }
 
 LatencyPredictor predictor_from_json(const std::string& text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(source + ": not a predictor file (invalid JSON: " + e.what() + ")");
-  }
+  json j = parse_json_of_format(text, source, "predictor file", kPredictorFormat);
   const Reader r{source};
-  HAT_CHECK(j.is_object() && j.value("format", "") == kPredictorFormat, source,
-            ": not a predictor file (field 'format' is not \"", kPredictorFormat, "\")");
   HAT_CHECK(r.integer(j, "version") == kPredictorVersion, source, ": predictor file version ",
             j["version"].dump(), " is not supported (this build reads ", kPredictorVersion, ")");
   LatencyPredictor p;

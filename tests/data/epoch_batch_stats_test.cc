@@ -41,13 +41,8 @@ TEST(EpochBatchStats, CountsEveryKeptSentenceOnceAndMeasuresThePadding) {
 }
 
 TEST(EpochBatchStats, FormatsTheLineHatdataPrints) {
-  EpochBatchStats s;
-  s.batches = 4;
-  s.sentences = 10;
-  s.padded_tokens = 200;
-  s.real_tokens = 150;
-  s.largest_cost = 90;
-  s.seconds = 0.00125;
+  const EpochBatchStats s{.batches = 4, .sentences = 10, .padded_tokens = 200, .real_tokens = 150,
+                          .largest_cost = 90, .seconds = 0.00125};
   EXPECT_EQ(format_epoch_batch_stats(2, s, 100),
             "epoch 2: 4 batches, 10 sentences, 2.5 rows/batch, largest cost 90 <= 100, padding 25.0%, "
             "planned+collated in 1.2 ms");

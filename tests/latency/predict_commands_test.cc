@@ -27,18 +27,9 @@ class PredictCommands : public test::TempDirectoryTest {
   }
   // A kernel benchmark file of `host` at `threads` threads.
   std::string kernels(const std::string& name, const std::string& host, int threads) {
-    KernelCosts k;
+    KernelCosts k = test_data::hand_kernel_costs();
     k.host = host;
     k.threads = threads;
-    k.rows = {1, 5};
-    k.hot = {{0.001, 1e-8}, {0.002, 2e-8}};
-    k.cold = {{0.003, 1e-7}, {0.004, 2e-7}};
-    k.footprint_bytes = {1e6, 1e8};
-    k.cold_share = {0, 1};
-    k.self_attention = {{256}, {{0.002, 1e-4, 1e-7}}, {{0.004, 2e-4, 3e-7}}};
-    k.cross_attention = {{256}, {{0.003, 1e-4, 2e-7, 5e-7}}, {{0.005, 3e-4, 4e-7, 9e-7}}};
-    k.norm = {0.001, 1e-6}, k.relu = {0.0005, 5e-7};
-    k.softmax_hot = {0.01, 1e-6}, k.softmax_cold = {0.02, 3e-6};
     const std::string file = (root_ / name).string();
     save_kernel_costs(file, k);
     return file;

@@ -18,21 +18,8 @@
 namespace hat::latency {
 namespace {
 
-// Two row counts, two footprints: every interpolation below is easy to do by hand.
-KernelCosts hand_costs() {
-  KernelCosts k;
-  k.host = "test";
-  k.rows = {1, 5};
-  k.hot = {{0.001, 1e-8}, {0.002, 2e-8}};
-  k.cold = {{0.003, 1e-7}, {0.004, 2e-7}};
-  k.footprint_bytes = {1e6, 1e8};
-  k.cold_share = {0, 1};
-  k.self_attention = {{256}, {{0.002, 1e-4, 1e-7}}, {{0.004, 2e-4, 3e-7}}};
-  k.cross_attention = {{256}, {{0.003, 1e-4, 2e-7, 5e-7}}, {{0.005, 3e-4, 4e-7, 9e-7}}};
-  k.norm = {0.001, 1e-6}, k.relu = {0.0005, 5e-7};
-  k.softmax_hot = {0.01, 1e-6}, k.softmax_cold = {0.02, 3e-6};
-  return k;
-}
+// Two row counts, two footprints (predict_test_data.h): interpolations are easy by hand.
+KernelCosts hand_costs() { return test_data::hand_kernel_costs(); }
 
 // The same with a step replay on a 2 x 2 x 2 grid: rows 1 and 5, layer weights 1 and 4 M,
 // output weights 1 and 16 M (so 2 M and 4 M are halfway in log).

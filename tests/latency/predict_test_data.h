@@ -5,8 +5,9 @@
 #include <cmath>
 
 #include "devices/random.h"
-#include "latency/predict/training_rows.h"
+#include "latency/predict/kernel_costs.h"
 #include "latency/predict/predictor.h"
+#include "latency/predict/training_rows.h"
 
 namespace hat::latency::test_data {
 
@@ -63,6 +64,23 @@ inline PredictorData synthetic_data(size_t n, uint64_t seed, bool vary_setting,
     d.rows.push_back(r);
   }
   return d;
+}
+
+// Kernel costs of host "test" with two row counts and two footprints: every interpolation of
+// them is easy to do by hand.
+inline KernelCosts hand_kernel_costs() {
+  KernelCosts k;
+  k.host = "test";
+  k.rows = {1, 5};
+  k.hot = {{0.001, 1e-8}, {0.002, 2e-8}};
+  k.cold = {{0.003, 1e-7}, {0.004, 2e-7}};
+  k.footprint_bytes = {1e6, 1e8};
+  k.cold_share = {0, 1};
+  k.self_attention = {{256}, {{0.002, 1e-4, 1e-7}}, {{0.004, 2e-4, 3e-7}}};
+  k.cross_attention = {{256}, {{0.003, 1e-4, 2e-7, 5e-7}}, {{0.005, 3e-4, 4e-7, 9e-7}}};
+  k.norm = {0.001, 1e-6}, k.relu = {0.0005, 5e-7};
+  k.softmax_hot = {0.01, 1e-6}, k.softmax_cold = {0.02, 3e-6};
+  return k;
 }
 
 // `data` with a smooth dependence on the dims that the operator model lacks (slower with a wider

@@ -2,29 +2,22 @@
 // SubTransformer of a SuperTransformer trained by the real hattrain, translate and score it
 // with --model, and the clear refusals (existing output, bad usage).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "tests/tools/hattrain_fixture.h"
+#include "util/text_lines.h"
 
 namespace hat {
 namespace {
 
 namespace fs = std::filesystem;
 
-class HatexportCli : public ::testing::Test {
+class HatexportCli : public test::HattrainSuite {
  protected:
-  static void SetUpTestSuite() {
-    fixture_ = new test::HattrainFixture(fs::temp_directory_path() /
-                                         ("hat_export_cli_" + std::to_string(::getpid())));
-    std::vector<std::string> train = fixture_->args("super");
-    train.insert(train.end(), {"--max-update", "4"});
-    ASSERT_EQ(test::HattrainFixture::run(train), 0);
-  }
-  static void TearDownTestSuite() { delete fixture_; }
+  static void SetUpTestSuite() { set_up_fixture("hat_export_cli_", 4); }
   static std::vector<std::string> export_args(const std::string& out) {
     const fs::path r = fixture_->root();
     return {HATEXPORT_PATH,
@@ -37,20 +30,14 @@ class HatexportCli : public ::testing::Test {
             "--out",
             (r / out).string()};
   }
-  static std::string read(const fs::path& path) {
-    std::ostringstream out;
-    out << std::ifstream(path).rdbuf();
-    return out.str();
-  }
-  static test::HattrainFixture* fixture_;
 };
-test::HattrainFixture* HatexportCli::fixture_ = nullptr;
 
 TEST_F(HatexportCli, ExportsPrintsTheParameterCountAndRefusesToOverwrite) {
   const fs::path r = fixture_->root();
   std::string output;
   ASSERT_EQ(test::HattrainFixture::run(export_args("model"), output), 0) << output;
-  const nlohmann::json config = nlohmann::json::parse(read(r / "model" / "config.json"));
+  const nlohmann::json config =
+      nlohmann::json::parse(util::read_file(r / "model" / "config.json"));
   const std::string count = std::to_string(config["parameters"]["total"].get<int64_t>());
   EXPECT_NE(output.find("parameters: " + count + " ("), std::string::npos) << output;
   EXPECT_EQ(test::HattrainFixture::run(export_args("model"), output), 1);
@@ -72,7 +59,7 @@ TEST_F(HatexportCli, TranslateAndEvalRunAModelDirectory) {
                                         (r / "input.txt").string(), "--output",
                                         (r / "output.txt").string(), "--threads", "1"}),
             0);
-  std::istringstream lines(read(r / "output.txt"));
+  std::istringstream lines(util::read_file(r / "output.txt"));
   int count = 0;
   for (std::string line; std::getline(lines, line);) ++count;
   EXPECT_EQ(count, 3);

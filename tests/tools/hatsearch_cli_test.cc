@@ -7,12 +7,11 @@
 
 #include <array>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/tools/hattrain_fixture.h"
+#include "util/text_lines.h"
 
 namespace hat {
 namespace {
@@ -38,31 +37,16 @@ Outcome hatsearch(const std::vector<std::string>& args) {
   return o;
 }
 
-std::string read(const fs::path& path) {
-  std::ostringstream out;
-  out << std::ifstream(path).rdbuf();
-  return out.str();
-}
-
-class HatsearchCli : public ::testing::Test {
+class HatsearchCli : public test::HattrainSuite {
  protected:
-  static void SetUpTestSuite() {
-    fixture_ = new test::HattrainFixture(fs::temp_directory_path() /
-                                         ("hat_search_" + std::to_string(::getpid())));
-    std::vector<std::string> train = fixture_->args("super");
-    train.insert(train.end(), {"--max-update", "12"});
-    ASSERT_EQ(test::HattrainFixture::run(train), 0);
-  }
-  static void TearDownTestSuite() { delete fixture_; }
+  static void SetUpTestSuite() { set_up_fixture("hat_search_", 12); }
   static std::vector<std::string> base(const std::string& out) {
     const fs::path r = fixture_->root();
     return {"--checkpoint", (r / "super").string(), "--data", (r / "data").string(),
             "--out", (r / out).string(), "--threads", "1", "--rank-check", "0",
             "--iterations", "3", "--parents", "3", "--mutations", "4", "--crossovers", "4"};
   }
-  static test::HattrainFixture* fixture_;
 };
-test::HattrainFixture* HatsearchCli::fixture_ = nullptr;
 
 TEST_F(HatsearchCli, ASearchWritesItsOutputAndResumesToTheSameWinner) {
   std::vector<std::string> args = base("s1");
@@ -72,21 +56,21 @@ TEST_F(HatsearchCli, ASearchWritesItsOutputAndResumesToTheSameWinner) {
   const fs::path out = fixture_->root() / "s1";
   for (const char* name : {"best.yml", "best.hat.yml", "result.json", "candidates.sqlite", "state.json"})
     EXPECT_TRUE(fs::exists(out / name)) << name;
-  const nlohmann::json result = nlohmann::json::parse(read(out / "result.json"));
+  const nlohmann::json result = nlohmann::json::parse(util::read_file(out / "result.json"));
   const nlohmann::json& run = result.at("runs").at(0);
   EXPECT_GT(run.at("evaluations").get<int>(), 3);
   EXPECT_EQ(run.at("best_loss_per_iteration").size(), 3u);
-  const std::string best = read(out / "best.yml");
+  const std::string best = util::read_file(out / "best.yml");
 
   // A finished search resumed changes nothing; the same seed elsewhere gives the same winner.
   args.push_back("--resume");
   const Outcome resumed = hatsearch(args);
   ASSERT_EQ(resumed.status, 0) << resumed.output;
-  EXPECT_EQ(read(out / "best.yml"), best);
+  EXPECT_EQ(util::read_file(out / "best.yml"), best);
   std::vector<std::string> again = base("s2");
   again.insert(again.end(), {"--max-params", "1000000000", "--seed", "3"});
   ASSERT_EQ(hatsearch(again).status, 0);
-  EXPECT_EQ(read(fixture_->root() / "s2" / "best.yml"), best);
+  EXPECT_EQ(util::read_file(fixture_->root() / "s2" / "best.yml"), best);
 }
 
 TEST_F(HatsearchCli, BadInputIsAClearError) {

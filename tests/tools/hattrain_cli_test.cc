@@ -2,36 +2,23 @@
 // fine-tuning a model directory (--init) and exporting the result (--export).
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "supernet/checkpoint/checkpoint_store.h"
 #include "tests/tools/hattrain_fixture.h"
+#include "util/text_lines.h"
 
 namespace hat {
 namespace {
 
 namespace fs = std::filesystem;
 
-class HattrainCli : public ::testing::Test {
+class HattrainCli : public test::HattrainSuite {
  protected:
-  static void SetUpTestSuite() {
-    fixture_ = new test::HattrainFixture(fs::temp_directory_path() /
-                                         ("hat_cli_" + std::to_string(::getpid())));
-  }
-  static void TearDownTestSuite() { delete fixture_; }
-  static std::string read(const fs::path& path) {
-    std::ostringstream out;
-    out << std::ifstream(path).rdbuf();
-    return out.str();
-  }
-  static test::HattrainFixture* fixture_;
+  static void SetUpTestSuite() { set_up_fixture("hat_cli_"); }
 };
-test::HattrainFixture* HattrainCli::fixture_ = nullptr;
 
 constexpr const char* kArchInSpace = R"(encoder:
   embed_dim: 24
@@ -52,7 +39,7 @@ TEST_F(HattrainCli, TrainsOneFixedSubTransformer) {
   std::vector<std::string> args = fixture_->args("fixed");
   args.insert(args.end(), {"--arch", (fixture_->root() / "arch.yml").string(), "--max-update", "4"});
   ASSERT_EQ(test::HattrainFixture::run(args), 0);
-  const std::string metrics = read(fixture_->root() / "fixed" / "metrics.csv");
+  const std::string metrics = util::read_file(fixture_->root() / "fixed" / "metrics.csv");
   EXPECT_NE(metrics.find("train,4,"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find(",fixed,"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("valid,4,,"), std::string::npos) << metrics;  // final validation
@@ -89,7 +76,8 @@ TEST_F(HattrainCli, FineTunesAModelDirectoryAndExportsTheResult) {
   scratch.insert(scratch.end(), {"--arch", (r / "arch.yml").string(), "--max-update", "3",
                                  "--export", (r / "m-scratch").string()});
   ASSERT_EQ(test::HattrainFixture::run(scratch), 0);
-  const nlohmann::json first = nlohmann::json::parse(read(r / "m-scratch" / "config.json"));
+  const nlohmann::json first =
+      nlohmann::json::parse(util::read_file(r / "m-scratch" / "config.json"));
   // ... then fine-tuned from it (its architecture, no --arch), ending in another.
   std::vector<std::string> tune = fixture_->args("tuned");
   tune.insert(tune.end(), {"--init", (r / "m-scratch").string(), "--max-update", "3",
@@ -98,7 +86,8 @@ TEST_F(HattrainCli, FineTunesAModelDirectoryAndExportsTheResult) {
   ASSERT_EQ(test::HattrainFixture::run(tune, output), 0) << output;
   EXPECT_NE(output.find("inherited the weights of"), std::string::npos) << output;
   EXPECT_NE(output.find("exported"), std::string::npos) << output;
-  const nlohmann::json second = nlohmann::json::parse(read(r / "m-tuned" / "config.json"));
+  const nlohmann::json second =
+      nlohmann::json::parse(util::read_file(r / "m-tuned" / "config.json"));
   EXPECT_EQ(second["arch"], first["arch"]);
   EXPECT_EQ(second["parameters"], first["parameters"]);
   EXPECT_NE(second["provenance"]["checkpoint"].get<std::string>().find("tuned"), std::string::npos);

@@ -18,7 +18,6 @@ namespace hat::test {
 
 namespace fs = std::filesystem;
 
-
 HattrainFixture::HattrainFixture(const fs::path& root) : root_(root) {
   fs::remove_all(root_);
   fs::create_directories(root_ / "corpus");
@@ -64,6 +63,14 @@ int HattrainFixture::wait_exit_status(pid_t pid) {
   while (::waitpid(pid, &status, 0) < 0) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void HattrainSuite::set_up_fixture(const std::string& prefix, int super_updates) {
+  fixture_ = new HattrainFixture(fs::temp_directory_path() / (prefix + std::to_string(::getpid())));
+  if (super_updates == 0) return;
+  std::vector<std::string> train = fixture_->args("super");
+  train.insert(train.end(), {"--max-update", std::to_string(super_updates)});
+  ASSERT_EQ(HattrainFixture::run(train), 0);
 }
 
 }  // namespace hat::test

@@ -2,6 +2,7 @@
 // (a child process, so that it can be killed with SIGKILL at any moment).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <filesystem>
@@ -30,6 +31,19 @@ class HattrainFixture {
 
  private:
   std::filesystem::path root_;
+};
+
+// A test suite of the tools that shares one HattrainFixture, built once for the suite.
+class HattrainSuite : public ::testing::Test {
+ protected:
+  // For a suite's SetUpTestSuite: the fixture in TMP/PREFIX<pid>; with super_updates > 0, also a
+  // SuperTransformer trained that many updates by the real hattrain into ROOT/super.
+  static void set_up_fixture(const std::string& prefix, int super_updates = 0);
+  static void TearDownTestSuite() {
+    delete fixture_;
+    fixture_ = nullptr;
+  }
+  inline static HattrainFixture* fixture_ = nullptr;
 };
 
 }  // namespace hat::test

@@ -7,23 +7,15 @@ namespace hat {
 namespace {
 
 TEST(TrainLines, ProgressLineShowsUpdateEpochLossLrSpeedAndTime) {
-  TrainProgress p;
-  p.update = 120;
-  p.max_update = 1000;
-  p.epoch = 2;
-  p.loss_bits = 7.12345;
-  p.lr = 0.000125;
-  p.target_tokens_per_second = 5230.4;
+  const TrainProgress p{.update = 120, .max_update = 1000, .epoch = 2, .lr = 0.000125,
+                        .loss_bits = 7.12345, .target_tokens_per_second = 5230.4,
+                        .arch_hash = {}};
   EXPECT_EQ(format_progress_line(p, "1:05"), "update 120/1000 epoch 2 | loss 7.123 bits | lr 0.000125 | 5230 tok/s | 1:05");
 }
 
 TEST(TrainLines, ValidationLineAlignsTheSubTransformersName) {
-  ValidationRecord v;
-  v.update = 250;
-  v.name = "largest";
-  v.arch_hash = "ab12cd34";
-  v.loss_bits = 6.1;
-  v.nll_bits = 5.9004;
+  ValidationRecord v{.update = 250, .name = "largest", .arch_hash = "ab12cd34", .loss_bits = 6.1,
+                     .nll_bits = 5.9004};
   EXPECT_EQ(format_validation_line(v), "valid largest  update 250: loss 6.100 bits, nll 5.900 bits (ab12cd34)");
   v.name = "arch";
   EXPECT_EQ(format_validation_line(v).substr(0, 21), "valid arch     update");

@@ -1,0 +1,38 @@
+// oneDNN's softmax and logsoftmax run alike at inference: over the rows of a [rows, width] f32
+// tensor, in place, with the primitive built once per shape and thread count.
+#pragma once
+
+#include <cstdint>
+
+#include "devices/cpu/dnnl_context.h"
+#include "devices/threads.h"
+
+namespace hat::cpu {
+
+// Runs `Forward` (dnnl::softmax_forward or dnnl::logsoftmax_forward) over axis 1 of the 2-D `x`,
+// in place. Each Forward keeps its own cache; a oneDNN error is rethrown naming `op`.
+template <typename Forward>
+void rowwise_inference_inplace(const Tensor& x, const char* op) {
+  struct Entry {
+    dnnl::memory::desc md;
+    Forward forward;
+  };
+  static PrimitiveCache<Entry> cache;
+  try {
+    const int64_t rows = x.size(0), width = x.size(1);
+    const Entry e = cache.get({rows, width, num_threads()}, [&] {
+      Entry entry;
+      entry.md = memory_desc(Shape{rows, width}, Shape{width, 1}, DType::f32);
+      entry.forward = Forward(typename Forward::primitive_desc(
+          typename Forward::desc(dnnl::prop_kind::forward_inference, entry.md, 1), engine()));
+      return entry;
+    });
+    const dnnl::memory m = memory(e.md, x);
+    e.forward.execute(stream(), {{DNNL_ARG_SRC, m}, {DNNL_ARG_DST, m}});
+    stream().wait();
+  } catch (const dnnl::error& e) {
+    rethrow_dnnl(op, e);
+  }
+}
+
+}  // namespace hat::cpu
