@@ -241,14 +241,14 @@ void measure_elementwise(const KernelBenchmarkOptions& o, KernelCosts& k) {
   k.relu = fit_hot({512, 1024, 2048, 4096}, [&](int64_t R, int64_t f) {
     const Tensor x = filled({R, f}, 1e-2f);
     auto y = std::make_shared<Tensor>(Tensor::zeros({R, f}, DType::f32));
-    return [x, y](int64_t) { relu_forward(x, *y); };
+    return [x, y](int64_t) { ops::relu_forward(x, *y); };
   });
   // In place again and again: log-softmax of log-probabilities is themselves (their
   // log-sum-exp is 0), so every call does the same work on the same values.
   const std::vector<int64_t> vocabularies = {4000, 8000, 16000, 32000, 64000};
   k.softmax_hot = fit_hot(vocabularies, [&](int64_t R, int64_t V) {
     const Tensor x = filled({R, V}, 1e-3f);
-    return [x](int64_t) { log_softmax_rows_inplace(x); };
+    return [x](int64_t) { ops::log_softmax_rows_inplace(x); };
   });
   const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, 1e-3f);
   std::vector<double> elements, ms;
@@ -259,8 +259,9 @@ void measure_elementwise(const KernelBenchmarkOptions& o, KernelCosts& k) {
         blocks.push_back(pool.narrow(0, c * R * V, R * V).reshape({R, V}));
       const int64_t n = static_cast<int64_t>(blocks.size());
       HAT_CHECK(n >= 1, "kernel benchmark: cold_bytes below one ", R, " x ", V, " block");
-      ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, n),
-                                  [&](int64_t i) { log_softmax_rows_inplace(blocks[i % n]); }));
+      ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, n), [&](int64_t i) {
+        ops::log_softmax_rows_inplace(blocks[i % n]);
+      }));
       elements.push_back(static_cast<double>(R * V));
     }
   k.softmax_cold = fit_linear(elements, ms);

@@ -48,8 +48,10 @@ IncrementalDecoder::IncrementalDecoder(const SuperTransformer& model, const Arch
   model.check_arch(arch);
   const ModelDims& d = model.dims();
   const int64_t rows = d.max_positions + d.padding_idx + 1;  // as the model's tables
-  encoder_positions_ = sinusoidal_table(rows, encoder_positions_width(d), d.padding_idx, dtype_);
-  decoder_positions_ = sinusoidal_table(rows, decoder_positions_width(d), d.padding_idx, dtype_);
+  encoder_positions_ =
+      ops::sinusoidal_table(rows, encoder_positions_width(d), d.padding_idx, dtype_);
+  decoder_positions_ =
+      ops::sinusoidal_table(rows, decoder_positions_width(d), d.padding_idx, dtype_);
   const ParameterStore& store = model.parameters();
   for (int64_t l = 0; l < arch.encoder_layers; ++l)
     encoder_params_.push_back(
@@ -124,9 +126,9 @@ void IncrementalDecoder::run_encoder(const Tensor& source, const std::vector<int
   const Param embed = embedding_param(model_.parameters(), d, false, de);
   Tensor x = encoder_x0_slot_.get({N * S, de}, dtype_);
   Tensor x3 = x.reshape({N, S, de});
-  embedding_forward(source, embed.value, std::sqrt(static_cast<double>(de)), x3);
-  add_positions_forward(x3, encoder_positions_, d.padding_idx + 1, x3);
-  AttentionMask mask;
+  ops::embedding_forward(source, embed.value, std::sqrt(static_cast<double>(de)), x3);
+  ops::add_positions_forward(x3, encoder_positions_, d.padding_idx + 1, x3);
+  ops::AttentionMask mask;
   mask.key_lengths = lengths;
   for (int64_t l = 0; l < Le; ++l) {
     EncoderLayerCall call;
@@ -271,8 +273,8 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
   const Param embed = embedding_param(model_.parameters(), d, true, dd);
   Tensor y = x_slot_.get({B, dd}, dtype_);
   Tensor y3 = y.reshape({B, 1, dd});
-  embedding_forward(tokens, embed.value, std::sqrt(static_cast<double>(dd)), y3);
-  add_positions_forward(y3, decoder_positions_, d.padding_idx + 1 + step_, y3);
+  ops::embedding_forward(tokens, embed.value, std::sqrt(static_cast<double>(dd)), y3);
+  ops::add_positions_forward(y3, decoder_positions_, d.padding_idx + 1 + step_, y3);
 
   const int64_t k = prepare_groups(), G = B / k;
   std::vector<int32_t> group_lengths(G);
@@ -306,7 +308,7 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
     const Tensor y3f = residual_norm_input(L.ffn_norm, B, dd, dtype_);
     L.hidden = L.hidden_slot.get({B, L.fc1.out()}, dtype_);
     packed_project(h2, L.fc1, L.hidden);
-    relu_forward(L.hidden, L.hidden);
+    ops::relu_forward(L.hidden, L.hidden);
     packed_project(L.hidden, L.fc2, y3f);
     residual_norm_forward(p.final_layer_norm, h2, {}, L.ffn_norm);
     y = L.ffn_norm.out;
@@ -315,7 +317,7 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
   // Output projection and log-softmax.
   logits_ = logits_slot_.get({B, d.vocab_size}, dtype_);
   packed_project(y, output_, logits_);
-  log_softmax_rows_inplace(logits_);
+  ops::log_softmax_rows_inplace(logits_);
   ++step_;
   return logits_;
 }

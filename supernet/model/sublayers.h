@@ -21,7 +21,7 @@ struct ResidualNormState {
   Slot sum_slot, out_slot;
   Tensor sum;  // x + dropout(y): the LayerNorm input
   Tensor out;  // h
-  LayerNormContext ln;
+  ops::LayerNormContext ln;
   SublayerDropout dropout;
 };
 

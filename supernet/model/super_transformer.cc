@@ -103,17 +103,17 @@ void check_batch(const ModelBatch& batch, const ModelDims& dims) {
 void embed_forward(const Tensor& tokens, const Param& table, double scale,
                    const Tensor& positions, int32_t pad, SublayerDropout dropout, const Tensor& x) {
   Tensor x3 = x.reshape({tokens.size(0), tokens.size(1), x.size(1)});
-  embedding_forward(tokens, table.value, scale, x3);
-  add_positions_forward(x3, positions, pad + 1, x3);  // fairseq numbers tokens from pad + 1
-  dropout_apply(x, dropout.p, dropout.seed, x);
+  ops::embedding_forward(tokens, table.value, scale, x3);
+  ops::add_positions_forward(x3, positions, pad + 1, x3);  // fairseq numbers tokens from pad + 1
+  ops::dropout_apply(x, dropout.p, dropout.seed, x);
 }
 
 // From dx = dL/dx (overwritten): the embedding table's gradient (the pad row gets none).
 void embed_backward(const Tensor& tokens, const Param& table, double scale, int32_t pad,
                     SublayerDropout dropout, const Tensor& dx) {
-  dropout_apply(dx, dropout.p, dropout.seed, dx);  // D dx, in place; positions: identity
-  embedding_backward(tokens, dx.reshape({tokens.size(0), tokens.size(1), dx.size(1)}), scale,
-                     pad, table.grad);
+  ops::dropout_apply(dx, dropout.p, dropout.seed, dx);  // D dx, in place; positions: identity
+  ops::embedding_backward(tokens, dx.reshape({tokens.size(0), tokens.size(1), dx.size(1)}), scale,
+                          pad, table.grad);
 }
 
 }  // namespace
@@ -127,8 +127,10 @@ SuperTransformer::SuperTransformer(const ModelDims& dims, DType dtype)
   params_.allocate();
   Workspace& w = *workspace_;
   const int64_t rows = dims.max_positions + dims.padding_idx + 1;  // fairseq's init_size
-  w.encoder_positions = sinusoidal_table(rows, encoder_positions_width(dims), dims.padding_idx, dtype);
-  w.decoder_positions = sinusoidal_table(rows, decoder_positions_width(dims), dims.padding_idx, dtype);
+  w.encoder_positions =
+      ops::sinusoidal_table(rows, encoder_positions_width(dims), dims.padding_idx, dtype);
+  w.decoder_positions =
+      ops::sinusoidal_table(rows, decoder_positions_width(dims), dims.padding_idx, dtype);
   w.encoder.resize(dims.encoder_layers_max);
   w.decoder.resize(dims.decoder_layers_max);
 }
@@ -200,7 +202,7 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   w.encoder_x0 = w.encoder_embed_slot.get({B * S, de}, dtype);
   embed_forward(batch.source, enc_embed, plan.embed_scale_encoder, w.encoder_positions,
                 dims_.padding_idx, plan.encoder_embed_dropout, w.encoder_x0);
-  AttentionMask source_mask;
+  ops::AttentionMask source_mask;
   source_mask.key_lengths = batch.source_lengths;
   w.encoder_params.clear();
   Tensor x = w.encoder_x0;
@@ -242,7 +244,7 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   w.decoder_x0 = w.decoder_embed_slot.get({B * T, dd}, dtype);
   embed_forward(batch.target_input, dec_embed, plan.embed_scale_decoder, w.decoder_positions,
                 dims_.padding_idx, plan.decoder_embed_dropout, w.decoder_x0);
-  AttentionMask causal;
+  ops::AttentionMask causal;
   causal.causal = true;
   w.decoder_params.clear();
   Tensor y = w.decoder_x0;
@@ -281,7 +283,7 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   const Param out = output_param(params_, dims_, dd);
   w.logits = w.logits_slot.get({tokens, dims_.vocab_size}, dtype);
   project(w.output_input, out.value, nullptr, w.logits);
-  const CrossEntropyResult ce = label_smoothed_cross_entropy_inplace(
+  const ops::CrossEntropyResult ce = ops::label_smoothed_cross_entropy_inplace(
       w.logits, w.output_targets.reshape({tokens}), reg.label_smoothing, dims_.padding_idx,
       grad_scale, training);
   if (training) backward(arch, batch);
@@ -337,7 +339,8 @@ void SuperTransformer::backward(const ArchConfig& arch, const ModelBatch& batch)
       const Tensor rows = dmemory[n].reshape({B, n * S * de});
       for (int64_t j = 0; j < n; ++j)
         if (plan.sources[n][j] == l)
-          add_into(eg.reshape({B, S * de}), rows.narrow(1, j * S * de, S * de), "SuperTransformer");
+          ops::add_into(eg.reshape({B, S * de}), rows.narrow(1, j * S * de, S * de),
+                        "SuperTransformer");
     }
     encoder_layer_backward(w.encoder_params[l], w.encoder[l], eg, espare, w.scratch, w.ones);
   }

@@ -340,8 +340,8 @@ TEST(Search, MaxLengthIsCappedByPositions) {
 TEST(LogSoftmaxRows, MatchesDefinitionInBothTypesAndRejectsBadInput) {
   const Tensor x64 = test::random_tensor({3, 7}, DType::f64, 4, -30.0, 30.0);
   Tensor y64 = x64.clone(), y32 = test::cast(x64, DType::f32);
-  log_softmax_rows_inplace(y64);
-  log_softmax_rows_inplace(y32);
+  ops::log_softmax_rows_inplace(y64);
+  ops::log_softmax_rows_inplace(y32);
   for (int64_t r = 0; r < 3; ++r) {
     double sum = 0;
     for (int64_t j = 0; j < 7; ++j) sum += std::exp(x64.at<double>({r, j}));
@@ -349,10 +349,16 @@ TEST(LogSoftmaxRows, MatchesDefinitionInBothTypesAndRejectsBadInput) {
       EXPECT_NEAR(y64.at<double>({r, j}), x64.at<double>({r, j}) - std::log(sum), 1e-12);
   }
   EXPECT_TRUE(test::all_close(test::cast(y32, DType::f64), y64, 1e-6, 1e-5));
-  test::expect_error([] { log_softmax_rows_inplace(Tensor::zeros({2, 3}, DType::i32)); },
-                     {"log_softmax_rows_inplace", "i32[2, 3]"});
-  test::expect_error([] { log_softmax_rows_inplace(Tensor::zeros({2, 3, 4}, DType::f32)); },
-                     {"log_softmax_rows_inplace", "f32[2, 3, 4]"});
+  test::expect_error(
+      [] {
+        ops::log_softmax_rows_inplace(Tensor::zeros({2, 3}, DType::i32));
+      },
+      {"log_softmax_rows_inplace", "i32[2, 3]"});
+  test::expect_error(
+      [] {
+        ops::log_softmax_rows_inplace(Tensor::zeros({2, 3, 4}, DType::f32));
+      },
+      {"log_softmax_rows_inplace", "f32[2, 3, 4]"});
 }
 
 TEST(Search, BadInputThrows) {
