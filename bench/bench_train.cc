@@ -193,8 +193,8 @@ double train_flops(const BenchShape& s, const ModelBatch& b) {
 bool run_shape(const BenchShape& s, const Options& o) {
   SuperTransformer model(bench::dense_dims(s), DType::f32);
   model.init_parameters(1);
-  Adam adam(model.parameters());
-  const ArchConfig arch = bench::dense_arch(s);
+  optim::Adam adam(model.parameters());
+  const arch::ArchConfig arch = bench::dense_arch(s);
   Regularization reg;
   reg.dropout = o.dropout;
   reg.attention_dropout = o.attention_dropout;

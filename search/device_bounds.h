@@ -21,7 +21,7 @@ class DeviceBounds {
   explicit DeviceBounds(const std::vector<std::string>& names);
 
   // The bound of `budget` for SubTransformers of `model`, predicted in its deployment setting.
-  LatencyBound bound(const Budget& budget, const ModelDims& dims) const;
+  LatencyBound bound(const Budget& budget, const arch::ModelDims& dims) const;
 
  private:
   std::map<std::string, latency::DeviceProfile> profiles_;  // by the name given
@@ -38,7 +38,7 @@ struct SizeLimits {
 // the predictor's data do not cover, judged on the space's largest SubTransformer) and the size
 // limits. Throws hat::Error with each bound's feasible range when no SubTransformer fits.
 Constraints make_constraints(const DeviceBounds& devices, const SuperTransformer& model,
-                             const SearchSpace& space, const std::vector<Budget>& budgets,
+                             const arch::SearchSpace& space, const std::vector<Budget>& budgets,
                              const SizeLimits& limits,
                              const std::function<void(const std::string&)>& warn);
 

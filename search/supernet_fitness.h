@@ -20,7 +20,7 @@ class SupernetFitness {
                   int64_t max_tokens, double label_smoothing);
 
   // One loss per architecture, scored one after another (each uses every thread).
-  std::vector<double> operator()(const std::vector<ArchConfig>& archs) const;
+  std::vector<double> operator()(const std::vector<arch::ArchConfig>& archs) const;
   int64_t sentences() const { return scorer_.sentences(); }
 
  private:
@@ -32,6 +32,6 @@ class SupernetFitness {
 // search's cache, so these architectures are not scored twice) and on every sentence (`full`),
 // over `count` architectures sampled from the seed.
 double subset_rank_agreement(FitnessCache& subset, const SupernetFitness& full,
-                             const SearchSpace& space, int count, uint64_t seed);
+                             const arch::SearchSpace& space, int count, uint64_t seed);
 
 }  // namespace hat::search

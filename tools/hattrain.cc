@@ -40,19 +40,20 @@ int run(int argc, char** argv) {
   set_num_threads(vm["threads"].as<int>());
   TrainerConfig config;
   config.data_dir = vm["data"].as<std::string>();
-  config.space = load_space_file(vm["space"].as<std::string>());
-  TrainSettings& s = config.settings = config.space.settings;
+  config.space = arch::load_space_file(vm["space"].as<std::string>());
+  arch::TrainSettings& s = config.settings = config.space.settings;
   // Reporting defaults sized for the default space; HAT's spaces train for days.
   s.validate_interval_updates = s.save_interval_updates = 250;
   s.keep_last = 3;
-  if (vm.count("arch")) config.arch = arch_from_file(vm["arch"].as<std::string>());
+  if (vm.count("arch")) config.arch = arch::arch_from_file(vm["arch"].as<std::string>());
   if (vm.count("init")) {
     config.init_model = vm["init"].as<std::string>();
-    const ArchConfig own = read_model_config(*config.init_model).arch;
+    const arch::ArchConfig own = read_model_config(*config.init_model).arch;
     if (config.arch && *config.arch != own)
-      throw cli::UsageError(str("--arch ", vm["arch"].as<std::string>(), " (", arch_hash(*config.arch),
-                                ") is not the architecture of --init ", config.init_model->string(), " (",
-                                arch_hash(own), ")"));
+      throw cli::UsageError(str("--arch ", vm["arch"].as<std::string>(), " (",
+                                arch::arch_hash(*config.arch),
+                                ") is not the architecture of --init ", config.init_model->string(),
+                                " (", arch::arch_hash(own), ")"));
     config.arch = own;
   }
   std::optional<ExportOptions> export_to;
@@ -64,9 +65,10 @@ int run(int argc, char** argv) {
       throw cli::UsageError("--export " + export_to->out.string() +
                             " already exists; pass --export-force to replace it");
   }
-  config.save_dir = vm.count("save-dir") ? vm["save-dir"].as<std::string>()
-                    : "checkpoints/" + config.space.space.name +
-                          (config.arch ? "-" + arch_hash(*config.arch) : std::string());
+  config.save_dir = vm.count("save-dir")
+                        ? vm["save-dir"].as<std::string>()
+                        : "checkpoints/" + config.space.space.name +
+                              (config.arch ? "-" + arch::arch_hash(*config.arch) : std::string());
   config.resume = vm["resume"].as<bool>();
   if (vm.count("time-budget"))
     config.time_budget_seconds = cli::parse_duration_seconds(vm["time-budget"].as<std::string>(), "time-budget");

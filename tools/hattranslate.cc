@@ -67,7 +67,7 @@ int run(int argc, char** argv) {
 
   const auto warn = [](const std::string& m) { std::cerr << "hattranslate: warning: " << m << "\n"; };
   const InferenceModel m = open_inference_model(cli::model_choice(vm), warn);
-  std::cerr << "hattranslate: " << m.description << ", " << arch_summary(m.arch) << "\n";
+  std::cerr << "hattranslate: " << m.description << ", " << arch::arch_summary(m.arch) << "\n";
 
   const std::vector<std::string> lines = read_source_lines(vm["input"].as<std::string>());
   BeamSearchOptions options;

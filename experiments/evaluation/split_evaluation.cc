@@ -43,9 +43,9 @@ SplitLoss split_loss(const InferenceModel& m, const data::DataDirectory& data, c
 std::string format_evaluation_header(const InferenceModel& m, const std::string& split, size_t sentences,
                                      const BeamSearchOptions& search) {
   std::ostringstream out;
-  out << "model: " << m.description << ", arch " << arch_summary(m.arch) << "\n"
-      << "split: " << split << ", " << sentences << " sentences, beam " << search.beam << ", lenpen "
-      << search.len_penalty << "\n";
+  out << "model: " << m.description << ", arch " << arch::arch_summary(m.arch) << "\n"
+      << "split: " << split << ", " << sentences << " sentences, beam " << search.beam
+      << ", lenpen " << search.len_penalty << "\n";
   return out.str();
 }
 

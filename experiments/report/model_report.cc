@@ -61,7 +61,7 @@ ModelReportRow report_model(const std::string& name, const std::filesystem::path
   ModelReportRow row;
   row.name = name;
   row.dir = dir;
-  row.arch_summary = arch_summary(m.arch);
+  row.arch_summary = arch::arch_summary(m.arch);
   row.parameters = m.loaded.model->parameter_count(m.arch, true);
   row.parameters_without_embeddings = m.loaded.model->parameter_count(m.arch, false);
   for (const std::string& device : options.devices)

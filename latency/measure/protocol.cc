@@ -21,14 +21,14 @@ double elapsed_ms(Clock::time_point start) {
 // fairseq's ids: bos 0, pad 1, eos 2, unk 3; the first ordinary token follows.
 constexpr int32_t kEos = 2;
 
-int32_t ordinary_token(const ModelDims& d) {
+int32_t ordinary_token(const arch::ModelDims& d) {
   return std::min<int32_t>(4, static_cast<int32_t>(d.vocab_size) - 1);
 }
 
 }  // namespace
 
 struct ProtocolRunner::Impl {
-  Impl(const SuperTransformer& model, const ArchConfig& arch, const ProtocolOptions& o)
+  Impl(const SuperTransformer& model, const arch::ArchConfig& arch, const ProtocolOptions& o)
       : options(o), decoder(model, arch) {}
   ProtocolOptions options;
   IncrementalDecoder decoder;
@@ -38,9 +38,9 @@ struct ProtocolRunner::Impl {
   std::vector<int32_t> first_tokens, next_tokens;
 };
 
-ProtocolRunner::ProtocolRunner(const SuperTransformer& model, const ArchConfig& arch,
+ProtocolRunner::ProtocolRunner(const SuperTransformer& model, const arch::ArchConfig& arch,
                                const ProtocolOptions& options) {
-  const ModelDims& d = model.dims();
+  const arch::ModelDims& d = model.dims();
   HAT_CHECK(options.source_length >= 1 && options.source_length < d.max_positions,
             "latency protocol: source length ", options.source_length, " outside [1, ",
             d.max_positions - 1, "]");
@@ -84,13 +84,13 @@ double ProtocolRunner::time_decoder_ms() {
 }
 
 struct TranslateRunner::Impl {
-  Impl(const SuperTransformer& model, const ArchConfig& arch) : decoder(model, arch) {}
+  Impl(const SuperTransformer& model, const arch::ArchConfig& arch) : decoder(model, arch) {}
   IncrementalDecoder decoder;
   std::vector<int32_t> source;
   BeamSearchOptions options;
 };
 
-TranslateRunner::TranslateRunner(const SuperTransformer& model, const ArchConfig& arch,
+TranslateRunner::TranslateRunner(const SuperTransformer& model, const arch::ArchConfig& arch,
                                  const ProtocolOptions& o)
     : impl_(std::make_unique<Impl>(model, arch)) {
   impl_->source.assign(static_cast<size_t>(o.source_length - 1), ordinary_token(model.dims()));

@@ -166,11 +166,11 @@ MlpWeights train_mlp(const std::vector<int>& sizes, const std::vector<float>& x,
       for (int64_t i = 0; i < t->numel(); ++i) p[i] = static_cast<float>((2 * uniform(state) - 1) * bound);
     }
   }
-  AdamOptions adam_options;
+  optim::AdamOptions adam_options;
   adam_options.beta1 = o.beta1;
   adam_options.beta2 = o.beta2;
   adam_options.eps = o.eps;
-  Adam adam(net.store, adam_options);
+  optim::Adam adam(net.store, adam_options);
 
   const bool validate = o.validate_every > 0 && !valid_x.empty();
   MlpWeights best;

@@ -16,7 +16,7 @@ std::vector<PredictionQuery> prediction_queries(const std::vector<std::string>& 
                                                 const SettingOverrides& overrides) {
   std::vector<PredictionQuery> queries;
   for (const std::string& file : arch_files)
-    queries.push_back({file, arch_from_file(file), predictor_setting});
+    queries.push_back({file, arch::arch_from_file(file), predictor_setting});
   for (const std::string& dir : model_dirs) {
     const ModelConfig config = read_model_config(dir);
     InferenceSetting s = predictor_setting;

@@ -43,15 +43,15 @@ struct IncrementalDecoder::Layer {
   Tensor hidden;  // relu(fc1(x)), [rows, f]
 };
 
-IncrementalDecoder::IncrementalDecoder(const SuperTransformer& model, const ArchConfig& arch)
+IncrementalDecoder::IncrementalDecoder(const SuperTransformer& model, const arch::ArchConfig& arch)
     : model_(model), arch_(arch), dtype_(model.parameters().values().dtype()) {
   model.check_arch(arch);
-  const ModelDims& d = model.dims();
+  const arch::ModelDims& d = model.dims();
   const int64_t rows = d.max_positions + d.padding_idx + 1;  // as the model's tables
   encoder_positions_ =
-      ops::sinusoidal_table(rows, encoder_positions_width(d), d.padding_idx, dtype_);
+      ops::sinusoidal_table(rows, arch::encoder_positions_width(d), d.padding_idx, dtype_);
   decoder_positions_ =
-      ops::sinusoidal_table(rows, decoder_positions_width(d), d.padding_idx, dtype_);
+      ops::sinusoidal_table(rows, arch::decoder_positions_width(d), d.padding_idx, dtype_);
   const ParameterStore& store = model.parameters();
   for (int64_t l = 0; l < arch.encoder_layers; ++l)
     encoder_params_.push_back(
@@ -91,7 +91,7 @@ int32_t IncrementalDecoder::source_length(int64_t row) const {
 }
 
 void IncrementalDecoder::run_encoder(const Tensor& source, const std::vector<int32_t>& lengths) {
-  const ModelDims& d = model_.dims();
+  const arch::ModelDims& d = model_.dims();
   HAT_CHECK(source.defined() && source.dtype() == DType::i32 && source.dim() == 2 &&
                 source.is_contiguous() && source.size(0) >= 1 && source.size(1) >= 1,
             kOp, ": source must be dense non-empty i32 [N, S], got ",
@@ -148,7 +148,7 @@ void IncrementalDecoder::encode(const Tensor& source, const std::vector<int32_t>
 void IncrementalDecoder::prepare_cross_attention() {
   HAT_CHECK(sentences_ > 0, kOp, ": prepare_cross_attention before run_encoder");
   if (cross_attention_ready_) return;
-  const ModelDims& d = model_.dims();
+  const arch::ModelDims& d = model_.dims();
   const int64_t N = sentences_, S = source_len_, de = arch_.encoder_embed_dim,
                 Le = arch_.encoder_layers, Q = d.qkv_dim;
   // Each decoder layer's k | v of the encoder outputs it attends to: segment j of a row's memory
@@ -160,7 +160,7 @@ void IncrementalDecoder::prepare_cross_attention() {
       memory = memory_slot_.get({N * n * S, de}, dtype_);
       const Tensor rows = memory.reshape({N, n * S * de});
       for (int64_t j = 0; j < n && j < kMaxEnde; ++j) {
-        const int64_t src = ende_source_layer(d, Le, j);
+        const int64_t src = arch::ende_source_layer(d, Le, j);
         rows.narrow(1, j * S * de, S * de)
             .copy_from(encoder_states_[src].output().reshape({N, S * de}));
       }
@@ -253,7 +253,7 @@ int64_t IncrementalDecoder::prepare_groups() {
 }
 
 const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) {
-  const ModelDims& d = model_.dims();
+  const arch::ModelDims& d = model_.dims();
   HAT_CHECK(sentences_ > 0, kOp, ": step before encode");
   prepare_cross_attention();
   const int64_t B = rows();

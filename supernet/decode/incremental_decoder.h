@@ -21,7 +21,7 @@ class IncrementalDecoder {
   // BEFORE constructing a decoder; the encoder's weights are read in place. Forward only: no
   // dropout, no gradients; f32 or f64 as the model. Uses none of the model's buffers (the model
   // can evaluate in between).
-  IncrementalDecoder(const SuperTransformer& model, const ArchConfig& arch);
+  IncrementalDecoder(const SuperTransformer& model, const arch::ArchConfig& arch);
   ~IncrementalDecoder();
   IncrementalDecoder(const IncrementalDecoder&) = delete;
   IncrementalDecoder& operator=(const IncrementalDecoder&) = delete;
@@ -53,7 +53,7 @@ class IncrementalDecoder {
   int64_t max_steps() const { return model_.dims().max_positions; }
   // Source length (eos included) of the sentence row r reads.
   int32_t source_length(int64_t row) const;
-  const ArchConfig& arch() const { return arch_; }
+  const arch::ArchConfig& arch() const { return arch_; }
   const SuperTransformer& model() const { return model_; }
 
  private:
@@ -65,7 +65,7 @@ class IncrementalDecoder {
   int64_t prepare_groups();
 
   const SuperTransformer& model_;
-  ArchConfig arch_;
+  arch::ArchConfig arch_;
   DType dtype_;
   Tensor encoder_positions_, decoder_positions_;
   std::vector<EncoderLayerParams> encoder_params_;

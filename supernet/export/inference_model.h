@@ -24,7 +24,7 @@ struct ModelChoice {
 
 struct InferenceModel {
   LoadedModel loaded;
-  ArchConfig arch;
+  arch::ArchConfig arch;
   data::Vocabulary vocabulary;
   std::string description;  // "model directory DIR" or "checkpoint DIR (update N)", for logs
 };

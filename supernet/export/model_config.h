@@ -21,8 +21,8 @@ inline constexpr const char* kModelVocabularyFile = "spm.model";
 inline constexpr int kModelFormatVersion = 1;
 
 struct ModelConfig {
-  ArchConfig arch;
-  ModelDims dims;  // the standalone model's: standalone_dims(dims, arch) == dims
+  arch::ArchConfig arch;
+  arch::ModelDims dims;  // the standalone model's: standalone_dims(dims, arch) == dims
   int64_t vocab_size = 0;
   std::string vocab_sha256;                   // of spm.model
   int64_t parameters = 0;                     // every tensor of model.safetensors

@@ -22,7 +22,7 @@ struct ModelDirectory {
   // rest is zero and never read); checkpoint: the directory; update and space: provenance's;
   // trained_arch: the architecture; trainer: the provenance (settings included).
   LoadedModel loaded;
-  ArchConfig arch;
+  arch::ArchConfig arch;
   data::Vocabulary vocabulary;  // DIR/spm.model
 };
 
@@ -41,7 +41,7 @@ void load_model_tensors(const std::filesystem::path& dir, const ModelConfig& con
 // The architecture a tool runs for `--arch SPEC` with a model directory: the model's own for
 // "" or "trained"; a YAML file must equal it; largest, smallest or another architecture are
 // refused, naming both.
-ArchConfig resolve_model_arch(const std::string& spec, const ModelDirectory& model);
+arch::ArchConfig resolve_model_arch(const std::string& spec, const ModelDirectory& model);
 
 // Throws unless `data`'s spm.model (by its recorded SHA-256) is the model's vocabulary.
 void check_model_vocabulary(const ModelConfig& config, const std::filesystem::path& dir,

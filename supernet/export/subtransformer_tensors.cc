@@ -58,9 +58,9 @@ class Collector {
 }  // namespace
 
 std::vector<SubTensor> subtransformer_tensors(const SuperTransformer& model,
-                                              const ArchConfig& arch) {
+                                              const arch::ArchConfig& arch) {
   model.check_arch(arch);
-  const ModelDims& dims = model.dims();
+  const arch::ModelDims& dims = model.dims();
   const ParameterStore& store = model.parameters();
   const int64_t de = arch.encoder_embed_dim, dd = arch.decoder_embed_dim;
   std::vector<SubTensor> out;

@@ -35,7 +35,7 @@ struct SubTensor {
 //   decoder.embed_out [V, dd] (not shared).
 // The names depend on the architecture alone, not on the SuperTransformer's layout.
 std::vector<SubTensor> subtransformer_tensors(const SuperTransformer& model,
-                                              const ArchConfig& arch);
+                                              const arch::ArchConfig& arch);
 
 // The tensor as one dense copy (its parts stacked), and the reverse: `dense` into the parts.
 Tensor gather(const SubTensor& tensor);

@@ -8,8 +8,9 @@ namespace hat {
 
 TrainedExport export_trained_model(const std::filesystem::path& save_dir,
                                    const std::filesystem::path& last_checkpoint,
-                                   const std::filesystem::path& data_dir, const ArchConfig& arch,
-                                   const ExportOptions& request, const TranslateWarning& warn) {
+                                   const std::filesystem::path& data_dir,
+                                   const arch::ArchConfig& arch, const ExportOptions& request,
+                                   const TranslateWarning& warn) {
   const data::DataDirectory data(data_dir);
   TrainedExport result;
   result.checkpoint = checkpoint::CheckpointStore(save_dir, 0, warn).best().value_or(last_checkpoint);

@@ -19,7 +19,8 @@ struct TrainedExport {
 // `data_dir` the data directory it trained on (its vocabulary goes into the model directory).
 TrainedExport export_trained_model(const std::filesystem::path& save_dir,
                                    const std::filesystem::path& last_checkpoint,
-                                   const std::filesystem::path& data_dir, const ArchConfig& arch,
-                                   const ExportOptions& request, const TranslateWarning& warn = {});
+                                   const std::filesystem::path& data_dir,
+                                   const arch::ArchConfig& arch, const ExportOptions& request,
+                                   const TranslateWarning& warn = {});
 
 }  // namespace hat

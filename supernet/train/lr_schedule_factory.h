@@ -8,6 +8,6 @@
 
 namespace hat {
 
-std::unique_ptr<LrSchedule> make_schedule(const TrainSettings& s);
+std::unique_ptr<optim::LrSchedule> make_schedule(const arch::TrainSettings& s);
 
 }  // namespace hat

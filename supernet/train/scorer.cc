@@ -33,7 +33,7 @@ Scorer::Scorer(const data::TokenSplit& split, int64_t max_sentences, int64_t max
   sentences_ = static_cast<int64_t>(n);
 }
 
-Score Scorer::score(SuperTransformer& model, const ArchConfig& arch) const {
+Score Scorer::score(SuperTransformer& model, const arch::ArchConfig& arch) const {
   LossSums sums;
   for (const ModelBatch& batch : batches_) sums += model.evaluate(arch, batch, label_smoothing_);
   HAT_CHECK(sums.tokens > 0, "scorer: no target tokens scored");

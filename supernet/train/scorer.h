@@ -26,7 +26,7 @@ class Scorer {
          int32_t padding_idx, double label_smoothing);
 
   // No dropout, no gradients; the model's buffers are reused.
-  Score score(SuperTransformer& model, const ArchConfig& arch) const;
+  Score score(SuperTransformer& model, const arch::ArchConfig& arch) const;
 
   int64_t sentences() const { return sentences_; }
 

@@ -10,11 +10,15 @@
 
 namespace hat {
 
-Translator::Translator(const SuperTransformer& model, const ArchConfig& arch,
+Translator::Translator(const SuperTransformer& model, const arch::ArchConfig& arch,
                        const data::Vocabulary& vocabulary, const BeamSearchOptions& beam,
                        int64_t max_tokens, TranslateWarning warn)
-    : model_(model), vocabulary_(vocabulary), beam_(beam), max_tokens_(max_tokens),
-      warn_(std::move(warn)), decoder_(model, arch) {
+    : model_(model),
+      vocabulary_(vocabulary),
+      beam_(beam),
+      max_tokens_(max_tokens),
+      warn_(std::move(warn)),
+      decoder_(model, arch) {
   HAT_CHECK(max_tokens >= 1, "Translator: max_tokens must be >= 1, not ", max_tokens);
   HAT_CHECK(beam.beam >= 1, "Translator: beam must be >= 1, not ", beam.beam);
   HAT_CHECK(vocabulary.size() == model.dims().vocab_size, "Translator: the vocabulary has ",

@@ -21,7 +21,7 @@ class Translator {
   // Keeps references to `model` and `vocabulary` (which must outlive this). max_tokens bounds
   // each batch: sentences * (longest source + 1) <= max_tokens (a longer single sentence goes
   // alone). Throws hat::Error when the arch does not fit the model or max_tokens < 1.
-  Translator(const SuperTransformer& model, const ArchConfig& arch,
+  Translator(const SuperTransformer& model, const arch::ArchConfig& arch,
              const data::Vocabulary& vocabulary, const BeamSearchOptions& beam, int64_t max_tokens,
              TranslateWarning warn = {});
   ~Translator();

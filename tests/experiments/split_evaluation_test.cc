@@ -69,7 +69,7 @@ TEST_F(SplitEvaluation, HeaderNamesModelArchSplitAndSearch) {
   search.beam = 4;
   search.len_penalty = 0.6;
   EXPECT_EQ(format_evaluation_header(m, "test", 3, search),
-            "model: " + m.description + ", arch " + arch_summary(m.arch) +
+            "model: " + m.description + ", arch " + arch::arch_summary(m.arch) +
                 "\nsplit: test, 3 sentences, beam 4, lenpen 0.6\n");
 }
 

@@ -32,14 +32,14 @@ class ExportRoundTrip : public test::ExportFixture, public ::testing::WithParamI
     loaded_ = load_model(save_dir(GetParam().space), data);
     arch_ = std::string(GetParam().arch) == "largest" ? resolve_arch("largest", loaded_)
                                                       : arch_of(GetParam().arch);
-    out_ = root() / str("model-", GetParam().space, "-", arch_hash(arch_));
+    out_ = root() / str("model-", GetParam().space, "-", arch::arch_hash(arch_));
     ExportOptions options;
     options.out = out_;
     options.force = true;
     summary_ = export_model(loaded_, arch_, data, options);
   }
   LoadedModel loaded_;
-  ArchConfig arch_;
+  arch::ArchConfig arch_;
   fs::path out_;
   ExportSummary summary_;
 };
@@ -90,9 +90,9 @@ TEST_P(ExportRoundTrip, LoadsWithTheArchitectureVocabularyAndProvenance) {
   EXPECT_EQ(m.config.provenance.at("checkpoint_model_sha256"),
             util::sha256_file(loaded_.checkpoint / checkpoint::kModelFile));
   // The standalone model is no larger than the SubTransformer (plus zeros it never reads).
-  const ModelDims& d = m.loaded.model->dims();
+  const arch::ModelDims& d = m.loaded.model->dims();
   EXPECT_EQ(d.encoder_layers_max, arch_.encoder_layers);
-  EXPECT_EQ(encoder_positions_width(d), encoder_positions_width(loaded_.model->dims()));
+  EXPECT_EQ(arch::encoder_positions_width(d), arch::encoder_positions_width(loaded_.model->dims()));
   EXPECT_EQ(m.loaded.model->parameter_count(arch_, true), summary_.parameters);
 }
 

@@ -29,7 +29,7 @@ class InitFromModel : public test::ExportFixture {
     TrainerConfig c;
     c.data_dir = data_dir();
     c.save_dir = root() / save;
-    c.space = parse_space_file(space_yaml, "tiny", "test");
+    c.space = arch::parse_space_file(space_yaml, "tiny", "test");
     c.settings = c.space.settings;
     c.settings.max_update = 0;
     c.arch = arch_of(test::kSharedArch);

@@ -103,7 +103,7 @@ TEST_F(ModelDirectoryErrors, AnExistingOutputIsRefusedWithoutForceAndReplacedWit
 
 TEST_F(ModelDirectoryErrors, FailuresLeaveNothingBehind) {
   const fs::path out = root() / "never";
-  ArchConfig outside = arch_of(test::kSharedArch);
+  arch::ArchConfig outside = arch_of(test::kSharedArch);
   outside.decoder_ffn_dims[0] = 56;  // fits the maxima, not the space's choices
   ExportOptions options;
   options.out = out;

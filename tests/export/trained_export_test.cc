@@ -20,7 +20,7 @@ class TrainedExportTest : public test::ExportFixture {
 };
 
 TEST_F(TrainedExportTest, ExportsTheBestCheckpointRatherThanTheLast) {
-  const ArchConfig arch = arch_of(test::kSharedArch);
+  const arch::ArchConfig arch = arch_of(test::kSharedArch);
   const TrainedExport e =
       export_trained_model(save_dir("shared"), save_dir("shared") / "no-such-checkpoint", data_dir(), arch, to("best"));
   EXPECT_TRUE(fs::equivalent(e.checkpoint, save_dir("shared") / "checkpoint_00000007")) << e.checkpoint;
@@ -35,7 +35,7 @@ TEST_F(TrainedExportTest, WithoutABestCheckpointTheLastIsExported) {
   const fs::path save = root() / "save-unvalidated";
   fs::create_directories(save);
   fs::copy(save_dir("separate") / "checkpoint_00000007", save / "checkpoint_00000007", fs::copy_options::recursive);
-  const ArchConfig arch = arch_of(test::kSeparateArch);
+  const arch::ArchConfig arch = arch_of(test::kSeparateArch);
   const TrainedExport e =
       export_trained_model(save, save / "checkpoint_00000007", data_dir(), arch, to("last"));
   EXPECT_EQ(e.checkpoint, save / "checkpoint_00000007");
@@ -43,7 +43,7 @@ TEST_F(TrainedExportTest, WithoutABestCheckpointTheLastIsExported) {
 }
 
 TEST_F(TrainedExportTest, AnExistingModelDirectoryNeedsForce) {
-  const ArchConfig arch = arch_of(test::kSharedArch);
+  const arch::ArchConfig arch = arch_of(test::kSharedArch);
   export_trained_model(save_dir("shared"), {}, data_dir(), arch, to("twice"));
   EXPECT_THROW(export_trained_model(save_dir("shared"), {}, data_dir(), arch, to("twice")), Error);
   ExportOptions forced = to("twice");

@@ -14,7 +14,7 @@ inline constexpr double kMsPerWeight = 1e-5;
 
 inline const SuperTransformer& search_test_model() {
   static const std::unique_ptr<SuperTransformer> model = [] {
-    ModelDims dims = search_test_space().super_dims;
+    arch::ModelDims dims = search_test_space().super_dims;
     dims.vocab_size = 64;
     return std::make_unique<SuperTransformer>(dims);
   }();

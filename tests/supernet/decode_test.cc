@@ -48,7 +48,7 @@ ModelBatch probe_batch(const Rows& sources, const Rows& prefixes, const std::vec
 // b stops one token earlier (the causal decoder's earlier positions do not see the last input).
 // With one row and an empty prefix there is nothing to subtract. v = padding_idx cannot be a
 // target: its entry is NaN.
-std::vector<double> reference_log_probs(SuperTransformer& model, const ArchConfig& arch,
+std::vector<double> reference_log_probs(SuperTransformer& model, const arch::ArchConfig& arch,
                                         const Rows& sources, const Rows& prefixes, int64_t b) {
   const int64_t V = model.dims().vocab_size;
   std::vector<int32_t> last(sources.size(), 4);
@@ -66,15 +66,16 @@ std::vector<double> reference_log_probs(SuperTransformer& model, const ArchConfi
   return out;
 }
 
-ArchConfig attend_arch() {
-  ArchConfig a = test::tiny_arch();  // decoder layers attend to the last 2 and 3 encoder layers
+arch::ArchConfig attend_arch() {
+  arch::ArchConfig a =
+      test::tiny_arch();  // decoder layers attend to the last 2 and 3 encoder layers
   return a;
 }
 
 // Two of three encoder layers active, decoder layers attending to the last 1 and 3 (HAT then
 // reads the last active output twice), unshared embeddings (split k / v weights).
-ArchConfig fewer_layers_arch() {
-  ArchConfig a = test::tiny_arch();
+arch::ArchConfig fewer_layers_arch() {
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_layers = 2;
   a.encoder_ffn_dims = {10, 7};
   a.encoder_self_heads = {2, 1};
@@ -86,7 +87,7 @@ ArchConfig fewer_layers_arch() {
 
 // Runs `steps` incremental steps on random prefixes and compares every row's log-probs with the
 // full forward, both on the padded batch and on the sentence alone.
-void check_steps(const ModelDims& dims, const ArchConfig& arch, DType dtype, double tol,
+void check_steps(const arch::ModelDims& dims, const arch::ArchConfig& arch, DType dtype, double tol,
                  bool padded_reference) {
   SuperTransformer model(dims, dtype);
   test::randomize(model, 11);
@@ -140,7 +141,7 @@ TEST(IncrementalDecoder, StepsEqualFullForwardFewerLayersUnshared) {
 }
 
 TEST(IncrementalDecoder, StepsEqualFullForwardFullWidth) {
-  const ModelDims d = test::tiny_dims();
+  const arch::ModelDims d = test::tiny_dims();
   check_steps(d, test::full_width_arch(d), DType::f64, 1e-10, false);
 }
 
@@ -194,7 +195,7 @@ const Rows& search_sources() {
 }
 
 // The score of a hypothesis recomputed by feeding it to a fresh decoder.
-double rescore(const SuperTransformer& model, const ArchConfig& arch,
+double rescore(const SuperTransformer& model, const arch::ArchConfig& arch,
                const std::vector<int32_t>& source, const Hypothesis& h, double lenpen) {
   IncrementalDecoder d(model, arch);
   const ModelBatch src = test::make_batch({source}, Rows(1));
@@ -258,7 +259,7 @@ TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
 // fairseq's beam search written plainly for one sentence: every live hypothesis is rescored
 // from scratch by a fresh decoder (no cache reordering, no batching), candidates ranked by
 // (score desc, beam asc, token asc), as beam_search.h specifies.
-Hypothesis naive_beam(const SuperTransformer& model, const ArchConfig& arch,
+Hypothesis naive_beam(const SuperTransformer& model, const arch::ArchConfig& arch,
                       const std::vector<int32_t>& source, int64_t beam, double lenpen,
                       int64_t max_len) {
   struct Cand { double score; int64_t beam; int32_t token; };
@@ -386,7 +387,7 @@ TEST(IncrementalDecoder, BadInputThrows) {
   IncrementalDecoder decoder(model, attend_arch());
   test::expect_error([&] { decoder.step({kEos}); }, {"IncrementalDecoder", "before encode"});
   test::expect_error([&] { decoder.reorder({0}); }, {"IncrementalDecoder", "before encode"});
-  ArchConfig bad = attend_arch();
+  arch::ArchConfig bad = attend_arch();
   bad.decoder_ende_layers[0] = 4;
   test::expect_error([&] { IncrementalDecoder d(model, bad); }, {"decoder_ende_layers[0] = 4"});
   ModelBatch src = test::make_batch({{4, 5}, {6}}, Rows(2));

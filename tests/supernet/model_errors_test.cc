@@ -12,23 +12,31 @@ namespace {
 TEST(ModelErrors, CheckArchNamesTheOffendingField) {
   SuperTransformer model(test::tiny_dims(), DType::f32);
   EXPECT_NO_THROW(model.check_arch(test::tiny_arch()));
-  const std::vector<std::pair<std::function<void(ArchConfig&)>, std::vector<std::string>>> cases = {
-      {[](ArchConfig& a) { a.encoder_embed_dim = 9; }, {"encoder_embed_dim = 9", "[1, 8]"}},
-      {[](ArchConfig& a) { a.decoder_embed_dim = 0; }, {"decoder_embed_dim = 0"}},
-      {[](ArchConfig& a) { a.encoder_layers = 4; }, {"encoder_layers = 4", "[1, 3]"}},
-      {[](ArchConfig& a) { a.decoder_layers = 3; }, {"decoder_layers = 3", "[1, 2]"}},
-      {[](ArchConfig& a) { a.encoder_ffn_dims.pop_back(); }, {"encoder_ffn_dims has 2 entries", "encoder_layers = 3"}},
-      {[](ArchConfig& a) { a.decoder_ende_layers.push_back(1); }, {"decoder_ende_layers has 3 entries"}},
-      {[](ArchConfig& a) { a.encoder_ffn_dims[1] = 13; }, {"encoder_ffn_dims[1] = 13", "[1, 12]"}},
-      {[](ArchConfig& a) { a.decoder_ffn_dims[0] = 0; }, {"decoder_ffn_dims[0] = 0"}},
-      {[](ArchConfig& a) { a.encoder_self_heads[2] = 3; }, {"encoder_self_heads[2] = 3", "qkv_dim 4"}},
-      {[](ArchConfig& a) { a.decoder_self_heads[0] = 0; }, {"decoder_self_heads[0] = 0"}},
-      {[](ArchConfig& a) { a.decoder_ende_heads[1] = 8; }, {"decoder_ende_heads[1] = 8"}},
-      {[](ArchConfig& a) { a.decoder_ende_layers[0] = 4; }, {"decoder_ende_layers[0] = 4", "[1, 3]"}},
-      {[](ArchConfig& a) { a.decoder_ende_layers[1] = 0; }, {"decoder_ende_layers[1] = 0"}},
-  };
+  const std::vector<std::pair<std::function<void(arch::ArchConfig&)>, std::vector<std::string>>>
+      cases = {
+          {[](arch::ArchConfig& a) { a.encoder_embed_dim = 9; },
+           {"encoder_embed_dim = 9", "[1, 8]"}},
+          {[](arch::ArchConfig& a) { a.decoder_embed_dim = 0; }, {"decoder_embed_dim = 0"}},
+          {[](arch::ArchConfig& a) { a.encoder_layers = 4; }, {"encoder_layers = 4", "[1, 3]"}},
+          {[](arch::ArchConfig& a) { a.decoder_layers = 3; }, {"decoder_layers = 3", "[1, 2]"}},
+          {[](arch::ArchConfig& a) { a.encoder_ffn_dims.pop_back(); },
+           {"encoder_ffn_dims has 2 entries", "encoder_layers = 3"}},
+          {[](arch::ArchConfig& a) { a.decoder_ende_layers.push_back(1); },
+           {"decoder_ende_layers has 3 entries"}},
+          {[](arch::ArchConfig& a) { a.encoder_ffn_dims[1] = 13; },
+           {"encoder_ffn_dims[1] = 13", "[1, 12]"}},
+          {[](arch::ArchConfig& a) { a.decoder_ffn_dims[0] = 0; }, {"decoder_ffn_dims[0] = 0"}},
+          {[](arch::ArchConfig& a) { a.encoder_self_heads[2] = 3; },
+           {"encoder_self_heads[2] = 3", "qkv_dim 4"}},
+          {[](arch::ArchConfig& a) { a.decoder_self_heads[0] = 0; }, {"decoder_self_heads[0] = 0"}},
+          {[](arch::ArchConfig& a) { a.decoder_ende_heads[1] = 8; }, {"decoder_ende_heads[1] = 8"}},
+          {[](arch::ArchConfig& a) { a.decoder_ende_layers[0] = 4; },
+           {"decoder_ende_layers[0] = 4", "[1, 3]"}},
+          {[](arch::ArchConfig& a) { a.decoder_ende_layers[1] = 0; },
+           {"decoder_ende_layers[1] = 0"}},
+      };
   for (const auto& [change, parts] : cases) {
-    ArchConfig a = test::tiny_arch();
+    arch::ArchConfig a = test::tiny_arch();
     change(a);
     std::vector<std::string> expected = parts;
     expected.push_back("SuperTransformer");
@@ -37,10 +45,10 @@ TEST(ModelErrors, CheckArchNamesTheOffendingField) {
     test::expect_error([&] { model.parameter_count(a, false); }, expected);
   }
   // Attending to the last 3 layers needs 3 SUPER encoder layers (HAT's encoder_out_all[-3]).
-  ModelDims two = test::tiny_dims();
+  arch::ModelDims two = test::tiny_dims();
   two.encoder_layers_max = 2;
   SuperTransformer shallow(two, DType::f32);
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_layers = 2;
   a.encoder_ffn_dims.resize(2);
   a.encoder_self_heads.resize(2);
@@ -49,7 +57,7 @@ TEST(ModelErrors, CheckArchNamesTheOffendingField) {
 
 TEST(ModelErrors, MalformedBatchesAreRejected) {
   SuperTransformer model(test::tiny_dims(), DType::f32);
-  const ArchConfig a = test::tiny_arch();
+  const arch::ArchConfig a = test::tiny_arch();
   Regularization reg;
   {
     ModelBatch b = test::tiny_batch();
@@ -88,7 +96,7 @@ TEST(ModelErrors, MalformedBatchesAreRejected) {
 }
 
 TEST(ModelErrors, BadDimensionsAreRejected) {
-  ModelDims d = test::tiny_dims();
+  arch::ModelDims d = test::tiny_dims();
   d.decoder_embed_max = 10;  // shared embeddings need equal widths (as in HAT)
   test::expect_error([&] { SuperTransformer m(d); }, {"shared embeddings", "8 and 10"});
   d = test::tiny_dims();

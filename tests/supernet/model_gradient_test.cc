@@ -9,7 +9,7 @@ namespace {
 
 // d(w * loss)/d(every parameter) from forward_backward against central differences of the
 // loss (forward_backward again: with a fixed seed the model is a deterministic function).
-void expect_gradients_match(const ModelDims& dims, const ArchConfig& arch,
+void expect_gradients_match(const arch::ModelDims& dims, const arch::ArchConfig& arch,
                             const Regularization& reg, uint64_t seed) {
   SuperTransformer model(dims, DType::f64);
   test::randomize(model, 10);
@@ -60,7 +60,7 @@ TEST(ModelGradients, MatchFiniteDifferencesWithDropout) {
 TEST(ModelGradients, MatchFiniteDifferencesWithSeparateEmbeddingsAndWidths) {
   // Decoder max 10 != encoder max 8: separate decoder embedding and output matrix, and
   // encoder_attn with separate q/k/v_proj_weight; decoder 7 wide, encoder 5.
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_embed_dim = 5;
   a.decoder_embed_dim = 7;
   a.decoder_ende_layers = {3, 1};
@@ -69,7 +69,7 @@ TEST(ModelGradients, MatchFiniteDifferencesWithSeparateEmbeddingsAndWidths) {
 
 TEST(ModelGradients, MatchFiniteDifferencesWithFewerEncoderLayers) {
   // Two of three encoder layers active: HAT's third-last output is then the last active one.
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_layers = 2;
   a.encoder_ffn_dims = {10, 7};
   a.encoder_self_heads = {2, 1};
@@ -77,7 +77,7 @@ TEST(ModelGradients, MatchFiniteDifferencesWithFewerEncoderLayers) {
 }
 
 // f32 (oneDNN) against f64 (reference loops) on the same parameters: loss and every gradient.
-void expect_float_matches_double(const ModelDims& dims, const ArchConfig& arch,
+void expect_float_matches_double(const arch::ModelDims& dims, const arch::ArchConfig& arch,
                                  const Regularization& reg) {
   SuperTransformer m64(dims, DType::f64), m32(dims, DType::f32);
   test::randomize(m64, 20);
@@ -98,7 +98,7 @@ void expect_float_matches_double(const ModelDims& dims, const ArchConfig& arch,
 TEST(ModelFloat, F32MatchesF64) {
   expect_float_matches_double(test::tiny_dims(), test::tiny_arch(), no_dropout());
   expect_float_matches_double(test::tiny_dims(), test::tiny_arch(), with_dropout());
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_embed_dim = 5;
   a.decoder_embed_dim = 7;
   expect_float_matches_double(test::tiny_dims(false), a, with_dropout());

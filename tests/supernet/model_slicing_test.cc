@@ -23,8 +23,8 @@ bool ends_with(const std::string& s, const std::string& p) {
 }
 
 // Whether element (r, c) of parameter `name` belongs to SubTransformer `a` (HAT's slices).
-bool active(const std::string& name, int64_t r, int64_t c, const ArchConfig& a,
-            const ModelDims& d) {
+bool active(const std::string& name, int64_t r, int64_t c, const arch::ArchConfig& a,
+            const arch::ModelDims& d) {
   const int64_t Q = d.qkv_dim, de = a.encoder_embed_dim, dd = a.decoder_embed_dim;
   if (name == "encoder.embed_tokens.weight")
     return c < (d.share_all_embeddings ? std::max(de, dd) : de);
@@ -52,7 +52,7 @@ bool active(const std::string& name, int64_t r, int64_t c, const ArchConfig& a,
   return false;
 }
 
-void expect_gradients_only_in_slices(const ModelDims& dims, const ArchConfig& arch) {
+void expect_gradients_only_in_slices(const arch::ModelDims& dims, const arch::ArchConfig& arch) {
   SuperTransformer model(dims, DType::f64);
   test::randomize(model, 30);
   Regularization reg;
@@ -79,7 +79,7 @@ void expect_gradients_only_in_slices(const ModelDims& dims, const ArchConfig& ar
 }
 
 TEST(ModelSlicing, GradientsAreExactlyZeroOutsideTheActiveSlices) {
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.decoder_layers = 1;  // the second decoder layer is inactive
   a.decoder_ffn_dims = {9};
   a.decoder_self_heads = {4};
@@ -102,8 +102,8 @@ void export_into(const SuperTransformer& super, SuperTransformer& dense) {
 }
 
 TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
-  const ModelDims super_dims = test::tiny_dims();
-  ArchConfig a = test::full_width_arch(super_dims);
+  const arch::ModelDims super_dims = test::tiny_dims();
+  arch::ArchConfig a = test::full_width_arch(super_dims);
   a.decoder_layers = 1;
   a.encoder_ffn_dims = {10, 10, 10};
   a.encoder_self_heads = {1, 2, 4};
@@ -111,7 +111,7 @@ TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
   a.decoder_self_heads = {4};
   a.decoder_ende_heads = {2};
   a.decoder_ende_layers = {3};
-  ModelDims dense_dims = super_dims;
+  arch::ModelDims dense_dims = super_dims;
   dense_dims.encoder_ffn_max = 10;
   dense_dims.decoder_ffn_max = 7;
   dense_dims.decoder_layers_max = 1;
@@ -128,7 +128,7 @@ TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
                                 1e-13))
         << e.name;
   // The dense model's largest SubTransformer (no slicing at all) gives the same loss too.
-  ArchConfig b = a;
+  arch::ArchConfig b = a;
   b.encoder_self_heads = {2, 2, 2};
   b.decoder_self_heads = b.decoder_ende_heads = b.decoder_ende_layers = {2};
   b.decoder_ende_layers = {1};
@@ -144,9 +144,9 @@ TEST(ModelSlicing, ArbitraryAttentionReadsHatsListOfSuperLayerOutputs) {
   SuperTransformer model(test::tiny_dims(), DType::f64);
   test::randomize(model, 50);
   const ModelBatch batch = test::tiny_batch();
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   const auto loss = [&](int64_t encoder_layers, int64_t ende0, int64_t ende1) {
-    ArchConfig b = a;
+    arch::ArchConfig b = a;
     b.encoder_layers = encoder_layers;
     b.encoder_ffn_dims.resize(encoder_layers);
     b.encoder_self_heads.resize(encoder_layers);
@@ -162,7 +162,7 @@ TEST(ModelSlicing, ArbitraryAttentionReadsHatsListOfSuperLayerOutputs) {
 }
 
 TEST(ModelParameters, HaveFairseqNamesAtSuperTransformerShapes) {
-  const ModelDims d = test::tiny_dims();
+  const arch::ModelDims d = test::tiny_dims();
   SuperTransformer shared(d, DType::f32);
   const ParameterStore& p = shared.parameters();
   const std::vector<std::pair<std::string, Shape>> expected = {
@@ -205,7 +205,8 @@ TEST(ModelParameters, HaveFairseqNamesAtSuperTransformerShapes) {
 
 // HAT's calc_sampled_param_num, written out: per attention q/k/v weights (d_q Q + 2 d_kv Q), the
 // whole in_proj_bias (3 Q), out_proj (d_q Q + d_q); LayerNorms 2 d; fc1 + fc2 2 d f + f + d.
-int64_t expected_count(const ArchConfig& a, int64_t Q, int64_t V, bool shared, bool embeddings) {
+int64_t expected_count(const arch::ArchConfig& a, int64_t Q, int64_t V, bool shared,
+                       bool embeddings) {
   const int64_t de = a.encoder_embed_dim, dd = a.decoder_embed_dim;
   int64_t n = 0;
   for (int64_t f : a.encoder_ffn_dims)
@@ -219,9 +220,9 @@ int64_t expected_count(const ArchConfig& a, int64_t Q, int64_t V, bool shared, b
 
 TEST(ModelParameters, CountMatchesHatsFormula) {
   for (bool shared : {true, false}) {
-    const ModelDims d = test::tiny_dims(shared);
+    const arch::ModelDims d = test::tiny_dims(shared);
     SuperTransformer model(d, DType::f32);
-    ArchConfig a = test::tiny_arch();
+    arch::ArchConfig a = test::tiny_arch();
     a.decoder_embed_dim = shared ? 6 : 9;
     for (bool emb : {false, true})
       EXPECT_EQ(model.parameter_count(a, emb), expected_count(a, 4, 13, shared, emb));

@@ -10,8 +10,8 @@
 
 namespace hat::test {
 
-inline ModelDims tiny_dims(bool shared = true) {
-  ModelDims d;
+inline arch::ModelDims tiny_dims(bool shared = true) {
+  arch::ModelDims d;
   d.vocab_size = 13;
   d.encoder_embed_max = 8;
   d.decoder_embed_max = shared ? 8 : 10;
@@ -27,8 +27,8 @@ inline ModelDims tiny_dims(bool shared = true) {
 
 // Smaller than the maxima everywhere it can be; decoder layers attend to the last 2 and 3
 // encoder layers.
-inline ArchConfig tiny_arch() {
-  ArchConfig a;
+inline arch::ArchConfig tiny_arch() {
+  arch::ArchConfig a;
   a.encoder_embed_dim = 6;
   a.decoder_embed_dim = 6;
   a.encoder_layers = 3;
@@ -43,8 +43,8 @@ inline ArchConfig tiny_arch() {
 }
 
 // The SuperTransformer's own maxima as a SubTransformer.
-inline ArchConfig full_width_arch(const ModelDims& d, int64_t heads = 2) {
-  ArchConfig a;
+inline arch::ArchConfig full_width_arch(const arch::ModelDims& d, int64_t heads = 2) {
+  arch::ArchConfig a;
   a.encoder_embed_dim = d.encoder_embed_max;
   a.decoder_embed_dim = d.decoder_embed_max;
   a.encoder_layers = d.encoder_layers_max;

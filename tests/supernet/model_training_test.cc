@@ -50,7 +50,7 @@ TEST(ModelTraining, EvaluateEqualsForwardBackwardWithoutDropoutAndLeavesGradient
 TEST(ModelTraining, BatchRowsAreIndependent) {
   SuperTransformer model(test::tiny_dims(), DType::f64);
   test::randomize(model, 70);
-  const ArchConfig a = test::tiny_arch();
+  const arch::ArchConfig a = test::tiny_arch();
   // Row 1 is padded in the pair and unpadded alone.
   const ModelBatch both = test::tiny_batch();
   const ModelBatch first = test::make_batch({{4, 9, 11, 5, 7}}, {{5, 10, 4, 12}});
@@ -73,7 +73,7 @@ TEST(ModelTraining, AccumulatingTwoHalfBatchesEqualsOneBatch) {
   for (DType dtype : {DType::f64, DType::f32}) {
     SuperTransformer model(test::tiny_dims(), dtype);
     test::randomize(model, 80);
-    const ArchConfig a = test::tiny_arch();
+    const arch::ArchConfig a = test::tiny_arch();
     const std::vector<std::vector<int32_t>> src = {{4, 9, 11}, {12, 6, 8, 5}, {7}, {10, 10, 4, 6}};
     const std::vector<std::vector<int32_t>> tgt = {{5, 10}, {7, 9, 4}, {11, 12, 5, 6}, {8}};
     const ModelBatch full = test::make_batch(src, tgt);
@@ -119,7 +119,7 @@ TEST(ModelTraining, SameSeedGivesBitIdenticalGradients) {
 }
 
 TEST(ModelTraining, InitialisationFollowsFairseqFromTheSeedAlone) {
-  ModelDims d = test::tiny_dims();
+  arch::ModelDims d = test::tiny_dims();
   d.vocab_size = 400;
   d.encoder_embed_max = d.decoder_embed_max = 64;
   d.encoder_ffn_max = d.decoder_ffn_max = 96;
@@ -178,7 +178,7 @@ TEST(ModelTraining, InitialisationFollowsFairseqFromTheSeedAlone) {
 TEST(ModelTraining, AdamTrainingLowersTheLossOfASubTransformer) {
   SuperTransformer model(test::tiny_dims(), DType::f32);
   model.init_parameters(1);
-  Adam adam(model.parameters());
+  optim::Adam adam(model.parameters());
   const ModelBatch batch = test::tiny_batch();
   Regularization reg = with_dropout();
   reg.dropout = 0.1;

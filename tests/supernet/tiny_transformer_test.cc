@@ -46,7 +46,7 @@ class TinyTransformer {
     for (const char* n : {"ln1.g", "ln2.g"})
       for (int64_t i = 0; i < kMaxDim; ++i) params_.value(n).at<float>({i}) = 1.0f;
     positions_ = ops::sinusoidal_table(kTime + kPad + 1, kMaxDim, kPad, DType::f32);
-    adam_ = std::make_unique<Adam>(params_);
+    adam_ = std::make_unique<optim::Adam>(params_);
   }
 
   // Active slice of a weight (first `rows` rows, `cols` columns) and of its gradient.
@@ -115,7 +115,7 @@ class TinyTransformer {
     ops::add_positions_backward(dx, dx0);
     ops::embedding_backward(tokens, dx0, std::sqrt(double(kDim)), kPad, dw("embed", kVocab, kDim));
 
-    clip_grad_norm(params_.grads(), 1.0);
+    optim::clip_grad_norm(params_.grads(), 1.0);
     adam_->step(3e-3);
     return loss.loss / loss.tokens;
   }
@@ -125,7 +125,7 @@ class TinyTransformer {
  private:
   ParameterStore params_{DType::f32};
   Tensor positions_;
-  std::unique_ptr<Adam> adam_;
+  std::unique_ptr<optim::Adam> adam_;
 };
 
 // Two sentences of next-token prediction, the second padded by two tokens.

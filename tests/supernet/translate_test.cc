@@ -44,12 +44,12 @@ class TranslateFixture : public ::testing::Test {
     prepare.vocabulary.size = 60;
     data::prepare_data_directory(corpus, prepare);
     const data::DataDirectory data(*root_ / "data");
-    const SpaceFile space = parse_space_file(test::kTinySpaceYaml, "tiny", "test");
-    ModelDims dims = space.space.super_dims;
+    const arch::SpaceFile space = arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test");
+    arch::ModelDims dims = space.space.super_dims;
     dims.vocab_size = data.vocab_size();
     saved_ = new SuperTransformer(dims);
     saved_->init_parameters(11);
-    const Adam adam(saved_->parameters());
+    const optim::Adam adam(saved_->parameters());
     const nlohmann::json trainer = {
         {"space", {{"name", "tiny"}, {"hash", space.hash}, {"text", space.text}}},
         {"arch", nullptr},
@@ -91,8 +91,8 @@ TEST_F(TranslateFixture, LoaderRestoresExactParametersFromASaveDirectory) {
   // The checkpoint directory itself loads too, and the arch names resolve.
   const LoadedModel direct = load_model(loaded.checkpoint, data);
   EXPECT_EQ(direct.checkpoint, loaded.checkpoint);
-  EXPECT_EQ(resolve_arch("largest", direct), largest_arch(direct.space.space));
-  EXPECT_EQ(resolve_arch("smallest", direct), smallest_arch(direct.space.space));
+  EXPECT_EQ(resolve_arch("largest", direct), arch::largest_arch(direct.space.space));
+  EXPECT_EQ(resolve_arch("smallest", direct), arch::smallest_arch(direct.space.space));
   EXPECT_THROW(resolve_arch("trained", direct), Error);
 }
 
@@ -139,7 +139,8 @@ TEST_F(TranslateFixture, LoaderRefusesAnotherVocabularyAndMissingOrDamagedCheckp
 TEST_F(TranslateFixture, TranslatorKeepsOrderEmptyLinesAndMatchesOneByOne) {
   const data::DataDirectory data(*root_ / "data");
   const data::Vocabulary vocab = data.vocabulary();
-  const ArchConfig arch = smallest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
+  const arch::ArchConfig arch =
+      arch::smallest_arch(arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
   const data::ParallelText text = data.load_text("test");
   std::vector<std::string> lines(text.source.begin(), text.source.begin() + 6);
   lines.insert(lines.begin() + 2, "");
@@ -169,11 +170,12 @@ TEST_F(TranslateFixture, TranslatorKeepsOrderEmptyLinesAndMatchesOneByOne) {
 TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {
   const data::DataDirectory data(*root_ / "data");
   const data::Vocabulary vocab = data.vocabulary();
-  ModelDims dims = saved_->dims();
+  arch::ModelDims dims = saved_->dims();
   dims.max_positions = 8;  // 7 source tokens
   SuperTransformer small(dims);
   small.init_parameters(5);
-  const ArchConfig arch = largest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
+  const arch::ArchConfig arch =
+      arch::largest_arch(arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
   std::vector<std::string> warnings;
   Translator t(small, arch, vocab, options(), 4096,
                [&](const std::string& w) { warnings.push_back(w); });
@@ -196,7 +198,8 @@ TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {
 TEST_F(TranslateFixture, InvalidUtf8IsAnErrorNamingTheLine) {
   const data::DataDirectory data(*root_ / "data");
   const data::Vocabulary vocab = data.vocabulary();
-  const ArchConfig arch = smallest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
+  const arch::ArchConfig arch =
+      arch::smallest_arch(arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
   Translator t(*saved_, arch, vocab, options(), 4096);
   try {
     t.translate({"ein Haus .", "", "gut \xC3\x28 ."});

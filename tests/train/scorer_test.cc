@@ -24,13 +24,14 @@ TEST(Scorer, ScoresTheFirstSentencesInBitsWithoutTouchingGradients) {
   const test::HattrainFixture fixture(fs::temp_directory_path() /
                                       ("hat_scorer_" + std::to_string(::getpid())));
   const data::DataDirectory data(fixture.root() / "data");
-  const SpaceFile space = load_space_file((fixture.root() / "space.yml").string());
-  ModelDims dims = space.space.super_dims;
+  const arch::SpaceFile space = arch::load_space_file((fixture.root() / "space.yml").string());
+  arch::ModelDims dims = space.space.super_dims;
   dims.vocab_size = data.vocab_size();
   SuperTransformer model(dims);
   model.init_parameters(3);
   const data::TokenSplit valid = data.load_split("valid");
-  const ArchConfig small = smallest_arch(space.space), large = largest_arch(space.space);
+  const arch::ArchConfig small = arch::smallest_arch(space.space),
+                         large = arch::largest_arch(space.space);
 
   const Scorer first10(valid, 10, 300, data::kPadId, 0.1);
   const Score s = first10.score(model, small);
