@@ -10,7 +10,7 @@ double LatencyBound::predict_ms(const arch::ArchConfig& arch) const {
   return predictor.predict(latency::summarize_arch(arch, setting)).total_ms;
 }
 
-int64_t inference_memory_bytes(const SuperTransformer& model, const arch::ArchConfig& arch,
+int64_t inference_memory_bytes(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                int64_t source_length, int64_t beam) {
   const arch::ModelDims& d = model.dims();
   const int64_t params = model.parameter_count(arch, true);

@@ -30,7 +30,7 @@ struct LatencyBound {
 // (embeddings included), the decoder's packed weight copies (IncrementalDecoder), and the
 // activations of the largest step: encoder outputs, encoder-decoder keys/values, the
 // self-attention caches for beam x L positions, and the beam's logits.
-int64_t inference_memory_bytes(const SuperTransformer& model, const arch::ArchConfig& arch,
+int64_t inference_memory_bytes(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                int64_t source_length, int64_t beam);
 
 // What a candidate costs, as the search records it (candidates.sqlite, result.json).
@@ -42,7 +42,7 @@ struct CandidateFacts {
 
 class Constraints {
  public:
-  explicit Constraints(const SuperTransformer& model) : model_(model) {}
+  explicit Constraints(const model::SuperTransformer& model) : model_(model) {}
 
   void add_latency(LatencyBound bound) { latency_.push_back(std::move(bound)); }
   void set_max_parameters(int64_t count) { max_parameters_ = count; }   // without embeddings, as HAT
@@ -63,7 +63,7 @@ class Constraints {
   int64_t protocol_beam() const { return latency_.empty() ? 5 : latency_.front().setting.beam; }
 
  private:
-  const SuperTransformer& model_;
+  const model::SuperTransformer& model_;
   std::vector<LatencyBound> latency_;
   std::optional<int64_t> max_parameters_, max_memory_;
 };

@@ -30,7 +30,7 @@ LatencyBound DeviceBounds::bound(const Budget& budget, const arch::ModelDims& di
   return b;
 }
 
-Constraints make_constraints(const DeviceBounds& devices, const SuperTransformer& model,
+Constraints make_constraints(const DeviceBounds& devices, const model::SuperTransformer& model,
                              const arch::SearchSpace& space, const std::vector<Budget>& budgets,
                              const SizeLimits& limits,
                              const std::function<void(const std::string&)>& warn) {

@@ -37,7 +37,7 @@ struct SizeLimits {
 // A run's constraints: one latency bound per budget (warning, through `warn`, about predictions
 // the predictor's data do not cover, judged on the space's largest SubTransformer) and the size
 // limits. Throws hat::Error with each bound's feasible range when no SubTransformer fits.
-Constraints make_constraints(const DeviceBounds& devices, const SuperTransformer& model,
+Constraints make_constraints(const DeviceBounds& devices, const model::SuperTransformer& model,
                              const arch::SearchSpace& space, const std::vector<Budget>& budgets,
                              const SizeLimits& limits,
                              const std::function<void(const std::string&)>& warn);

@@ -6,7 +6,7 @@
 
 namespace hat::search {
 
-SupernetFitness::SupernetFitness(SuperTransformer& model, const data::TokenSplit& valid,
+SupernetFitness::SupernetFitness(model::SuperTransformer& model, const data::TokenSplit& valid,
                                  int64_t sentences, int64_t max_tokens, double label_smoothing)
     : model_(model), scorer_(valid, sentences, max_tokens, data::kPadId, label_smoothing) {}
 

@@ -16,7 +16,7 @@ namespace hat::search {
 class SupernetFitness {
  public:
   // sentences: the first N validation sentences (0 = all).
-  SupernetFitness(SuperTransformer& model, const data::TokenSplit& valid, int64_t sentences,
+  SupernetFitness(model::SuperTransformer& model, const data::TokenSplit& valid, int64_t sentences,
                   int64_t max_tokens, double label_smoothing);
 
   // One loss per architecture, scored one after another (each uses every thread).
@@ -24,7 +24,7 @@ class SupernetFitness {
   int64_t sentences() const { return scorer_.sentences(); }
 
  private:
-  SuperTransformer& model_;
+  model::SuperTransformer& model_;
   Scorer scorer_;
 };
 

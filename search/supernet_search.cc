@@ -34,7 +34,7 @@ SupernetSearchSummary run_supernet_search(const SupernetSearchOptions& options,
   const DeviceBounds devices(options.devices);
   const data::DataDirectory data(options.data);
   LoadedModel loaded = load_model(options.checkpoint, data, warn);
-  SuperTransformer& model = *loaded.model;
+  model::SuperTransformer& model = *loaded.model;
   const arch::SearchSpace& space = loaded.space.space;
   const GenomeSpace genomes(space);
 

@@ -12,7 +12,7 @@ std::vector<HatCsvRow> measure_host_rows(const HostMeasureOptions& o) {
   const arch::SpaceFile file = arch::load_space_file(o.space);
   HAT_CHECK(o.setting.qkv_dim == file.space.super_dims.qkv_dim, "measure: qkv ", o.setting.qkv_dim,
             " differs from the space's ", file.space.super_dims.qkv_dim);
-  const std::unique_ptr<SuperTransformer> model =
+  const std::unique_ptr<model::SuperTransformer> model =
       random_weight_model(file.space, o.setting.vocab_size, o.seed);
   ProtocolOptions protocol;
   protocol.source_length = o.setting.source_length;

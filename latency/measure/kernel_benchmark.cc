@@ -229,13 +229,13 @@ void measure_elementwise(const KernelBenchmarkOptions& o, KernelCosts& k) {
     return fit_linear(elements, ms);
   };
   k.norm = fit_hot({128, 256, 512, 1024}, [&](int64_t R, int64_t d) {
-    auto state = std::make_shared<ResidualNormState>();
-    auto p = std::make_shared<LayerNormParam>();
+    auto state = std::make_shared<model::ResidualNormState>();
+    auto p = std::make_shared<model::LayerNormParam>();
     p->weight.value = filled({d}, 1e-3f), p->bias.value = filled({d}, 1e-3f);
     const Tensor x = filled({R, d}, 1e-2f);
     return [state, p, x, R, d](int64_t) {
-      residual_norm_input(*state, R, d, DType::f32);
-      residual_norm_forward(*p, x, {}, *state);
+      model::residual_norm_input(*state, R, d, DType::f32);
+      model::residual_norm_forward(*p, x, {}, *state);
     };
   });
   k.relu = fit_hot({512, 1024, 2048, 4096}, [&](int64_t R, int64_t f) {

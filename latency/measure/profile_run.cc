@@ -68,7 +68,7 @@ MeasureOptions profile_measure_options(const ProfileRunConfig& config) {
 namespace {
 
 // One row of the dataset: sample `i` of run `key`, as run_profile commits it.
-Measurement measurement_of(const ProfileRunConfig& config, const SuperTransformer& model,
+Measurement measurement_of(const ProfileRunConfig& config, const model::SuperTransformer& model,
                            const arch::ArchConfig& arch, const ProtocolResult& r,
                            const std::string& key, int64_t i) {
   Measurement m;
@@ -98,7 +98,7 @@ Measurement measurement_of(const ProfileRunConfig& config, const SuperTransforme
 
 }  // namespace
 
-ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dataset,
+ProfileRunSummary run_profile(const model::SuperTransformer& model, LatencyDataset& dataset,
                               const ProfileRunConfig& config,
                               const std::function<bool()>& should_stop,
                               const std::function<void(const ProfileRunProgress&)>& on_progress) {

@@ -78,7 +78,7 @@ struct ProfileRunSummary {
 // reference timing, in one transaction). `should_stop` is polled after
 // every timed run: a sample being measured when it turns true is dropped (not committed) and
 // the run returns with stopped = true.
-ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dataset,
+ProfileRunSummary run_profile(const model::SuperTransformer& model, LatencyDataset& dataset,
                               const ProfileRunConfig& config,
                               const std::function<bool()>& should_stop,
                               const std::function<void(const ProfileRunProgress&)>& on_progress);

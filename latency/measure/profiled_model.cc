@@ -5,11 +5,11 @@
 
 namespace hat::latency {
 
-std::unique_ptr<SuperTransformer> random_weight_model(const arch::SearchSpace& space,
-                                                      int64_t vocab_size, uint64_t seed) {
+std::unique_ptr<model::SuperTransformer> random_weight_model(const arch::SearchSpace& space,
+                                                             int64_t vocab_size, uint64_t seed) {
   arch::ModelDims dims = space.super_dims;
   dims.vocab_size = vocab_size;
-  auto model = std::make_unique<SuperTransformer>(dims);
+  auto model = std::make_unique<model::SuperTransformer>(dims);
   model->init_parameters(seed);
   return model;
 }

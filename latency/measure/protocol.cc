@@ -28,7 +28,7 @@ int32_t ordinary_token(const arch::ModelDims& d) {
 }  // namespace
 
 struct ProtocolRunner::Impl {
-  Impl(const SuperTransformer& model, const arch::ArchConfig& arch, const ProtocolOptions& o)
+  Impl(const model::SuperTransformer& model, const arch::ArchConfig& arch, const ProtocolOptions& o)
       : options(o), decoder(model, arch) {}
   ProtocolOptions options;
   IncrementalDecoder decoder;
@@ -38,7 +38,7 @@ struct ProtocolRunner::Impl {
   std::vector<int32_t> first_tokens, next_tokens;
 };
 
-ProtocolRunner::ProtocolRunner(const SuperTransformer& model, const arch::ArchConfig& arch,
+ProtocolRunner::ProtocolRunner(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                const ProtocolOptions& options) {
   const arch::ModelDims& d = model.dims();
   HAT_CHECK(options.source_length >= 1 && options.source_length < d.max_positions,
@@ -84,13 +84,13 @@ double ProtocolRunner::time_decoder_ms() {
 }
 
 struct TranslateRunner::Impl {
-  Impl(const SuperTransformer& model, const arch::ArchConfig& arch) : decoder(model, arch) {}
+  Impl(const model::SuperTransformer& model, const arch::ArchConfig& arch) : decoder(model, arch) {}
   IncrementalDecoder decoder;
   std::vector<int32_t> source;
   BeamSearchOptions options;
 };
 
-TranslateRunner::TranslateRunner(const SuperTransformer& model, const arch::ArchConfig& arch,
+TranslateRunner::TranslateRunner(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                  const ProtocolOptions& o)
     : impl_(std::make_unique<Impl>(model, arch)) {
   impl_->source.assign(static_cast<size_t>(o.source_length - 1), ordinary_token(model.dims()));

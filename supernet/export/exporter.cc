@@ -89,7 +89,7 @@ ExportSummary export_model(const LoadedModel& loaded, const arch::ArchConfig& ar
   HAT_CHECK(loaded.model, "export: no model loaded");
   HAT_CHECK(!options.out.empty(), "export: no output directory given");
   check_output(options.out, options.force);
-  const SuperTransformer& model = *loaded.model;
+  const model::SuperTransformer& model = *loaded.model;
   model.check_arch(arch);
   arch::validate_arch(loaded.space.space, arch);
 

@@ -53,7 +53,8 @@ void check_compatible(const std::string& where, const ModelConfig& config,
 
 }  // namespace
 
-void load_model_tensors(const fs::path& dir, const ModelConfig& config, SuperTransformer& model) {
+void load_model_tensors(const fs::path& dir, const ModelConfig& config,
+                        model::SuperTransformer& model) {
   const std::string where = str("model directory ", dir.string());
   check_compatible(where, config, model.dims());
   const std::vector<SubTensor> tensors = subtransformer_tensors(model, config.arch);
@@ -89,7 +90,7 @@ ModelDirectory load_model_directory(const fs::path& dir) {
   HAT_CHECK(vocabulary.size() == config.vocab_size, where, ": ", kModelVocabularyFile, " has ",
             vocabulary.size(), " pieces, ", kModelConfigFile, " records ", config.vocab_size);
   LoadedModel loaded;
-  loaded.model = std::make_unique<SuperTransformer>(config.dims);
+  loaded.model = std::make_unique<model::SuperTransformer>(config.dims);
   load_model_tensors(dir, config, *loaded.model);
   loaded.checkpoint = dir;
   loaded.update = config.provenance.value("update", int64_t{0});

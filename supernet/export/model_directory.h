@@ -36,7 +36,7 @@ ModelDirectory load_model_directory(const std::filesystem::path& dir);
 // embedding sharing, padding id, position table widths and HAT's list of encoder outputs
 // agree, since the inherited weights would otherwise compute something else.
 void load_model_tensors(const std::filesystem::path& dir, const ModelConfig& config,
-                        SuperTransformer& model);
+                        model::SuperTransformer& model);
 
 // The architecture a tool runs for `--arch SPEC` with a model directory: the model's own for
 // "" or "trained"; a YAML file must equal it; largest, smallest or another architecture are

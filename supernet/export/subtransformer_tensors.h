@@ -34,7 +34,7 @@ struct SubTensor {
 //     out_proj [dd, Q] and [dd], encoder_attn_layer_norm [dd];
 //   decoder.embed_out [V, dd] (not shared).
 // The names depend on the architecture alone, not on the SuperTransformer's layout.
-std::vector<SubTensor> subtransformer_tensors(const SuperTransformer& model,
+std::vector<SubTensor> subtransformer_tensors(const model::SuperTransformer& model,
                                               const arch::ArchConfig& arch);
 
 // The tensor as one dense copy (its parts stacked), and the reverse: `dense` into the parts.

@@ -11,7 +11,7 @@
 #include "supernet/model/super_transformer.h"
 #include "supernet/model/workspace.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -84,4 +84,4 @@ int64_t SuperTransformer::parameter_count(const arch::ArchConfig& a,
   return count;
 }
 
-}  // namespace hat
+}  // namespace hat::model

@@ -9,7 +9,7 @@
 
 #include "supernet/model/projection.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -125,4 +125,4 @@ void cross_attention_backward(const CrossAttentionParams& p, const Tensor& x,
   }
 }
 
-}  // namespace hat
+}  // namespace hat::model

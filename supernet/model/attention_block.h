@@ -10,7 +10,7 @@
 #include "supernet/model/slot.h"
 #include "supernet/ops/attention_views.h"
 
-namespace hat {
+namespace hat::model {
 
 // The shapes and regularisation of one attention call.
 struct AttentionCall {
@@ -55,4 +55,4 @@ void cross_attention_backward(const CrossAttentionParams& p, const Tensor& x,
                               const Tensor& dx, const Tensor& dmemory, bool dmemory_accumulate,
                               AttentionScratch& scratch, const Tensor& ones);
 
-}  // namespace hat
+}  // namespace hat::model

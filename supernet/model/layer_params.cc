@@ -1,7 +1,7 @@
 // Parameter declaration under fairseq's names and the SubTransformer's slices of them.
 #include "supernet/model/layer_params.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -141,4 +141,4 @@ Param output_param(const ParameterStore& store, const arch::ModelDims& dims,
   return slice(store, name, {dims.vocab_size, decoder_embed});
 }
 
-}  // namespace hat
+}  // namespace hat::model

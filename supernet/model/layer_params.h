@@ -15,7 +15,7 @@
 #include "devices/parameters.h"
 #include "supernet/arch/model_dims.h"
 
-namespace hat {
+namespace hat::model {
 
 // A parameter slice and the matching slice of its gradient.
 struct Param {
@@ -92,4 +92,4 @@ Param embedding_param(const ParameterStore& store, const arch::ModelDims& dims, 
                       int64_t embed);
 Param output_param(const ParameterStore& store, const arch::ModelDims& dims, int64_t decoder_embed);
 
-}  // namespace hat
+}  // namespace hat::model

@@ -11,7 +11,7 @@
 #include "supernet/ops/layer_norm.h"
 #include "supernet/ops/relu.h"
 
-namespace hat {
+namespace hat::model {
 
 Tensor residual_norm_input(ResidualNormState& s, int64_t rows, int64_t d, DType dtype) {
   s.sum = s.sum_slot.get({rows, d}, dtype);
@@ -59,4 +59,4 @@ void ffn_backward(const FfnParams& p, const Tensor& x, const FfnState& s, const 
   project_backward_params(x, dh, p.fc1.weight.grad, p.fc1.bias.grad, ones);
 }
 
-}  // namespace hat
+}  // namespace hat::model

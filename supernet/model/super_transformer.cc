@@ -26,7 +26,7 @@
 #include "supernet/ops/positions.h"
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -349,4 +349,4 @@ void SuperTransformer::backward(const arch::ArchConfig& arch, const ModelBatch& 
                  plan.encoder_embed_dropout, eg);
 }
 
-}  // namespace hat
+}  // namespace hat::model

@@ -10,7 +10,7 @@
 #include "supernet/arch/model_dims.h"
 #include "supernet/model/model_batch.h"
 
-namespace hat {
+namespace hat::model {
 
 // Regularisation of one training step, before HAT's rescaling (transformer_super.py,
 // calc_dropout(p, sample_embed_dim, super_embed_dim) = p * sample / super): dropout and
@@ -99,4 +99,4 @@ class SuperTransformer {
   std::unique_ptr<Workspace> workspace_;
 };
 
-}  // namespace hat
+}  // namespace hat::model

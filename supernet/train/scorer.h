@@ -26,12 +26,12 @@ class Scorer {
          int32_t padding_idx, double label_smoothing);
 
   // No dropout, no gradients; the model's buffers are reused.
-  Score score(SuperTransformer& model, const arch::ArchConfig& arch) const;
+  Score score(model::SuperTransformer& model, const arch::ArchConfig& arch) const;
 
   int64_t sentences() const { return sentences_; }
 
  private:
-  std::vector<ModelBatch> batches_;
+  std::vector<model::ModelBatch> batches_;
   int64_t sentences_ = 0;
   double label_smoothing_;
 };

@@ -74,7 +74,7 @@ class TrainingRun {
     dims_ = config.space.space.super_dims;
     dims_.vocab_size = data_.vocab_size();
     dims_.padding_idx = data::kPadId;
-    model_ = std::make_unique<SuperTransformer>(dims_);
+    model_ = std::make_unique<model::SuperTransformer>(dims_);
     model_->init_parameters(s_.seed);
     if (config.init_model) inherit_weights(*config.init_model);
     adam_ = std::make_unique<optim::Adam>(model_->parameters(),
@@ -189,14 +189,15 @@ class TrainingRun {
   void train_one_update(data::BatchIterator& batches, Interval& interval) {
     const auto start = std::chrono::steady_clock::now();
     const arch::ArchConfig arch = arch_of_update(update_);
-    const Regularization reg{.dropout = s_.dropout, .attention_dropout = s_.attention_dropout,
-                             .activation_dropout = s_.activation_dropout,
-                             .label_smoothing = s_.label_smoothing};
+    const model::Regularization reg{.dropout = s_.dropout,
+                                    .attention_dropout = s_.attention_dropout,
+                                    .activation_dropout = s_.activation_dropout,
+                                    .label_smoothing = s_.label_smoothing};
     model_->parameters().zero_grad();
-    LossSums sums;
+    model::LossSums sums;
     for (int64_t k = 0; k < s_.update_freq; ++k) {
-      const ModelBatch batch =
-          to_model_batch(data::collate(train_.source, train_.target, batches.next()), data::kPadId);
+      const model::ModelBatch batch = model::to_model_batch(
+          data::collate(train_.source, train_.target, batches.next()), data::kPadId);
       sums += model_->forward_backward(arch, batch, reg, dropout_seed(s_.seed, update_, k));
     }
     const Tensor& grads = model_->parameters().grads();
@@ -331,7 +332,7 @@ class TrainingRun {
   arch::TrainSettings s_;
   data::DataDirectory data_;
   arch::ModelDims dims_;
-  std::unique_ptr<SuperTransformer> model_;
+  std::unique_ptr<model::SuperTransformer> model_;
   std::unique_ptr<optim::Adam> adam_;
   std::unique_ptr<optim::LrSchedule> schedule_;
   data::TokenSplit train_;

@@ -65,7 +65,7 @@ LoadedModel load_model(const fs::path& path, const data::DataDirectory& data,
   arch::ModelDims dims = out.space.space.super_dims;
   dims.vocab_size = data.vocab_size();
   dims.padding_idx = data::kPadId;
-  out.model = std::make_unique<SuperTransformer>(dims);
+  out.model = std::make_unique<model::SuperTransformer>(dims);
 
   const fs::path file = out.checkpoint / checkpoint::kModelFile;
   const checkpoint::SafetensorsHeader header = checkpoint::read_safetensors_header(file);

@@ -22,7 +22,7 @@ namespace hat {
 using TranslateWarning = std::function<void(const std::string&)>;
 
 struct LoadedModel {
-  std::unique_ptr<SuperTransformer> model;
+  std::unique_ptr<model::SuperTransformer> model;
   arch::SpaceFile space;            // parsed from state.json's trainer.space.text
   std::filesystem::path checkpoint; // the checkpoint directory read
   int64_t update = 0;

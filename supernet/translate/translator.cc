@@ -10,7 +10,7 @@
 
 namespace hat {
 
-Translator::Translator(const SuperTransformer& model, const arch::ArchConfig& arch,
+Translator::Translator(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                        const data::Vocabulary& vocabulary, const BeamSearchOptions& beam,
                        int64_t max_tokens, TranslateWarning warn)
     : model_(model),

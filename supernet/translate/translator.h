@@ -21,7 +21,7 @@ class Translator {
   // Keeps references to `model` and `vocabulary` (which must outlive this). max_tokens bounds
   // each batch: sentences * (longest source + 1) <= max_tokens (a longer single sentence goes
   // alone). Throws hat::Error when the arch does not fit the model or max_tokens < 1.
-  Translator(const SuperTransformer& model, const arch::ArchConfig& arch,
+  Translator(const model::SuperTransformer& model, const arch::ArchConfig& arch,
              const data::Vocabulary& vocabulary, const BeamSearchOptions& beam, int64_t max_tokens,
              TranslateWarning warn = {});
   ~Translator();
@@ -42,7 +42,7 @@ class Translator {
   int64_t generated_tokens() const { return generated_tokens_; }
 
  private:
-  const SuperTransformer& model_;
+  const model::SuperTransformer& model_;
   const data::Vocabulary& vocabulary_;
   BeamSearchOptions beam_;
   int64_t max_tokens_;

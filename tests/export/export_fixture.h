@@ -118,7 +118,7 @@ class ExportFixture : public ::testing::Test {
     std::ofstream(space_file(name)) << yaml;
     arch::ModelDims dims = space.space.super_dims;
     dims.vocab_size = data.vocab_size();
-    SuperTransformer model(dims);
+    model::SuperTransformer model(dims);
     randomize(model, seed);
     const optim::Adam adam(model.parameters());
     const nlohmann::json trainer = {

@@ -45,7 +45,7 @@ class ExportRoundTrip : public test::ExportFixture, public ::testing::WithParamI
 };
 
 TEST_P(ExportRoundTrip, HoldsOnlyTrueSizeTensorsCountedAnalytically) {
-  const SuperTransformer& super = *loaded_.model;
+  const model::SuperTransformer& super = *loaded_.model;
   EXPECT_EQ(summary_.parameters, super.parameter_count(arch_, true));
   EXPECT_EQ(summary_.parameters_without_embeddings, super.parameter_count(arch_, false));
   const checkpoint::SafetensorsContents file =
@@ -98,8 +98,8 @@ TEST_P(ExportRoundTrip, LoadsWithTheArchitectureVocabularyAndProvenance) {
 
 TEST_P(ExportRoundTrip, LogProbabilitiesAndLossEqualTheSuperTransformers) {
   ModelDirectory m = load_model_directory(out_);
-  const ModelBatch batch = test::make_batch({{4, 9, 11, 5, 7, 20, 33}, {12, 6, 8}, {40, 41}},
-                                            {{5, 10, 4, 12, 50}, {7, 9}, {17, 18, 19}});
+  const model::ModelBatch batch = test::make_batch({{4, 9, 11, 5, 7, 20, 33}, {12, 6, 8}, {40, 41}},
+                                                   {{5, 10, 4, 12, 50}, {7, 9}, {17, 18, 19}});
   IncrementalDecoder inside(*loaded_.model, arch_);
   IncrementalDecoder alone(*m.loaded.model, m.arch);
   inside.encode(batch.source, batch.source_lengths);
@@ -111,8 +111,8 @@ TEST_P(ExportRoundTrip, LogProbabilitiesAndLossEqualTheSuperTransformers) {
     EXPECT_TRUE(test::all_close(b, a, 0, 1e-5)) << "step " << step;
     for (int32_t& t : prev) t = 4 + (t * 7 + step) % 50;
   }
-  const LossSums x = loaded_.model->evaluate(arch_, batch, 0.1);
-  const LossSums y = m.loaded.model->evaluate(m.arch, batch, 0.1);
+  const model::LossSums x = loaded_.model->evaluate(arch_, batch, 0.1);
+  const model::LossSums y = m.loaded.model->evaluate(m.arch, batch, 0.1);
   EXPECT_NEAR(y.loss, x.loss, 1e-4 * std::abs(x.loss));
   EXPECT_NEAR(y.nll, x.nll, 1e-4 * std::abs(x.nll));
 }

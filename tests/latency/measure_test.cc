@@ -59,7 +59,7 @@ TEST(TimeUntil, ATickThatThrowsStopsTheLoop) {
 }
 
 TEST(MeasureArchitecture, TranslateModeTimesWholeSearchesAndRefusesOtherModes) {
-  SuperTransformer model(test::tiny_dims());
+  model::SuperTransformer model(test::tiny_dims());
   model.init_parameters(3);
   MeasureOptions options;
   options.protocol.source_length = 5;

@@ -28,7 +28,7 @@ TEST(SummarizeTimings, TrimsTenPercentAtEachEndAsHat) {
 }
 
 TEST(MeasureProtocol, TimesEveryIterationOfEachPart) {
-  SuperTransformer model(test::tiny_dims());
+  model::SuperTransformer model(test::tiny_dims());
   model.init_parameters(3);
   ProtocolOptions options;
   options.source_length = 6;
@@ -52,7 +52,7 @@ TEST(MeasureProtocol, TimesEveryIterationOfEachPart) {
 }
 
 TEST(MeasureProtocol, RefusesImpossibleSettings) {
-  SuperTransformer model(test::tiny_dims());
+  model::SuperTransformer model(test::tiny_dims());
   model.init_parameters(3);
   ProtocolOptions options;
   options.source_length = 16;  // max_positions 16

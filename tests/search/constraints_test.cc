@@ -20,7 +20,7 @@ double predicted(const arch::ArchConfig& arch) {
 }
 
 TEST(Constraints, ALatencyBoundAdmitsExactlyTheArchitecturesPredictedWithinIt) {
-  const SuperTransformer& model = test::search_test_model();
+  const model::SuperTransformer& model = test::search_test_model();
   const arch::ArchConfig small = arch::smallest_arch(space()), large = arch::largest_arch(space());
   const double lo = predicted(small), hi = predicted(large);
   ASSERT_GT(lo, 0);
@@ -39,7 +39,7 @@ TEST(Constraints, ALatencyBoundAdmitsExactlyTheArchitecturesPredictedWithinIt) {
 }
 
 TEST(Constraints, ParameterAndMemoryLimitsCountWhatTheyDocument) {
-  const SuperTransformer& model = test::search_test_model();
+  const model::SuperTransformer& model = test::search_test_model();
   const arch::ArchConfig small = arch::smallest_arch(space()), large = arch::largest_arch(space());
   Constraints c(model);
   c.set_max_parameters(model.parameter_count(small, false));
@@ -68,7 +68,7 @@ TEST(Constraints, ParameterAndMemoryLimitsCountWhatTheyDocument) {
 }
 
 TEST(Constraints, FactsGiveParametersAndEveryDevicesPrediction) {
-  const SuperTransformer& model = test::search_test_model();
+  const model::SuperTransformer& model = test::search_test_model();
   const arch::ArchConfig arch = arch::sample_arch(space(), 3);
   Constraints c(model);
   c.add_latency(test::test_latency_bound(1e9, "a"));
@@ -82,7 +82,7 @@ TEST(Constraints, FactsGiveParametersAndEveryDevicesPrediction) {
 }
 
 TEST(Constraints, AnImpossibleBoundNamesTheFeasibleRange) {
-  const SuperTransformer& model = test::search_test_model();
+  const model::SuperTransformer& model = test::search_test_model();
   const arch::ArchConfig small = arch::smallest_arch(space()), large = arch::largest_arch(space());
   const double lo = predicted(small), hi = predicted(large);
 

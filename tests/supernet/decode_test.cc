@@ -23,8 +23,9 @@ Rows tiny_sources() { return {{4, 9, 11, 5, 7}, {12, 6, 8}, {3, 10}}; }
 // A batch whose source rows are `sources` and whose target rows are input [eos, prefix] and
 // output [prefix[1:], last] (no padding unless a row's `last` is padding: then the row is one
 // token shorter).
-ModelBatch probe_batch(const Rows& sources, const Rows& prefixes, const std::vector<int32_t>& last) {
-  ModelBatch b = test::make_batch(sources, Rows(sources.size()));
+model::ModelBatch probe_batch(const Rows& sources, const Rows& prefixes,
+                              const std::vector<int32_t>& last) {
+  model::ModelBatch b = test::make_batch(sources, Rows(sources.size()));
   const int64_t B = static_cast<int64_t>(sources.size());
   const int64_t T = static_cast<int64_t>(prefixes[0].size()) + 1;
   b.target_input = Tensor::zeros({B, T}, DType::i32);
@@ -48,8 +49,9 @@ ModelBatch probe_batch(const Rows& sources, const Rows& prefixes, const std::vec
 // b stops one token earlier (the causal decoder's earlier positions do not see the last input).
 // With one row and an empty prefix there is nothing to subtract. v = padding_idx cannot be a
 // target: its entry is NaN.
-std::vector<double> reference_log_probs(SuperTransformer& model, const arch::ArchConfig& arch,
-                                        const Rows& sources, const Rows& prefixes, int64_t b) {
+std::vector<double> reference_log_probs(model::SuperTransformer& model,
+                                        const arch::ArchConfig& arch, const Rows& sources,
+                                        const Rows& prefixes, int64_t b) {
   const int64_t V = model.dims().vocab_size;
   std::vector<int32_t> last(sources.size(), 4);
   double base = 0;
@@ -89,7 +91,7 @@ arch::ArchConfig fewer_layers_arch() {
 // full forward, both on the padded batch and on the sentence alone.
 void check_steps(const arch::ModelDims& dims, const arch::ArchConfig& arch, DType dtype, double tol,
                  bool padded_reference) {
-  SuperTransformer model(dims, dtype);
+  model::SuperTransformer model(dims, dtype);
   test::randomize(model, 11);
   const Rows sources = tiny_sources();
   const int64_t B = static_cast<int64_t>(sources.size()), steps = 5;
@@ -98,7 +100,7 @@ void check_steps(const arch::ModelDims& dims, const arch::ArchConfig& arch, DTyp
   for (auto& row : tokens)
     for (int64_t t = 0; t < steps; ++t) row.push_back(static_cast<int32_t>(3 + (state = state * 6364136223846793005ULL + 1442695040888963407ULL) % (dims.vocab_size - 3)));
   IncrementalDecoder decoder(model, arch);
-  const ModelBatch src = test::make_batch(sources, Rows(B));
+  const model::ModelBatch src = test::make_batch(sources, Rows(B));
   decoder.encode(src.source, src.source_lengths);
   for (int64_t t = 0; t < steps; ++t) {
     std::vector<int32_t> prev(B);
@@ -148,7 +150,7 @@ TEST(IncrementalDecoder, StepsEqualFullForwardFullWidth) {
 // After reorder (a permutation with a repeat, then a grouped expansion), the decoder continues
 // exactly like one fed the reordered sentences and histories from the start.
 TEST(IncrementalDecoder, ReorderEqualsDecodingTheReorderedRows) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
   test::randomize(model, 3);
   const Rows sources = tiny_sources();
   const Rows history = {{5, 7, 9}, {4, 4, 6}, {12, 3, 8}};
@@ -156,11 +158,11 @@ TEST(IncrementalDecoder, ReorderEqualsDecodingTheReorderedRows) {
                                           std::vector<int64_t>{0, 0, 1, 1, 2, 2},
                                           std::vector<int64_t>{1}}) {
     IncrementalDecoder a(model, attend_arch()), b(model, attend_arch());
-    const ModelBatch src = test::make_batch(sources, Rows(3));
+    const model::ModelBatch src = test::make_batch(sources, Rows(3));
     a.encode(src.source, src.source_lengths);
     Rows reordered;
     for (int64_t i : idx) reordered.push_back(sources[i]);
-    const ModelBatch src_b = test::make_batch(reordered, Rows(idx.size()));
+    const model::ModelBatch src_b = test::make_batch(reordered, Rows(idx.size()));
     b.encode(src_b.source, src_b.source_lengths);
     for (int64_t t = 0; t < 2; ++t) {
       std::vector<int32_t> pa, pb;
@@ -195,10 +197,10 @@ const Rows& search_sources() {
 }
 
 // The score of a hypothesis recomputed by feeding it to a fresh decoder.
-double rescore(const SuperTransformer& model, const arch::ArchConfig& arch,
+double rescore(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                const std::vector<int32_t>& source, const Hypothesis& h, double lenpen) {
   IncrementalDecoder d(model, arch);
-  const ModelBatch src = test::make_batch({source}, Rows(1));
+  const model::ModelBatch src = test::make_batch({source}, Rows(1));
   d.encode(src.source, src.source_lengths);
   double sum = 0;
   int32_t prev = kEos;
@@ -214,7 +216,7 @@ TEST(Search, BeamOneEqualsGreedy) {
   int finished_early = 0, forced = 0;
   for (DType dtype : {DType::f64, DType::f32}) {
     for (uint64_t seed = 21; seed < 29; ++seed) {
-      SuperTransformer model(test::tiny_dims(), dtype);
+      model::SuperTransformer model(test::tiny_dims(), dtype);
       test::randomize(model, seed);
       IncrementalDecoder decoder(model, attend_arch());
       for (double lenpen : {1.0, 0.6}) {
@@ -240,7 +242,7 @@ TEST(Search, BeamOneEqualsGreedy) {
 }
 
 TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
-  SuperTransformer model(test::tiny_dims(false), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(false), DType::f64);
   test::randomize(model, 8);
   IncrementalDecoder decoder(model, fewer_layers_arch());
   const BeamSearchOptions o = small_options(3, 1.3);
@@ -259,7 +261,7 @@ TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
 // fairseq's beam search written plainly for one sentence: every live hypothesis is rescored
 // from scratch by a fresh decoder (no cache reordering, no batching), candidates ranked by
 // (score desc, beam asc, token asc), as beam_search.h specifies.
-Hypothesis naive_beam(const SuperTransformer& model, const arch::ArchConfig& arch,
+Hypothesis naive_beam(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                       const std::vector<int32_t>& source, int64_t beam, double lenpen,
                       int64_t max_len) {
   struct Cand { double score; int64_t beam; int32_t token; };
@@ -271,7 +273,7 @@ Hypothesis naive_beam(const SuperTransformer& model, const arch::ArchConfig& arc
     std::vector<Cand> cands;
     for (size_t b = 0; b < beams.size(); ++b) {
       IncrementalDecoder d(model, arch);
-      const ModelBatch src = test::make_batch({source}, Rows(1));
+      const model::ModelBatch src = test::make_batch({source}, Rows(1));
       d.encode(src.source, src.source_lengths);
       Tensor lp;
       for (int64_t i = 0; i <= step; ++i) lp = d.step({i == 0 ? kEos : beams[b][i - 1]}).clone();
@@ -309,7 +311,7 @@ Hypothesis naive_beam(const SuperTransformer& model, const arch::ArchConfig& arc
 TEST(Search, BeamEqualsPlainReimplementation) {
   int early = 0;
   for (uint64_t seed : {21, 5}) {
-    SuperTransformer model(test::tiny_dims(), DType::f64);
+    model::SuperTransformer model(test::tiny_dims(), DType::f64);
     test::randomize(model, seed);
     IncrementalDecoder decoder(model, attend_arch());
     for (int64_t beam : {2, 4}) {
@@ -327,7 +329,7 @@ TEST(Search, BeamEqualsPlainReimplementation) {
 }
 
 TEST(Search, MaxLengthIsCappedByPositions) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
   IncrementalDecoder decoder(model, attend_arch());
   BeamSearchOptions o;
   EXPECT_EQ(max_target_length(decoder, 4, o), 15);  // max_positions 16 - 1
@@ -363,7 +365,7 @@ TEST(LogSoftmaxRows, MatchesDefinitionInBothTypesAndRejectsBadInput) {
 }
 
 TEST(Search, BadInputThrows) {
-  SuperTransformer model(test::tiny_dims(), DType::f32);
+  model::SuperTransformer model(test::tiny_dims(), DType::f32);
   test::randomize(model, 2);
   IncrementalDecoder decoder(model, attend_arch());
   BeamSearchOptions o = small_options(0);
@@ -383,14 +385,14 @@ TEST(Search, BadInputThrows) {
 }
 
 TEST(IncrementalDecoder, BadInputThrows) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
   IncrementalDecoder decoder(model, attend_arch());
   test::expect_error([&] { decoder.step({kEos}); }, {"IncrementalDecoder", "before encode"});
   test::expect_error([&] { decoder.reorder({0}); }, {"IncrementalDecoder", "before encode"});
   arch::ArchConfig bad = attend_arch();
   bad.decoder_ende_layers[0] = 4;
   test::expect_error([&] { IncrementalDecoder d(model, bad); }, {"decoder_ende_layers[0] = 4"});
-  ModelBatch src = test::make_batch({{4, 5}, {6}}, Rows(2));
+  model::ModelBatch src = test::make_batch({{4, 5}, {6}}, Rows(2));
   test::expect_error([&] { decoder.encode(src.source, {3}); }, {"IncrementalDecoder", "1 lengths"});
   test::expect_error([&] { decoder.encode(src.source, {3, 3}); }, {"IncrementalDecoder", "padding"});
   src.source.at<int32_t>({0, 0}) = 13;

@@ -11,8 +11,8 @@
 namespace hat {
 namespace {
 
-Regularization no_dropout() {
-  Regularization r;
+model::Regularization no_dropout() {
+  model::Regularization r;
   r.dropout = r.attention_dropout = r.activation_dropout = 0.0;
   return r;
 }
@@ -53,9 +53,9 @@ bool active(const std::string& name, int64_t r, int64_t c, const arch::ArchConfi
 }
 
 void expect_gradients_only_in_slices(const arch::ModelDims& dims, const arch::ArchConfig& arch) {
-  SuperTransformer model(dims, DType::f64);
+  model::SuperTransformer model(dims, DType::f64);
   test::randomize(model, 30);
-  Regularization reg;
+  model::Regularization reg;
   reg.attention_dropout = reg.activation_dropout = 0.1;
   model.forward_backward(arch, test::tiny_batch(), reg, 4);
   for (const auto& e : model.parameters().entries()) {
@@ -96,7 +96,7 @@ TEST(ModelSlicing, GradientsAreExactlyZeroOutsideTheActiveSlices) {
 
 // Copies the leading blocks of `super`'s parameters into `dense` (a model of the
 // SubTransformer's size with the same embed maxima, so the same sinusoidal table).
-void export_into(const SuperTransformer& super, SuperTransformer& dense) {
+void export_into(const model::SuperTransformer& super, model::SuperTransformer& dense) {
   for (const auto& e : dense.parameters().entries())
     e.value.copy_from(super.parameters().value(e.name).leading(e.shape));
 }
@@ -115,12 +115,12 @@ TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
   dense_dims.encoder_ffn_max = 10;
   dense_dims.decoder_ffn_max = 7;
   dense_dims.decoder_layers_max = 1;
-  SuperTransformer super(super_dims, DType::f64), dense(dense_dims, DType::f64);
+  model::SuperTransformer super(super_dims, DType::f64), dense(dense_dims, DType::f64);
   test::randomize(super, 40);
   export_into(super, dense);
-  const ModelBatch batch = test::tiny_batch();
-  const LossSums ls = super.forward_backward(a, batch, no_dropout(), 1);
-  const LossSums ld = dense.forward_backward(a, batch, no_dropout(), 1);
+  const model::ModelBatch batch = test::tiny_batch();
+  const model::LossSums ls = super.forward_backward(a, batch, no_dropout(), 1);
+  const model::LossSums ld = dense.forward_backward(a, batch, no_dropout(), 1);
   EXPECT_NEAR(ls.loss, ld.loss, 1e-12 * ls.loss);
   EXPECT_NEAR(ls.nll, ld.nll, 1e-12 * ls.nll);
   for (const auto& e : dense.parameters().entries())
@@ -141,9 +141,9 @@ TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
 // input through: with 2 of 3 layers active, "the last two" are the last active output twice,
 // and attending to a memory duplicated along time equals attending to it once.
 TEST(ModelSlicing, ArbitraryAttentionReadsHatsListOfSuperLayerOutputs) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
   test::randomize(model, 50);
-  const ModelBatch batch = test::tiny_batch();
+  const model::ModelBatch batch = test::tiny_batch();
   arch::ArchConfig a = test::tiny_arch();
   const auto loss = [&](int64_t encoder_layers, int64_t ende0, int64_t ende1) {
     arch::ArchConfig b = a;
@@ -163,7 +163,7 @@ TEST(ModelSlicing, ArbitraryAttentionReadsHatsListOfSuperLayerOutputs) {
 
 TEST(ModelParameters, HaveFairseqNamesAtSuperTransformerShapes) {
   const arch::ModelDims d = test::tiny_dims();
-  SuperTransformer shared(d, DType::f32);
+  model::SuperTransformer shared(d, DType::f32);
   const ParameterStore& p = shared.parameters();
   const std::vector<std::pair<std::string, Shape>> expected = {
       {"encoder.embed_tokens.weight", {13, 8}},
@@ -192,7 +192,7 @@ TEST(ModelParameters, HaveFairseqNamesAtSuperTransformerShapes) {
   EXPECT_FALSE(p.contains("decoder.embed_out"));
   EXPECT_EQ(p.entries().front().name, "encoder.embed_tokens.weight");
 
-  SuperTransformer separate(test::tiny_dims(false), DType::f32);
+  model::SuperTransformer separate(test::tiny_dims(false), DType::f32);
   const ParameterStore& q = separate.parameters();
   EXPECT_EQ(q.value("decoder.embed_tokens.weight").shape(), (Shape{13, 10}));
   EXPECT_EQ(q.value("decoder.embed_out").shape(), (Shape{13, 10}));
@@ -221,7 +221,7 @@ int64_t expected_count(const arch::ArchConfig& a, int64_t Q, int64_t V, bool sha
 TEST(ModelParameters, CountMatchesHatsFormula) {
   for (bool shared : {true, false}) {
     const arch::ModelDims d = test::tiny_dims(shared);
-    SuperTransformer model(d, DType::f32);
+    model::SuperTransformer model(d, DType::f32);
     arch::ArchConfig a = test::tiny_arch();
     a.decoder_embed_dim = shared ? 6 : 9;
     for (bool emb : {false, true})

@@ -47,7 +47,7 @@ class TranslateFixture : public ::testing::Test {
     const arch::SpaceFile space = arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test");
     arch::ModelDims dims = space.space.super_dims;
     dims.vocab_size = data.vocab_size();
-    saved_ = new SuperTransformer(dims);
+    saved_ = new model::SuperTransformer(dims);
     saved_->init_parameters(11);
     const optim::Adam adam(saved_->parameters());
     const nlohmann::json trainer = {
@@ -70,11 +70,11 @@ class TranslateFixture : public ::testing::Test {
   }
 
   static fs::path* root_;
-  static SuperTransformer* saved_;
+  static model::SuperTransformer* saved_;
 };
 
 fs::path* TranslateFixture::root_ = nullptr;
-SuperTransformer* TranslateFixture::saved_ = nullptr;
+model::SuperTransformer* TranslateFixture::saved_ = nullptr;
 
 TEST_F(TranslateFixture, LoaderRestoresExactParametersFromASaveDirectory) {
   const data::DataDirectory data(*root_ / "data");
@@ -172,7 +172,7 @@ TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {
   const data::Vocabulary vocab = data.vocabulary();
   arch::ModelDims dims = saved_->dims();
   dims.max_positions = 8;  // 7 source tokens
-  SuperTransformer small(dims);
+  model::SuperTransformer small(dims);
   small.init_parameters(5);
   const arch::ArchConfig arch =
       arch::largest_arch(arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);

@@ -27,7 +27,7 @@ TEST(Scorer, ScoresTheFirstSentencesInBitsWithoutTouchingGradients) {
   const arch::SpaceFile space = arch::load_space_file((fixture.root() / "space.yml").string());
   arch::ModelDims dims = space.space.super_dims;
   dims.vocab_size = data.vocab_size();
-  SuperTransformer model(dims);
+  model::SuperTransformer model(dims);
   model.init_parameters(3);
   const data::TokenSplit valid = data.load_split("valid");
   const arch::ArchConfig small = arch::smallest_arch(space.space),
@@ -41,10 +41,12 @@ TEST(Scorer, ScoresTheFirstSentencesInBitsWithoutTouchingGradients) {
   EXPECT_EQ(s.tokens, tokens);
 
   // The same sums as evaluating the sentences one by one, converted to bits per token.
-  LossSums sums;
+  model::LossSums sums;
   for (uint32_t i = 0; i < 10; ++i) {
     const uint32_t one[] = {i};
-    sums += model.evaluate(small, to_model_batch(data::collate(valid.source, valid.target, one), data::kPadId), 0.1);
+    sums += model.evaluate(
+        small, model::to_model_batch(data::collate(valid.source, valid.target, one), data::kPadId),
+        0.1);
   }
   EXPECT_NEAR(s.loss_bits, sums.loss / sums.tokens / std::numbers::ln2, 1e-4);
   EXPECT_NEAR(s.nll_bits, sums.nll / sums.tokens / std::numbers::ln2, 1e-4);
