@@ -33,7 +33,7 @@ SupernetSearchSummary run_supernet_search(const SupernetSearchOptions& options,
   };
   const DeviceBounds devices(options.devices);
   const data::DataDirectory data(options.data);
-  LoadedModel loaded = load_model(options.checkpoint, data, warn);
+  translate::LoadedModel loaded = translate::load_model(options.checkpoint, data, warn);
   model::SuperTransformer& model = *loaded.model;
   const arch::SearchSpace& space = loaded.space.space;
   const GenomeSpace genomes(space);

@@ -78,7 +78,7 @@ int score_model(const po::variables_map& vm, const eval::MetricChoice& metrics) 
   const data::DataDirectory data(vm["data"].as<std::string>());
   const std::string split = vm["split"].as<std::string>();
   const data::ParallelText text = experiments::first_pairs(data, split, max_sentences);
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = beam;
   search.len_penalty = vm["lenpen"].as<double>();
   if (!score_only) std::cout << experiments::format_evaluation_header(m, split, text.size(), search);

@@ -51,8 +51,9 @@ int run(int argc, char** argv) {
 
   const auto warn = [](const std::string& m) { std::cerr << "hatexport: warning: " << m << "\n"; };
   const data::DataDirectory data(vm["data"].as<std::string>());
-  const LoadedModel loaded = load_model(vm["supernet"].as<std::string>(), data, warn);
-  const arch::ArchConfig arch = resolve_arch(vm["arch"].as<std::string>(), loaded);
+  const translate::LoadedModel loaded =
+      translate::load_model(vm["supernet"].as<std::string>(), data, warn);
+  const arch::ArchConfig arch = translate::resolve_arch(vm["arch"].as<std::string>(), loaded);
   ExportOptions request;
   request.out = vm["out"].as<std::string>();
   request.force = vm["force"].as<bool>();

@@ -20,8 +20,9 @@ data::ParallelText first_pairs(const data::DataDirectory& data, const std::strin
 }
 
 SplitTranslation translate_sources(const InferenceModel& m, const std::vector<std::string>& sources,
-                                   const BeamSearchOptions& search, int64_t max_tokens, const TranslateWarning& warn) {
-  Translator translator(*m.loaded.model, m.arch, m.vocabulary, search, max_tokens, warn);
+                                   const decode::BeamSearchOptions& search, int64_t max_tokens,
+                                   const translate::TranslateWarning& warn) {
+  translate::Translator translator(*m.loaded.model, m.arch, m.vocabulary, search, max_tokens, warn);
   SplitTranslation result;
   const auto start = std::chrono::steady_clock::now();
   result.hypotheses = translator.translate(sources);
@@ -40,8 +41,8 @@ SplitLoss split_loss(const InferenceModel& m, const data::DataDirectory& data, c
   return loss;
 }
 
-std::string format_evaluation_header(const InferenceModel& m, const std::string& split, size_t sentences,
-                                     const BeamSearchOptions& search) {
+std::string format_evaluation_header(const InferenceModel& m, const std::string& split,
+                                     size_t sentences, const decode::BeamSearchOptions& search) {
   std::ostringstream out;
   out << "model: " << m.description << ", arch " << arch::arch_summary(m.arch) << "\n"
       << "split: " << split << ", " << sentences << " sentences, beam " << search.beam

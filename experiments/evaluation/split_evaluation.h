@@ -24,9 +24,10 @@ struct SplitTranslation {
 };
 
 // Translates the sources with `search`, at most max_tokens source tokens a batch.
-SplitTranslation translate_sources(const InferenceModel& model, const std::vector<std::string>& sources,
-                                   const BeamSearchOptions& search, int64_t max_tokens,
-                                   const TranslateWarning& warn = {});
+SplitTranslation translate_sources(const InferenceModel& model,
+                                   const std::vector<std::string>& sources,
+                                   const decode::BeamSearchOptions& search, int64_t max_tokens,
+                                   const translate::TranslateWarning& warn = {});
 
 struct SplitLoss {
   Score score;
@@ -38,8 +39,8 @@ SplitLoss split_loss(const InferenceModel& model, const data::DataDirectory& dat
                      int64_t sentences, int64_t max_tokens);
 
 // "model: DESCRIPTION, arch SUMMARY\nsplit: SPLIT, N sentences, beam B, lenpen L\n".
-std::string format_evaluation_header(const InferenceModel& model, const std::string& split, size_t sentences,
-                                     const BeamSearchOptions& search);
+std::string format_evaluation_header(const InferenceModel& model, const std::string& split,
+                                     size_t sentences, const decode::BeamSearchOptions& search);
 
 // The loss line, the translation speed, and the first `examples` translations beside their
 // sources and references.

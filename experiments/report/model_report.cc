@@ -20,7 +20,7 @@ namespace hat::experiments {
 namespace {
 
 double predicted_latency_ms(const std::string& device_name, const InferenceModel& m,
-                            const TranslateWarning& warn) {
+                            const translate::TranslateWarning& warn) {
   const latency::DeviceProfile device = latency::resolve_device(device_name);
   HAT_CHECK(std::filesystem::exists(device.predictor_file), "no latency predictor for device ",
             device.name, " at ", device.predictor_file.string(), ": train it with `hatpredict train --device ",
@@ -53,7 +53,8 @@ double ratio(double numerator, double denominator) { return denominator > 0 ? nu
 }  // namespace
 
 ModelReportRow report_model(const std::string& name, const std::filesystem::path& dir,
-                            const ModelReportOptions& options, const TranslateWarning& warn) {
+                            const ModelReportOptions& options,
+                            const translate::TranslateWarning& warn) {
   ModelChoice choice;
   choice.model_dir = dir;
   choice.data = options.data;
@@ -69,7 +70,7 @@ ModelReportRow report_model(const std::string& name, const std::filesystem::path
   row.host_ms = measured_latency_ms(options, m);
 
   const data::ParallelText text = first_pairs(data::DataDirectory(options.data), options.split, options.max_sentences);
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = options.beam;
   const SplitTranslation translation = translate_sources(m, text.source, search, options.max_tokens, warn);
   row.bleu = eval::corpus_bleu(translation.hypotheses, {text.target}).score;

@@ -301,9 +301,10 @@ void measure_attention(const KernelBenchmarkOptions& o, KernelCosts& k) {
               const std::vector<int32_t> lengths = {static_cast<int32_t>(keys)};
               ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, copies), [&](int64_t i) {
                 if (cross)
-                  decode_attention_forward(q, kv[i % copies], R, keys, H, out, keys, &lengths);
+                  decode::decode_attention_forward(q, kv[i % copies], R, keys, H, out, keys,
+                                                   &lengths);
                 else
-                  decode_attention_forward(q, kv[i % copies], 1, keys, H, out);
+                  decode::decode_attention_forward(q, kv[i % copies], 1, keys, H, out);
               }));
               x.push_back({1.0, static_cast<double>(R * H), static_cast<double>(R * keys * Q)});
               if (cross) x.back().push_back(static_cast<double>(keys * Q));

@@ -29,7 +29,7 @@ arch::ArchConfig resolve_space_arch(const std::string& spec, const ProfiledModel
 ProfiledModel open_profiled_model(const std::optional<ModelChoice>& choice,
                                   const RandomWeights& random,
                                   const std::optional<std::string>& arch,
-                                  const TranslateWarning& warn) {
+                                  const translate::TranslateWarning& warn) {
   ProfiledModel m;
   if (choice) {
     InferenceModel opened = open_inference_model(*choice, warn);

@@ -25,7 +25,7 @@ struct RandomWeights {
 
 struct ProfiledModel {
   std::unique_ptr<model::SuperTransformer> random;  // random weights; else `loaded`'s model
-  LoadedModel loaded;
+  translate::LoadedModel loaded;
   arch::SpaceFile space;  // the space sampled from (vocab_size: the model's)
   // The one architecture to measure: a model directory's own always; otherwise --arch when given
   // (largest, smallest or a YAML file; `trained` too for a checkpoint).
@@ -39,7 +39,7 @@ struct ProfiledModel {
 ProfiledModel open_profiled_model(const std::optional<ModelChoice>& choice,
                                   const RandomWeights& random,
                                   const std::optional<std::string>& arch,
-                                  const TranslateWarning& warn = {});
+                                  const translate::TranslateWarning& warn = {});
 
 // largest, smallest, or a YAML file, checked against the model.
 arch::ArchConfig resolve_space_arch(const std::string& spec, const ProfiledModel& model);

@@ -31,7 +31,7 @@ struct ProtocolRunner::Impl {
   Impl(const model::SuperTransformer& model, const arch::ArchConfig& arch, const ProtocolOptions& o)
       : options(o), decoder(model, arch) {}
   ProtocolOptions options;
-  IncrementalDecoder decoder;
+  decode::IncrementalDecoder decoder;
   Tensor source;
   std::vector<int32_t> lengths;
   std::vector<int64_t> expand_to_beam;
@@ -74,7 +74,7 @@ double ProtocolRunner::time_decoder_ms() {
   // Every decoder run starts from a freshly encoded sentence (untimed) so that it computes the
   // encoder-decoder keys/values and fills the self-attention caches from empty, as HAT's does.
   impl_->decoder.run_encoder(impl_->source, impl_->lengths);
-  IncrementalDecoder& dec = impl_->decoder;
+  decode::IncrementalDecoder& dec = impl_->decoder;
   const auto start = Clock::now();
   dec.prepare_cross_attention();
   dec.reorder(impl_->expand_to_beam);
@@ -85,9 +85,9 @@ double ProtocolRunner::time_decoder_ms() {
 
 struct TranslateRunner::Impl {
   Impl(const model::SuperTransformer& model, const arch::ArchConfig& arch) : decoder(model, arch) {}
-  IncrementalDecoder decoder;
+  decode::IncrementalDecoder decoder;
   std::vector<int32_t> source;
-  BeamSearchOptions options;
+  decode::BeamSearchOptions options;
 };
 
 TranslateRunner::TranslateRunner(const model::SuperTransformer& model, const arch::ArchConfig& arch,
@@ -103,7 +103,7 @@ TranslateRunner::~TranslateRunner() = default;
 
 double TranslateRunner::time_ms() {
   const auto start = Clock::now();
-  beam_search(impl_->decoder, {impl_->source}, impl_->options);
+  decode::beam_search(impl_->decoder, {impl_->source}, impl_->options);
   return elapsed_ms(start);
 }
 

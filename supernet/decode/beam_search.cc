@@ -12,7 +12,7 @@
 #include <cmath>
 #include <limits>
 
-namespace hat {
+namespace hat::decode {
 
 namespace {
 
@@ -258,4 +258,4 @@ std::vector<Hypothesis> greedy_search(IncrementalDecoder& decoder,
   return out;
 }
 
-}  // namespace hat
+}  // namespace hat::decode

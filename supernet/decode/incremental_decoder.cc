@@ -20,7 +20,7 @@
 #include "supernet/ops/positions.h"
 #include "supernet/ops/relu.h"
 
-namespace hat {
+namespace hat::decode {
 
 namespace {
 
@@ -324,4 +324,4 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
   return logits_;
 }
 
-}  // namespace hat
+}  // namespace hat::decode

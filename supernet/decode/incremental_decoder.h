@@ -11,7 +11,7 @@
 #include "supernet/model/layers.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::decode {
 
 class IncrementalDecoder {
  public:
@@ -83,4 +83,4 @@ class IncrementalDecoder {
   std::vector<int64_t> group_sources_;    // the sentences the gathered group kv was built for
 };
 
-}  // namespace hat
+}  // namespace hat::decode

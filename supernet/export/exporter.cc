@@ -37,7 +37,7 @@ data::FileInfo file_record(const fs::path& path) {
 }
 
 // The checkpoint the SubTransformer comes from, identified by its files' SHA-256.
-json checkpoint_provenance(const LoadedModel& loaded) {
+json checkpoint_provenance(const translate::LoadedModel& loaded) {
   const fs::path state_file = loaded.checkpoint / checkpoint::kStateFile;
   std::string model_sha256;
   try {
@@ -61,7 +61,7 @@ json checkpoint_provenance(const LoadedModel& loaded) {
 
 // hatsearch's result.json, kept whole; a warning when none of its runs chose this architecture.
 json search_provenance(const fs::path& path, const arch::ArchConfig& arch,
-                       const TranslateWarning& warn) {
+                       const translate::TranslateWarning& warn) {
   const std::string text = util::read_file(path);
   json result;
   try {
@@ -83,9 +83,9 @@ json search_provenance(const fs::path& path, const arch::ArchConfig& arch,
 
 }  // namespace
 
-ExportSummary export_model(const LoadedModel& loaded, const arch::ArchConfig& arch,
+ExportSummary export_model(const translate::LoadedModel& loaded, const arch::ArchConfig& arch,
                            const data::DataDirectory& data, const ExportOptions& options,
-                           const TranslateWarning& warn) {
+                           const translate::TranslateWarning& warn) {
   HAT_CHECK(loaded.model, "export: no model loaded");
   HAT_CHECK(!options.out.empty(), "export: no output directory given");
   check_output(options.out, options.force);

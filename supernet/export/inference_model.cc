@@ -7,7 +7,8 @@
 
 namespace hat {
 
-InferenceModel open_inference_model(const ModelChoice& choice, const TranslateWarning& warn) {
+InferenceModel open_inference_model(const ModelChoice& choice,
+                                    const translate::TranslateWarning& warn) {
   if (choice.model_dir) {
     ModelDirectory dir = load_model_directory(*choice.model_dir);
     if (choice.data)
@@ -18,8 +19,8 @@ InferenceModel open_inference_model(const ModelChoice& choice, const TranslateWa
   }
   HAT_CHECK(choice.data, "a checkpoint needs the data directory of its vocabulary");
   const data::DataDirectory data(*choice.data);
-  LoadedModel loaded = load_model(choice.checkpoint, data, warn);
-  const arch::ArchConfig arch = resolve_arch(choice.arch.value_or("largest"), loaded);
+  translate::LoadedModel loaded = translate::load_model(choice.checkpoint, data, warn);
+  const arch::ArchConfig arch = translate::resolve_arch(choice.arch.value_or("largest"), loaded);
   const std::string description =
       str("checkpoint ", loaded.checkpoint.string(), " (update ", loaded.update, ")");
   return {std::move(loaded), arch, data.vocabulary(), description};

@@ -23,12 +23,13 @@ struct ModelChoice {
 };
 
 struct InferenceModel {
-  LoadedModel loaded;
+  translate::LoadedModel loaded;
   arch::ArchConfig arch;
   data::Vocabulary vocabulary;
   std::string description;  // "model directory DIR" or "checkpoint DIR (update N)", for logs
 };
 
-InferenceModel open_inference_model(const ModelChoice& choice, const TranslateWarning& warn = {});
+InferenceModel open_inference_model(const ModelChoice& choice,
+                                    const translate::TranslateWarning& warn = {});
 
 }  // namespace hat

@@ -89,7 +89,7 @@ ModelDirectory load_model_directory(const fs::path& dir) {
   data::Vocabulary vocabulary = data::Vocabulary::load(dir / kModelVocabularyFile);
   HAT_CHECK(vocabulary.size() == config.vocab_size, where, ": ", kModelVocabularyFile, " has ",
             vocabulary.size(), " pieces, ", kModelConfigFile, " records ", config.vocab_size);
-  LoadedModel loaded;
+  translate::LoadedModel loaded;
   loaded.model = std::make_unique<model::SuperTransformer>(config.dims);
   load_model_tensors(dir, config, *loaded.model);
   loaded.checkpoint = dir;

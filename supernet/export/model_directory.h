@@ -21,7 +21,7 @@ struct ModelDirectory {
   // model: a SuperTransformer at standalone dims whose leading blocks hold the tensors (the
   // rest is zero and never read); checkpoint: the directory; update and space: provenance's;
   // trained_arch: the architecture; trainer: the provenance (settings included).
-  LoadedModel loaded;
+  translate::LoadedModel loaded;
   arch::ArchConfig arch;
   data::Vocabulary vocabulary;  // DIR/spm.model
 };

@@ -21,6 +21,6 @@ TrainedExport export_trained_model(const std::filesystem::path& save_dir,
                                    const std::filesystem::path& last_checkpoint,
                                    const std::filesystem::path& data_dir,
                                    const arch::ArchConfig& arch, const ExportOptions& request,
-                                   const TranslateWarning& warn = {});
+                                   const translate::TranslateWarning& warn = {});
 
 }  // namespace hat

@@ -11,7 +11,7 @@
 #include "supernet/checkpoint/safetensors.h"
 #include "supernet/data/special_tokens.h"
 
-namespace hat {
+namespace hat::translate {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -102,4 +102,4 @@ arch::ArchConfig resolve_arch(const std::string& spec, const LoadedModel& loaded
   return arch;
 }
 
-}  // namespace hat
+}  // namespace hat::translate

@@ -16,7 +16,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::translate {
 
 // Receives warnings (damaged checkpoints skipped, lines cut); library code never prints.
 using TranslateWarning = std::function<void(const std::string&)>;
@@ -47,4 +47,4 @@ LoadedModel load_model(const std::filesystem::path& path, const data::DataDirect
 // an architecture YAML file (ours or HAT's), validated against the loaded model.
 arch::ArchConfig resolve_arch(const std::string& spec, const LoadedModel& loaded);
 
-}  // namespace hat
+}  // namespace hat::translate

@@ -8,10 +8,10 @@
 #include "supernet/data/normalize.h"
 #include "util/utf8.h"
 
-namespace hat {
+namespace hat::translate {
 
 Translator::Translator(const model::SuperTransformer& model, const arch::ArchConfig& arch,
-                       const data::Vocabulary& vocabulary, const BeamSearchOptions& beam,
+                       const data::Vocabulary& vocabulary, const decode::BeamSearchOptions& beam,
                        int64_t max_tokens, TranslateWarning warn)
     : model_(model),
       vocabulary_(vocabulary),
@@ -49,7 +49,7 @@ std::vector<std::vector<int32_t>> Translator::translate_ids(
     while (end < order.size() && static_cast<int64_t>(end - begin + 1) * width <= max_tokens_) ++end;
     std::vector<std::vector<int32_t>> batch;
     for (size_t k = begin; k < end; ++k) batch.push_back(sources[order[k]]);
-    std::vector<Hypothesis> hyps = beam_search(decoder_, batch, beam_);
+    std::vector<decode::Hypothesis> hyps = decode::beam_search(decoder_, batch, beam_);
     for (size_t k = begin; k < end; ++k) {
       generated_tokens_ += static_cast<int64_t>(hyps[k - begin].tokens.size());
       out[order[k]] = std::move(hyps[k - begin].tokens);
@@ -86,4 +86,4 @@ std::vector<std::string> Translator::translate(const std::vector<std::string>& l
   return out;
 }
 
-}  // namespace hat
+}  // namespace hat::translate

@@ -32,10 +32,10 @@ TEST_F(SplitEvaluation, FirstPairsCutsTheSplitOnlyWhenAsked) {
 TEST_F(SplitEvaluation, TranslationsAreTheTranslatorsInInputOrder) {
   const InferenceModel m = open_largest();
   const data::ParallelText text = first_pairs(data::DataDirectory(data_dir()), "valid", 6);
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = 2;
   const SplitTranslation t = translate_sources(m, text.source, search, 64);
-  Translator direct(*m.loaded.model, m.arch, m.vocabulary, search, 64);
+  translate::Translator direct(*m.loaded.model, m.arch, m.vocabulary, search, 64);
   EXPECT_EQ(t.hypotheses, direct.translate(text.source));
   EXPECT_EQ(t.generated_tokens, direct.generated_tokens());
   EXPECT_GE(t.seconds, 0.0);
@@ -65,7 +65,7 @@ TEST_F(SplitEvaluation, LossIsSmoothedAsTheModelTrained) {
 
 TEST_F(SplitEvaluation, HeaderNamesModelArchSplitAndSearch) {
   const InferenceModel m = open_largest();
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = 4;
   search.len_penalty = 0.6;
   EXPECT_EQ(format_evaluation_header(m, "test", 3, search),

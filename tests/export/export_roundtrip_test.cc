@@ -29,8 +29,8 @@ class ExportRoundTrip : public test::ExportFixture, public ::testing::WithParamI
  protected:
   void SetUp() override {
     const data::DataDirectory data(data_dir());
-    loaded_ = load_model(save_dir(GetParam().space), data);
-    arch_ = std::string(GetParam().arch) == "largest" ? resolve_arch("largest", loaded_)
+    loaded_ = translate::load_model(save_dir(GetParam().space), data);
+    arch_ = std::string(GetParam().arch) == "largest" ? translate::resolve_arch("largest", loaded_)
                                                       : arch_of(GetParam().arch);
     out_ = root() / str("model-", GetParam().space, "-", arch::arch_hash(arch_));
     ExportOptions options;
@@ -38,7 +38,7 @@ class ExportRoundTrip : public test::ExportFixture, public ::testing::WithParamI
     options.force = true;
     summary_ = export_model(loaded_, arch_, data, options);
   }
-  LoadedModel loaded_;
+  translate::LoadedModel loaded_;
   arch::ArchConfig arch_;
   fs::path out_;
   ExportSummary summary_;
@@ -100,8 +100,8 @@ TEST_P(ExportRoundTrip, LogProbabilitiesAndLossEqualTheSuperTransformers) {
   ModelDirectory m = load_model_directory(out_);
   const model::ModelBatch batch = test::make_batch({{4, 9, 11, 5, 7, 20, 33}, {12, 6, 8}, {40, 41}},
                                                    {{5, 10, 4, 12, 50}, {7, 9}, {17, 18, 19}});
-  IncrementalDecoder inside(*loaded_.model, arch_);
-  IncrementalDecoder alone(*m.loaded.model, m.arch);
+  decode::IncrementalDecoder inside(*loaded_.model, arch_);
+  decode::IncrementalDecoder alone(*m.loaded.model, m.arch);
   inside.encode(batch.source, batch.source_lengths);
   alone.encode(batch.source, batch.source_lengths);
   std::vector<int32_t> prev(3, 2);
@@ -121,12 +121,12 @@ TEST_P(ExportRoundTrip, BeamSearchTranslationsAreIdentical) {
   const ModelDirectory m = load_model_directory(out_);
   const data::DataDirectory data(data_dir());
   const data::ParallelText text = data.load_text("test");
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = 4;
   search.max_len_b = 15;
   const data::Vocabulary vocabulary = data.vocabulary();
-  Translator inside(*loaded_.model, arch_, vocabulary, search, 4096);
-  Translator alone(*m.loaded.model, m.arch, m.vocabulary, search, 4096);
+  translate::Translator inside(*loaded_.model, arch_, vocabulary, search, 4096);
+  translate::Translator alone(*m.loaded.model, m.arch, m.vocabulary, search, 4096);
   const std::vector<std::string> expected = inside.translate(text.source);
   EXPECT_EQ(alone.translate(text.source), expected);
   EXPECT_GT(inside.generated_tokens(), 0);

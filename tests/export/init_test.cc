@@ -17,7 +17,7 @@ class InitFromModel : public test::ExportFixture {
  protected:
   void SetUp() override {
     const data::DataDirectory data(data_dir());
-    const LoadedModel loaded = load_model(save_dir("shared"), data);
+    const translate::LoadedModel loaded = translate::load_model(save_dir("shared"), data);
     model_ = root() / "model";
     ExportOptions options;
     options.out = model_;
@@ -41,7 +41,8 @@ class InitFromModel : public test::ExportFixture {
 
 TEST_F(InitFromModel, TheModelsTensorsBecomeTheLeadingBlocks) {
   const TrainResult result = train(config("run", test::shared_space_yaml()));
-  const LoadedModel trained = load_model(result.last_checkpoint, data::DataDirectory(data_dir()));
+  const translate::LoadedModel trained =
+      translate::load_model(result.last_checkpoint, data::DataDirectory(data_dir()));
   const ModelDirectory m = load_model_directory(model_);
   const std::vector<SubTensor> inside = subtransformer_tensors(*trained.model, m.arch);
   const std::vector<SubTensor> alone = subtransformer_tensors(*m.loaded.model, m.arch);

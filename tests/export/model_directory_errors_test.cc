@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 class ModelDirectoryErrors : public test::ExportFixture {
  protected:
   void SetUp() override {
-    loaded_ = load_model(save_dir("shared"), data::DataDirectory(data_dir()));
+    loaded_ = translate::load_model(save_dir("shared"), data::DataDirectory(data_dir()));
     model_ = root() / "model";
     fs::remove_all(model_);
     export_to(model_);
@@ -38,7 +38,7 @@ class ModelDirectoryErrors : public test::ExportFixture {
     fs::copy(model_, dir);
     return dir;
   }
-  LoadedModel loaded_;
+  translate::LoadedModel loaded_;
   fs::path model_;
 };
 

@@ -99,7 +99,7 @@ void check_steps(const arch::ModelDims& dims, const arch::ArchConfig& arch, DTyp
   uint64_t state = 5;
   for (auto& row : tokens)
     for (int64_t t = 0; t < steps; ++t) row.push_back(static_cast<int32_t>(3 + (state = state * 6364136223846793005ULL + 1442695040888963407ULL) % (dims.vocab_size - 3)));
-  IncrementalDecoder decoder(model, arch);
+  decode::IncrementalDecoder decoder(model, arch);
   const model::ModelBatch src = test::make_batch(sources, Rows(B));
   decoder.encode(src.source, src.source_lengths);
   for (int64_t t = 0; t < steps; ++t) {
@@ -157,7 +157,7 @@ TEST(IncrementalDecoder, ReorderEqualsDecodingTheReorderedRows) {
   for (const std::vector<int64_t>& idx : {std::vector<int64_t>{2, 0, 0, 1},
                                           std::vector<int64_t>{0, 0, 1, 1, 2, 2},
                                           std::vector<int64_t>{1}}) {
-    IncrementalDecoder a(model, attend_arch()), b(model, attend_arch());
+    decode::IncrementalDecoder a(model, attend_arch()), b(model, attend_arch());
     const model::ModelBatch src = test::make_batch(sources, Rows(3));
     a.encode(src.source, src.source_lengths);
     Rows reordered;
@@ -183,8 +183,8 @@ TEST(IncrementalDecoder, ReorderEqualsDecodingTheReorderedRows) {
   }
 }
 
-BeamSearchOptions small_options(int64_t beam, double lenpen = 1.0) {
-  BeamSearchOptions o;
+decode::BeamSearchOptions small_options(int64_t beam, double lenpen = 1.0) {
+  decode::BeamSearchOptions o;
   o.beam = beam;
   o.len_penalty = lenpen;
   o.max_len_b = 7;
@@ -198,8 +198,8 @@ const Rows& search_sources() {
 
 // The score of a hypothesis recomputed by feeding it to a fresh decoder.
 double rescore(const model::SuperTransformer& model, const arch::ArchConfig& arch,
-               const std::vector<int32_t>& source, const Hypothesis& h, double lenpen) {
-  IncrementalDecoder d(model, arch);
+               const std::vector<int32_t>& source, const decode::Hypothesis& h, double lenpen) {
+  decode::IncrementalDecoder d(model, arch);
   const model::ModelBatch src = test::make_batch({source}, Rows(1));
   d.encode(src.source, src.source_lengths);
   double sum = 0;
@@ -218,10 +218,11 @@ TEST(Search, BeamOneEqualsGreedy) {
     for (uint64_t seed = 21; seed < 29; ++seed) {
       model::SuperTransformer model(test::tiny_dims(), dtype);
       test::randomize(model, seed);
-      IncrementalDecoder decoder(model, attend_arch());
+      decode::IncrementalDecoder decoder(model, attend_arch());
       for (double lenpen : {1.0, 0.6}) {
-        const auto greedy = greedy_search(decoder, search_sources(), small_options(1, lenpen));
-        const auto beam = beam_search(decoder, search_sources(), small_options(1, lenpen));
+        const auto greedy =
+            decode::greedy_search(decoder, search_sources(), small_options(1, lenpen));
+        const auto beam = decode::beam_search(decoder, search_sources(), small_options(1, lenpen));
         ASSERT_EQ(greedy.size(), search_sources().size());
         for (size_t s = 0; s < greedy.size(); ++s) {
           EXPECT_EQ(greedy[s].tokens, beam[s].tokens) << "sentence " << s;
@@ -244,12 +245,12 @@ TEST(Search, BeamOneEqualsGreedy) {
 TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
   model::SuperTransformer model(test::tiny_dims(false), DType::f64);
   test::randomize(model, 8);
-  IncrementalDecoder decoder(model, fewer_layers_arch());
-  const BeamSearchOptions o = small_options(3, 1.3);
-  const auto batch = beam_search(decoder, search_sources(), o);
-  const auto again = beam_search(decoder, search_sources(), o);
+  decode::IncrementalDecoder decoder(model, fewer_layers_arch());
+  const decode::BeamSearchOptions o = small_options(3, 1.3);
+  const auto batch = decode::beam_search(decoder, search_sources(), o);
+  const auto again = decode::beam_search(decoder, search_sources(), o);
   for (size_t s = 0; s < batch.size(); ++s) {
-    const auto single = beam_search(decoder, {search_sources()[s]}, o);
+    const auto single = decode::beam_search(decoder, {search_sources()[s]}, o);
     EXPECT_EQ(batch[s].tokens, single[0].tokens) << "sentence " << s;
     EXPECT_NEAR(batch[s].score, single[0].score, 1e-12) << "sentence " << s;
     EXPECT_EQ(batch[s].tokens, again[s].tokens);
@@ -261,18 +262,18 @@ TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
 // fairseq's beam search written plainly for one sentence: every live hypothesis is rescored
 // from scratch by a fresh decoder (no cache reordering, no batching), candidates ranked by
 // (score desc, beam asc, token asc), as beam_search.h specifies.
-Hypothesis naive_beam(const model::SuperTransformer& model, const arch::ArchConfig& arch,
-                      const std::vector<int32_t>& source, int64_t beam, double lenpen,
-                      int64_t max_len) {
+decode::Hypothesis naive_beam(const model::SuperTransformer& model, const arch::ArchConfig& arch,
+                              const std::vector<int32_t>& source, int64_t beam, double lenpen,
+                              int64_t max_len) {
   struct Cand { double score; int64_t beam; int32_t token; };
   const int64_t V = model.dims().vocab_size;
   Rows beams = {{}};
   std::vector<double> scores = {0.0};
-  std::vector<Hypothesis> finished;
+  std::vector<decode::Hypothesis> finished;
   for (int64_t step = 0; !beams.empty(); ++step) {
     std::vector<Cand> cands;
     for (size_t b = 0; b < beams.size(); ++b) {
-      IncrementalDecoder d(model, arch);
+      decode::IncrementalDecoder d(model, arch);
       const model::ModelBatch src = test::make_batch({source}, Rows(1));
       d.encode(src.source, src.source_lengths);
       Tensor lp;
@@ -303,8 +304,9 @@ Hypothesis naive_beam(const model::SuperTransformer& model, const arch::ArchConf
     beams = next;
     scores = next_scores;
   }
-  std::stable_sort(finished.begin(), finished.end(),
-                   [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
+  std::stable_sort(
+      finished.begin(), finished.end(),
+      [](const decode::Hypothesis& a, const decode::Hypothesis& b) { return a.score > b.score; });
   return finished.front();
 }
 
@@ -313,12 +315,13 @@ TEST(Search, BeamEqualsPlainReimplementation) {
   for (uint64_t seed : {21, 5}) {
     model::SuperTransformer model(test::tiny_dims(), DType::f64);
     test::randomize(model, seed);
-    IncrementalDecoder decoder(model, attend_arch());
+    decode::IncrementalDecoder decoder(model, attend_arch());
     for (int64_t beam : {2, 4}) {
-      const BeamSearchOptions o = small_options(beam, 0.8);
-      const auto got = beam_search(decoder, search_sources(), o);
+      const decode::BeamSearchOptions o = small_options(beam, 0.8);
+      const auto got = decode::beam_search(decoder, search_sources(), o);
       for (size_t s = 0; s < got.size(); ++s) {
-        const Hypothesis want = naive_beam(model, attend_arch(), search_sources()[s], beam, 0.8, 7);
+        const decode::Hypothesis want =
+            naive_beam(model, attend_arch(), search_sources()[s], beam, 0.8, 7);
         EXPECT_EQ(got[s].tokens, want.tokens) << "seed " << seed << " beam " << beam << " sentence " << s;
         EXPECT_NEAR(got[s].score, want.score, 1e-10);
         early += got[s].tokens.size() < 7;
@@ -330,14 +333,15 @@ TEST(Search, BeamEqualsPlainReimplementation) {
 
 TEST(Search, MaxLengthIsCappedByPositions) {
   model::SuperTransformer model(test::tiny_dims(), DType::f64);
-  IncrementalDecoder decoder(model, attend_arch());
-  BeamSearchOptions o;
-  EXPECT_EQ(max_target_length(decoder, 4, o), 15);  // max_positions 16 - 1
+  decode::IncrementalDecoder decoder(model, attend_arch());
+  decode::BeamSearchOptions o;
+  EXPECT_EQ(decode::max_target_length(decoder, 4, o), 15);  // max_positions 16 - 1
   o.max_len_a = 1.5, o.max_len_b = 2;
-  EXPECT_EQ(max_target_length(decoder, 4, o), 8);
+  EXPECT_EQ(decode::max_target_length(decoder, 4, o), 8);
   test::randomize(model, 4);
   o.max_len_a = 0, o.max_len_b = 200;
-  for (const auto& h : beam_search(decoder, search_sources(), o)) EXPECT_LE(h.tokens.size(), 15u);
+  for (const auto& h : decode::beam_search(decoder, search_sources(), o))
+    EXPECT_LE(h.tokens.size(), 15u);
 }
 
 TEST(LogSoftmaxRows, MatchesDefinitionInBothTypesAndRejectsBadInput) {
@@ -367,31 +371,41 @@ TEST(LogSoftmaxRows, MatchesDefinitionInBothTypesAndRejectsBadInput) {
 TEST(Search, BadInputThrows) {
   model::SuperTransformer model(test::tiny_dims(), DType::f32);
   test::randomize(model, 2);
-  IncrementalDecoder decoder(model, attend_arch());
-  BeamSearchOptions o = small_options(0);
-  test::expect_error([&] { beam_search(decoder, {{4}}, o); }, {"beam_search", "beam 0"});
+  decode::IncrementalDecoder decoder(model, attend_arch());
+  decode::BeamSearchOptions o = small_options(0);
+  test::expect_error([&] { decode::beam_search(decoder, {{4}}, o); }, {"beam_search", "beam 0"});
   o.beam = 2;
-  test::expect_error([&] { beam_search(decoder, {{4, 13}}, o); }, {"beam_search", "token 13"});
-  test::expect_error([&] { greedy_search(decoder, {{-1}}, o); }, {"greedy_search", "token -1"});
-  test::expect_error([&] { beam_search(decoder, {{4, kPad}}, o); }, {"beam_search", "padding"});
-  test::expect_error([&] { beam_search(decoder, {Rows::value_type(16, 4)}, o); },
+  test::expect_error(
+      [&] {
+        decode::beam_search(decoder, {{4, 13}}, o);
+      },
+      {"beam_search", "token 13"});
+  test::expect_error([&] { decode::greedy_search(decoder, {{-1}}, o); },
+                     {"greedy_search", "token -1"});
+  test::expect_error(
+      [&] {
+        decode::beam_search(decoder, {{4, kPad}}, o);
+      },
+      {"beam_search", "padding"});
+  test::expect_error([&] { decode::beam_search(decoder, {Rows::value_type(16, 4)}, o); },
                      {"beam_search", "max_positions 16"});
   o.max_len_b = 0;
-  test::expect_error([&] { beam_search(decoder, {{4}}, o); }, {"search", "max length 0"});
+  test::expect_error([&] { decode::beam_search(decoder, {{4}}, o); }, {"search", "max length 0"});
   o = small_options(2);
   o.eos = kPad;
-  test::expect_error([&] { beam_search(decoder, {{4}}, o); }, {"beam_search", "eos 1"});
-  EXPECT_TRUE(beam_search(decoder, {}, small_options(2)).empty());
+  test::expect_error([&] { decode::beam_search(decoder, {{4}}, o); }, {"beam_search", "eos 1"});
+  EXPECT_TRUE(decode::beam_search(decoder, {}, small_options(2)).empty());
 }
 
 TEST(IncrementalDecoder, BadInputThrows) {
   model::SuperTransformer model(test::tiny_dims(), DType::f64);
-  IncrementalDecoder decoder(model, attend_arch());
+  decode::IncrementalDecoder decoder(model, attend_arch());
   test::expect_error([&] { decoder.step({kEos}); }, {"IncrementalDecoder", "before encode"});
   test::expect_error([&] { decoder.reorder({0}); }, {"IncrementalDecoder", "before encode"});
   arch::ArchConfig bad = attend_arch();
   bad.decoder_ende_layers[0] = 4;
-  test::expect_error([&] { IncrementalDecoder d(model, bad); }, {"decoder_ende_layers[0] = 4"});
+  test::expect_error([&] { decode::IncrementalDecoder d(model, bad); },
+                     {"decoder_ende_layers[0] = 4"});
   model::ModelBatch src = test::make_batch({{4, 5}, {6}}, Rows(2));
   test::expect_error([&] { decoder.encode(src.source, {3}); }, {"IncrementalDecoder", "1 lengths"});
   test::expect_error([&] { decoder.encode(src.source, {3, 3}); }, {"IncrementalDecoder", "padding"});

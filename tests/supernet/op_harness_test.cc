@@ -229,9 +229,9 @@ std::vector<OpCase> op_cases() {
          const int64_t rows = 6, heads = 2, Q = 8;
          const Tensor q = r.random({rows, Q}, 121), kv = r.random({2, 10, 2 * Q}, 122);
          const Tensor out = r.zeros({rows, Q}), masked = r.zeros({rows, Q});
-         decode_attention_forward(q, kv, 3, 7, heads, out);
+         decode::decode_attention_forward(q, kv, 3, 7, heads, out);
          const std::vector<int32_t> valid = {3, 5};
-         decode_attention_forward(q, kv, 3, 10, heads, masked, 5, &valid);
+         decode::decode_attention_forward(q, kv, 3, 10, heads, masked, 5, &valid);
          for (const Tensor& t : {out, masked}) r.keep(t);
        }},
   };
