@@ -48,7 +48,7 @@ int run(int argc, char** argv) {
   if (vm.count("arch")) config.arch = arch::arch_from_file(vm["arch"].as<std::string>());
   if (vm.count("init")) {
     config.init_model = vm["init"].as<std::string>();
-    const arch::ArchConfig own = read_model_config(*config.init_model).arch;
+    const arch::ArchConfig own = standalone::read_model_config(*config.init_model).arch;
     if (config.arch && *config.arch != own)
       throw cli::UsageError(str("--arch ", vm["arch"].as<std::string>(), " (",
                                 arch::arch_hash(*config.arch),
@@ -56,10 +56,11 @@ int run(int argc, char** argv) {
                                 " (", arch::arch_hash(own), ")"));
     config.arch = own;
   }
-  std::optional<ExportOptions> export_to;
+  std::optional<standalone::ExportOptions> export_to;
   if (vm.count("export")) {
     if (!config.arch) throw cli::UsageError("--export needs a fixed SubTransformer: --arch or --init");
-    export_to = ExportOptions{vm["export"].as<std::string>(), vm["export-force"].as<bool>(), {}};
+    export_to = standalone::ExportOptions{
+        vm["export"].as<std::string>(), vm["export-force"].as<bool>(), {}};
     // Refused now rather than after the training.
     if (std::filesystem::exists(export_to->out) && !export_to->force)
       throw cli::UsageError("--export " + export_to->out.string() +
@@ -95,8 +96,8 @@ int run(int argc, char** argv) {
   if (result.stop_reason == "stopped") return 130;
   if (!export_to) return 0;
   const auto warn = [](const std::string& m) { std::cerr << "hattrain: warning: " << m << "\n"; };
-  const TrainedExport e =
-      export_trained_model(config.save_dir, result.last_checkpoint, config.data_dir, *config.arch, *export_to, warn);
+  const standalone::TrainedExport e = standalone::export_trained_model(
+      config.save_dir, result.last_checkpoint, config.data_dir, *config.arch, *export_to, warn);
   std::cout << "hattrain: exported " << e.checkpoint.string() << " to " << e.summary.dir.string() << ": "
             << e.summary.parameters << " parameters (" << e.summary.parameters_without_embeddings
             << " without embeddings)\n";

@@ -66,7 +66,8 @@ int run(int argc, char** argv) {
   set_num_threads(vm["threads"].as<int>());
 
   const auto warn = [](const std::string& m) { std::cerr << "hattranslate: warning: " << m << "\n"; };
-  const InferenceModel m = open_inference_model(cli::model_choice(vm), warn);
+  const standalone::InferenceModel m =
+      standalone::open_inference_model(cli::model_choice(vm), warn);
   std::cerr << "hattranslate: " << m.description << ", " << arch::arch_summary(m.arch) << "\n";
 
   const std::vector<std::string> lines =

@@ -24,7 +24,7 @@ struct SplitTranslation {
 };
 
 // Translates the sources with `search`, at most max_tokens source tokens a batch.
-SplitTranslation translate_sources(const InferenceModel& model,
+SplitTranslation translate_sources(const standalone::InferenceModel& model,
                                    const std::vector<std::string>& sources,
                                    const decode::BeamSearchOptions& search, int64_t max_tokens,
                                    const translate::TranslateWarning& warn = {});
@@ -35,12 +35,13 @@ struct SplitLoss {
 };
 
 // The model's loss and nll on the first `sentences` pairs of the split, smoothed as it trained.
-SplitLoss split_loss(const InferenceModel& model, const data::DataDirectory& data, const std::string& split,
-                     int64_t sentences, int64_t max_tokens);
+SplitLoss split_loss(const standalone::InferenceModel& model, const data::DataDirectory& data,
+                     const std::string& split, int64_t sentences, int64_t max_tokens);
 
 // "model: DESCRIPTION, arch SUMMARY\nsplit: SPLIT, N sentences, beam B, lenpen L\n".
-std::string format_evaluation_header(const InferenceModel& model, const std::string& split,
-                                     size_t sentences, const decode::BeamSearchOptions& search);
+std::string format_evaluation_header(const standalone::InferenceModel& model,
+                                     const std::string& split, size_t sentences,
+                                     const decode::BeamSearchOptions& search);
 
 // The loss line, the translation speed, and the first `examples` translations beside their
 // sources and references.

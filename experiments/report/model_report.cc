@@ -19,7 +19,7 @@ namespace hat::experiments {
 
 namespace {
 
-double predicted_latency_ms(const std::string& device_name, const InferenceModel& m,
+double predicted_latency_ms(const std::string& device_name, const standalone::InferenceModel& m,
                             const translate::TranslateWarning& warn) {
   const latency::DeviceProfile device = latency::resolve_device(device_name);
   HAT_CHECK(std::filesystem::exists(device.predictor_file), "no latency predictor for device ",
@@ -34,7 +34,7 @@ double predicted_latency_ms(const std::string& device_name, const InferenceModel
 }
 
 // HAT's protocol on this machine, with the host profile's L, beam and threads (pinned).
-double measured_latency_ms(const ModelReportOptions& options, const InferenceModel& m) {
+double measured_latency_ms(const ModelReportOptions& options, const standalone::InferenceModel& m) {
   const latency::DeviceProfile host = latency::resolve_device(options.host_device);
   const int previous = num_threads();
   set_num_threads(host.threads);
@@ -55,10 +55,10 @@ double ratio(double numerator, double denominator) { return denominator > 0 ? nu
 ModelReportRow report_model(const std::string& name, const std::filesystem::path& dir,
                             const ModelReportOptions& options,
                             const translate::TranslateWarning& warn) {
-  ModelChoice choice;
+  standalone::ModelChoice choice;
   choice.model_dir = dir;
   choice.data = options.data;
-  const InferenceModel m = open_inference_model(choice, warn);
+  const standalone::InferenceModel m = standalone::open_inference_model(choice, warn);
   ModelReportRow row;
   row.name = name;
   row.dir = dir;

@@ -26,13 +26,13 @@ arch::ArchConfig resolve_space_arch(const std::string& spec, const ProfiledModel
   return arch;
 }
 
-ProfiledModel open_profiled_model(const std::optional<ModelChoice>& choice,
+ProfiledModel open_profiled_model(const std::optional<standalone::ModelChoice>& choice,
                                   const RandomWeights& random,
                                   const std::optional<std::string>& arch,
                                   const translate::TranslateWarning& warn) {
   ProfiledModel m;
   if (choice) {
-    InferenceModel opened = open_inference_model(*choice, warn);
+    standalone::InferenceModel opened = standalone::open_inference_model(*choice, warn);
     m.loaded = std::move(opened.loaded);
     m.space = m.loaded.space;
     m.weights = opened.description;

@@ -36,7 +36,7 @@ struct ProfiledModel {
 
 // `choice` (a model directory or a checkpoint) when given, else random weights; `arch` is the
 // fixed architecture asked for (nothing: sample). Throws hat::Error with the file at fault.
-ProfiledModel open_profiled_model(const std::optional<ModelChoice>& choice,
+ProfiledModel open_profiled_model(const std::optional<standalone::ModelChoice>& choice,
                                   const RandomWeights& random,
                                   const std::optional<std::string>& arch,
                                   const translate::TranslateWarning& warn = {});

@@ -14,7 +14,7 @@
 #include "util/sha256.h"
 #include "util/text_lines.h"
 
-namespace hat {
+namespace hat::standalone {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -141,4 +141,4 @@ ExportSummary export_model(const translate::LoadedModel& loaded, const arch::Arc
   return summary;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -10,7 +10,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/translate/model_loader.h"
 
-namespace hat {
+namespace hat::standalone {
 
 struct ExportOptions {
   std::filesystem::path out;  // the model directory to write
@@ -37,4 +37,4 @@ ExportSummary export_model(const translate::LoadedModel& loaded, const arch::Arc
                            const data::DataDirectory& data, const ExportOptions& options,
                            const translate::TranslateWarning& warn = {});
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -5,7 +5,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/export/model_directory.h"
 
-namespace hat {
+namespace hat::standalone {
 
 InferenceModel open_inference_model(const ModelChoice& choice,
                                     const translate::TranslateWarning& warn) {
@@ -26,4 +26,4 @@ InferenceModel open_inference_model(const ModelChoice& choice,
   return {std::move(loaded), arch, data.vocabulary(), description};
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -10,7 +10,7 @@
 #include "supernet/data/vocabulary.h"
 #include "supernet/translate/model_loader.h"
 
-namespace hat {
+namespace hat::standalone {
 
 struct ModelChoice {
   std::optional<std::filesystem::path> model_dir;  // a model directory; else the checkpoint
@@ -32,4 +32,4 @@ struct InferenceModel {
 InferenceModel open_inference_model(const ModelChoice& choice,
                                     const translate::TranslateWarning& warn = {});
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -7,7 +7,7 @@
 #include "util/sha256.h"
 #include "util/text_lines.h"
 
-namespace hat {
+namespace hat::standalone {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -133,4 +133,4 @@ ModelConfig read_model_config(const fs::path& dir) {
   return c;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -13,7 +13,7 @@
 #include "supernet/arch/model_dims.h"
 #include "supernet/data/metadata.h"
 
-namespace hat {
+namespace hat::standalone {
 
 inline constexpr const char* kModelConfigFile = "config.json";
 inline constexpr const char* kModelWeightsFile = "model.safetensors";
@@ -44,4 +44,4 @@ ModelConfig model_config_from_json(const nlohmann::json& json, const std::string
 // directory and the file (missing, truncated, altered, or config.json unreadable / not JSON).
 ModelConfig read_model_config(const std::filesystem::path& dir);
 
-}  // namespace hat
+}  // namespace hat::standalone

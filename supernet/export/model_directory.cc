@@ -9,7 +9,7 @@
 #include "supernet/checkpoint/safetensors.h"
 #include "supernet/export/subtransformer_tensors.h"
 
-namespace hat {
+namespace hat::standalone {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -134,4 +134,4 @@ void check_model_vocabulary(const ModelConfig& config, const fs::path& dir,
             config.vocab_sha256, " in the model, ", it->second.sha256, " in the data directory)");
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

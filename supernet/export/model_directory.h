@@ -14,7 +14,7 @@
 #include "supernet/model/super_transformer.h"
 #include "supernet/translate/model_loader.h"
 
-namespace hat {
+namespace hat::standalone {
 
 struct ModelDirectory {
   ModelConfig config;
@@ -47,4 +47,4 @@ arch::ArchConfig resolve_model_arch(const std::string& spec, const ModelDirector
 void check_model_vocabulary(const ModelConfig& config, const std::filesystem::path& dir,
                             const data::DataDirectory& data);
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -5,7 +5,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::standalone {
 
 arch::ModelDims standalone_dims(const arch::ModelDims& super, const arch::ArchConfig& arch) {
   HAT_CHECK(!arch.encoder_ffn_dims.empty() && !arch.decoder_ffn_dims.empty(),
@@ -24,4 +24,4 @@ arch::ModelDims standalone_dims(const arch::ModelDims& super, const arch::ArchCo
   return d;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -6,7 +6,7 @@
 #include "supernet/arch/arch_config.h"
 #include "supernet/arch/model_dims.h"
 
-namespace hat {
+namespace hat::standalone {
 
 // `super` with embed dims, FFN maxima (the largest per-layer dim) and layer counts set to
 // `arch`'s; with shared embeddings both embed maxima are max(encoder, decoder embed dim), the
@@ -15,4 +15,4 @@ namespace hat {
 // Idempotent: standalone_dims(standalone_dims(d, a), a) == standalone_dims(d, a).
 arch::ModelDims standalone_dims(const arch::ModelDims& super, const arch::ArchConfig& arch);
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -6,7 +6,7 @@
 #include "devices/error.h"
 #include "supernet/model/layer_params.h"
 
-namespace hat {
+namespace hat::standalone {
 
 namespace {
 
@@ -126,4 +126,4 @@ int64_t total_elements(const std::vector<SubTensor>& tensors) {
   return n;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

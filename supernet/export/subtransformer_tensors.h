@@ -10,7 +10,7 @@
 #include "supernet/arch/arch_config.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::standalone {
 
 // One tensor of the SubTransformer: `parts` are leading-block views of the model's parameters
 // that, stacked along dim 0, make the [shape] tensor (one part, except encoder_attn's
@@ -44,4 +44,4 @@ void scatter(const Tensor& dense, const SubTensor& tensor);
 // Elements over all tensors: SuperTransformer::parameter_count(arch, true).
 int64_t total_elements(const std::vector<SubTensor>& tensors);
 
-}  // namespace hat
+}  // namespace hat::standalone

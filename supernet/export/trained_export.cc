@@ -4,7 +4,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/translate/model_loader.h"
 
-namespace hat {
+namespace hat::standalone {
 
 TrainedExport export_trained_model(const std::filesystem::path& save_dir,
                                    const std::filesystem::path& last_checkpoint,
@@ -19,4 +19,4 @@ TrainedExport export_trained_model(const std::filesystem::path& save_dir,
   return result;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -8,7 +8,7 @@
 #include "supernet/arch/arch_config.h"
 #include "supernet/export/exporter.h"
 
-namespace hat {
+namespace hat::standalone {
 
 struct TrainedExport {
   std::filesystem::path checkpoint;  // the checkpoint exported
@@ -23,4 +23,4 @@ TrainedExport export_trained_model(const std::filesystem::path& save_dir,
                                    const arch::ArchConfig& arch, const ExportOptions& request,
                                    const translate::TranslateWarning& warn = {});
 
-}  // namespace hat
+}  // namespace hat::standalone

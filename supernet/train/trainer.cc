@@ -253,13 +253,13 @@ class TrainingRun {
   // Fine-tuning: the model directory's tensors into the leading blocks (a resumed run then
   // replaces every parameter from its checkpoint).
   void inherit_weights(const fs::path& dir) {
-    const ModelConfig init = read_model_config(dir);
+    const standalone::ModelConfig init = standalone::read_model_config(dir);
     HAT_CHECK(config_.arch.has_value() && *config_.arch == init.arch, "hattrain: --init ",
               dir.string(), " holds architecture ", arch::arch_hash(init.arch),
               config_.arch ? ", not the --arch given (" + arch::arch_hash(*config_.arch) + ")"
                            : std::string());
-    check_model_vocabulary(init, dir, data_);
-    load_model_tensors(dir, init, *model_);
+    standalone::check_model_vocabulary(init, dir, data_);
+    standalone::load_model_tensors(dir, init, *model_);
     message(
         str("inherited the weights of ", dir.string(), " (", arch::arch_summary(init.arch), ")"));
   }

@@ -33,15 +33,15 @@ class ExportRoundTrip : public test::ExportFixture, public ::testing::WithParamI
     arch_ = std::string(GetParam().arch) == "largest" ? translate::resolve_arch("largest", loaded_)
                                                       : arch_of(GetParam().arch);
     out_ = root() / str("model-", GetParam().space, "-", arch::arch_hash(arch_));
-    ExportOptions options;
+    standalone::ExportOptions options;
     options.out = out_;
     options.force = true;
-    summary_ = export_model(loaded_, arch_, data, options);
+    summary_ = standalone::export_model(loaded_, arch_, data, options);
   }
   translate::LoadedModel loaded_;
   arch::ArchConfig arch_;
   fs::path out_;
-  ExportSummary summary_;
+  standalone::ExportSummary summary_;
 };
 
 TEST_P(ExportRoundTrip, HoldsOnlyTrueSizeTensorsCountedAnalytically) {
@@ -49,7 +49,7 @@ TEST_P(ExportRoundTrip, HoldsOnlyTrueSizeTensorsCountedAnalytically) {
   EXPECT_EQ(summary_.parameters, super.parameter_count(arch_, true));
   EXPECT_EQ(summary_.parameters_without_embeddings, super.parameter_count(arch_, false));
   const checkpoint::SafetensorsContents file =
-      checkpoint::read_safetensors(out_ / kModelWeightsFile);
+      checkpoint::read_safetensors(out_ / standalone::kModelWeightsFile);
   int64_t elements = 0;
   for (const auto& [name, t] : file.tensors) elements += t.numel();
   EXPECT_EQ(elements, super.parameter_count(arch_, true));
@@ -80,7 +80,7 @@ TEST_P(ExportRoundTrip, HoldsOnlyTrueSizeTensorsCountedAnalytically) {
 }
 
 TEST_P(ExportRoundTrip, LoadsWithTheArchitectureVocabularyAndProvenance) {
-  const ModelDirectory m = load_model_directory(out_);
+  const standalone::ModelDirectory m = standalone::load_model_directory(out_);
   EXPECT_EQ(m.arch, arch_);
   EXPECT_EQ(m.loaded.trained_arch, arch_);
   EXPECT_EQ(m.vocabulary.size(), loaded_.model->dims().vocab_size);
@@ -97,7 +97,7 @@ TEST_P(ExportRoundTrip, LoadsWithTheArchitectureVocabularyAndProvenance) {
 }
 
 TEST_P(ExportRoundTrip, LogProbabilitiesAndLossEqualTheSuperTransformers) {
-  ModelDirectory m = load_model_directory(out_);
+  standalone::ModelDirectory m = standalone::load_model_directory(out_);
   const model::ModelBatch batch = test::make_batch({{4, 9, 11, 5, 7, 20, 33}, {12, 6, 8}, {40, 41}},
                                                    {{5, 10, 4, 12, 50}, {7, 9}, {17, 18, 19}});
   decode::IncrementalDecoder inside(*loaded_.model, arch_);
@@ -118,7 +118,7 @@ TEST_P(ExportRoundTrip, LogProbabilitiesAndLossEqualTheSuperTransformers) {
 }
 
 TEST_P(ExportRoundTrip, BeamSearchTranslationsAreIdentical) {
-  const ModelDirectory m = load_model_directory(out_);
+  const standalone::ModelDirectory m = standalone::load_model_directory(out_);
   const data::DataDirectory data(data_dir());
   const data::ParallelText text = data.load_text("test");
   decode::BeamSearchOptions search;

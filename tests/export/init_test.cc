@@ -19,10 +19,10 @@ class InitFromModel : public test::ExportFixture {
     const data::DataDirectory data(data_dir());
     const translate::LoadedModel loaded = translate::load_model(save_dir("shared"), data);
     model_ = root() / "model";
-    ExportOptions options;
+    standalone::ExportOptions options;
     options.out = model_;
     options.force = true;
-    export_model(loaded, arch_of(test::kSharedArch), data, options);
+    standalone::export_model(loaded, arch_of(test::kSharedArch), data, options);
   }
   // A run of 0 updates: it saves the initial parameters as checkpoint_00000000.
   TrainerConfig config(const std::string& save, const std::string& space_yaml) const {
@@ -43,13 +43,16 @@ TEST_F(InitFromModel, TheModelsTensorsBecomeTheLeadingBlocks) {
   const TrainResult result = train(config("run", test::shared_space_yaml()));
   const translate::LoadedModel trained =
       translate::load_model(result.last_checkpoint, data::DataDirectory(data_dir()));
-  const ModelDirectory m = load_model_directory(model_);
-  const std::vector<SubTensor> inside = subtransformer_tensors(*trained.model, m.arch);
-  const std::vector<SubTensor> alone = subtransformer_tensors(*m.loaded.model, m.arch);
+  const standalone::ModelDirectory m = standalone::load_model_directory(model_);
+  const std::vector<standalone::SubTensor> inside =
+      standalone::subtransformer_tensors(*trained.model, m.arch);
+  const std::vector<standalone::SubTensor> alone =
+      standalone::subtransformer_tensors(*m.loaded.model, m.arch);
   ASSERT_EQ(inside.size(), alone.size());
   for (size_t i = 0; i < inside.size(); ++i) {
     ASSERT_EQ(inside[i].name, alone[i].name);
-    EXPECT_TRUE(test::same_bytes(gather(inside[i]), gather(alone[i]))) << inside[i].name;
+    EXPECT_TRUE(test::same_bytes(standalone::gather(inside[i]), standalone::gather(alone[i])))
+        << inside[i].name;
   }
   EXPECT_EQ(trained.trainer.at("init_model"), fs::absolute(model_).string());
 }
