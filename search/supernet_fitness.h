@@ -25,7 +25,7 @@ class SupernetFitness {
 
  private:
   model::SuperTransformer& model_;
-  Scorer scorer_;
+  train::Scorer scorer_;
 };
 
 // What the subset costs: Kendall tau between the loss on the subset (through `subset`, the

@@ -38,7 +38,7 @@ int run(int argc, char** argv) {
   const po::variables_map& vm = *parsed;
 
   set_num_threads(vm["threads"].as<int>());
-  TrainerConfig config;
+  train::TrainerConfig config;
   config.data_dir = vm["data"].as<std::string>();
   config.space = arch::load_space_file(vm["space"].as<std::string>());
   arch::TrainSettings& s = config.settings = config.space.settings;
@@ -82,17 +82,20 @@ int run(int argc, char** argv) {
   cli::StatusLine status;
   status.print(str("hattrain: space '", config.space.space.name, "', data ", config.data_dir.string(),
                    ", ", backend_summary()));
-  TrainerEvents events;
+  train::TrainerEvents events;
   events.on_message = [&](const std::string& m) { status.print("hattrain: " + m); };
-  events.on_progress = [&](const TrainProgress& p) {
-    const std::string line = format_progress_line(p, cli::format_duration(p.elapsed_seconds));
+  events.on_progress = [&](const train::TrainProgress& p) {
+    const std::string line =
+        train::format_progress_line(p, cli::format_duration(p.elapsed_seconds));
     const double fraction = p.max_update ? double(p.update) / p.max_update : 1.0;
     status.update(status.interactive() ? cli::progress_bar(fraction, 20) + " " + line : line);
   };
-  events.on_validation = [&](const ValidationRecord& v) { status.print(format_validation_line(v)); };
+  events.on_validation = [&](const train::ValidationRecord& v) {
+    status.print(train::format_validation_line(v));
+  };
   events.stop_requested = [] { return cli::stop_requested(); };
-  const TrainResult result = train(config, events);
-  status.print("hattrain: " + format_train_result(result, config.save_dir));
+  const train::TrainResult result = train::train(config, events);
+  status.print("hattrain: " + train::format_train_result(result, config.save_dir));
   if (result.stop_reason == "stopped") return 130;
   if (!export_to) return 0;
   const auto warn = [](const std::string& m) { std::cerr << "hattrain: warning: " << m << "\n"; };

@@ -37,7 +37,8 @@ SplitLoss split_loss(const standalone::InferenceModel& m, const data::DataDirect
   SplitLoss loss;
   const nlohmann::json& trainer = m.loaded.trainer;
   if (trainer.contains("settings")) loss.label_smoothing = trainer["settings"].value("label_smoothing", 0.1);
-  const Scorer scorer(data.load_split(split), sentences, max_tokens, data::kPadId, loss.label_smoothing);
+  const train::Scorer scorer(data.load_split(split), sentences, max_tokens, data::kPadId,
+                             loss.label_smoothing);
   loss.score = scorer.score(*m.loaded.model, m.arch);
   return loss;
 }

@@ -30,7 +30,7 @@ SplitTranslation translate_sources(const standalone::InferenceModel& model,
                                    const translate::TranslateWarning& warn = {});
 
 struct SplitLoss {
-  Score score;
+  train::Score score;
   double label_smoothing = 0.1;  // the model's training setting (0.1 when it does not record one)
 };
 

@@ -2,7 +2,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::train {
 
 std::unique_ptr<optim::LrSchedule> make_schedule(const arch::TrainSettings& s) {
   if (s.lr_scheduler == "inverse_sqrt")
@@ -23,4 +23,4 @@ std::unique_ptr<optim::LrSchedule> make_schedule(const arch::TrainSettings& s) {
   throw Error(str("lr-scheduler '", s.lr_scheduler, "' is unknown: use inverse_sqrt or cosine"));
 }
 
-}  // namespace hat
+}  // namespace hat::train

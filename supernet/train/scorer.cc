@@ -6,7 +6,7 @@
 #include "supernet/data/collate.h"
 #include "supernet/data/token_batches.h"
 
-namespace hat {
+namespace hat::train {
 
 Scorer::Scorer(const data::TokenSplit& split, int64_t max_sentences, int64_t max_tokens,
                int32_t padding_idx, double label_smoothing)
@@ -49,4 +49,4 @@ Score Scorer::score(model::SuperTransformer& model, const arch::ArchConfig& arch
   return s;
 }
 
-}  // namespace hat
+}  // namespace hat::train

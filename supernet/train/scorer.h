@@ -9,7 +9,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::train {
 
 struct Score {
   double loss_bits = 0;  // label-smoothed cross-entropy per target token, in bits (HAT's fitness)
@@ -36,4 +36,4 @@ class Scorer {
   double label_smoothing_;
 };
 
-}  // namespace hat
+}  // namespace hat::train

@@ -24,7 +24,7 @@
 #include "supernet/train/scorer.h"
 #include "supernet/train/train_settings_json.h"
 
-namespace hat {
+namespace hat::train {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -356,4 +356,4 @@ TrainResult train(const TrainerConfig& config, const TrainerEvents& events) {
   return run.run();
 }
 
-}  // namespace hat
+}  // namespace hat::train

@@ -14,7 +14,7 @@
 #include "supernet/arch/space_file.h"
 #include "supernet/arch/train_settings.h"
 
-namespace hat {
+namespace hat::train {
 
 struct TrainerConfig {
   std::filesystem::path data_dir;
@@ -70,4 +70,4 @@ struct TrainResult {
 
 TrainResult train(const TrainerConfig& config, const TrainerEvents& events = {});
 
-}  // namespace hat
+}  // namespace hat::train

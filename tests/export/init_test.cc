@@ -25,8 +25,8 @@ class InitFromModel : public test::ExportFixture {
     standalone::export_model(loaded, arch_of(test::kSharedArch), data, options);
   }
   // A run of 0 updates: it saves the initial parameters as checkpoint_00000000.
-  TrainerConfig config(const std::string& save, const std::string& space_yaml) const {
-    TrainerConfig c;
+  train::TrainerConfig config(const std::string& save, const std::string& space_yaml) const {
+    train::TrainerConfig c;
     c.data_dir = data_dir();
     c.save_dir = root() / save;
     c.space = arch::parse_space_file(space_yaml, "tiny", "test");
@@ -40,7 +40,7 @@ class InitFromModel : public test::ExportFixture {
 };
 
 TEST_F(InitFromModel, TheModelsTensorsBecomeTheLeadingBlocks) {
-  const TrainResult result = train(config("run", test::shared_space_yaml()));
+  const train::TrainResult result = train::train(config("run", test::shared_space_yaml()));
   const translate::LoadedModel trained =
       translate::load_model(result.last_checkpoint, data::DataDirectory(data_dir()));
   const standalone::ModelDirectory m = standalone::load_model_directory(model_);
@@ -58,9 +58,9 @@ TEST_F(InitFromModel, TheModelsTensorsBecomeTheLeadingBlocks) {
 }
 
 TEST_F(InitFromModel, AnotherArchitectureOrPositionTableIsRefused) {
-  TrainerConfig other = config("other-arch", test::shared_space_yaml());
+  train::TrainerConfig other = config("other-arch", test::shared_space_yaml());
   other.arch->decoder_ffn_dims[0] = 48;
-  test::expect_error([&] { train(other); }, {"--init", "holds architecture"});
+  test::expect_error([&] { train::train(other); }, {"--init", "holds architecture"});
   // A space of width 40: the same architecture fits, but HAT's position table would be built
   // at width 40, not at the 32 the weights were trained with.
   std::string wide = test::shared_space_yaml();
@@ -68,7 +68,7 @@ TEST_F(InitFromModel, AnotherArchitectureOrPositionTableIsRefused) {
     wide.replace(wide.find(key), 21, std::string(key).substr(0, 19) + "40");
   for (const char* key : {"encoder-embed-choice: [32, 24]", "decoder-embed-choice: [32, 24]"})
     wide.replace(wide.find(key), 30, std::string(key).substr(0, 22) + "[40, 32, 24]");
-  test::expect_error([&] { train(config("wide", wide)); }, {"position tables", "32", "40"});
+  test::expect_error([&] { train::train(config("wide", wide)); }, {"position tables", "32", "40"});
 }
 
 }  // namespace

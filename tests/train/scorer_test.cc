@@ -33,8 +33,8 @@ TEST(Scorer, ScoresTheFirstSentencesInBitsWithoutTouchingGradients) {
   const arch::ArchConfig small = arch::smallest_arch(space.space),
                          large = arch::largest_arch(space.space);
 
-  const Scorer first10(valid, 10, 300, data::kPadId, 0.1);
-  const Score s = first10.score(model, small);
+  const train::Scorer first10(valid, 10, 300, data::kPadId, 0.1);
+  const train::Score s = first10.score(model, small);
   int64_t tokens = 0;
   for (size_t i = 0; i < 10; ++i) tokens += valid.target.length(i);
   EXPECT_EQ(s.sentences, 10);
@@ -59,9 +59,10 @@ TEST(Scorer, ScoresTheFirstSentencesInBitsWithoutTouchingGradients) {
   const Tensor& g = model.parameters().grads();
   for (int64_t i = 0; i < g.numel(); ++i) ASSERT_EQ(g.data<float>()[i], 0.0f);
 
-  const Scorer all(valid, 0, 300, data::kPadId, 0.1);
+  const train::Scorer all(valid, 0, 300, data::kPadId, 0.1);
   EXPECT_EQ(all.sentences(), static_cast<int64_t>(valid.size()));
-  EXPECT_THROW(Scorer(valid, 5, 3, data::kPadId, 0.1), Error);  // sentences longer than the budget
+  EXPECT_THROW(train::Scorer(valid, 5, 3, data::kPadId, 0.1),
+               Error);  // sentences longer than the budget
 }
 
 }  // namespace
