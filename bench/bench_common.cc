@@ -19,8 +19,8 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-ModelDims dense_dims(const DenseShape& s) {
-  ModelDims dims;
+arch::ModelDims dense_dims(const DenseShape& s) {
+  arch::ModelDims dims;
   dims.vocab_size = s.vocab;
   dims.encoder_embed_max = dims.decoder_embed_max = s.embed;
   dims.encoder_ffn_max = dims.decoder_ffn_max = s.ffn;
@@ -29,8 +29,8 @@ ModelDims dense_dims(const DenseShape& s) {
   return dims;
 }
 
-ArchConfig dense_arch(const DenseShape& s) {
-  ArchConfig arch;
+arch::ArchConfig dense_arch(const DenseShape& s) {
+  arch::ArchConfig arch;
   arch.encoder_embed_dim = arch.decoder_embed_dim = s.embed;
   arch.encoder_layers = arch.decoder_layers = s.layers;
   arch.encoder_ffn_dims.assign(s.layers, s.ffn);

@@ -26,8 +26,8 @@ struct DenseShape {
   const char* name;
   int64_t embed, ffn, heads, qkv, layers, vocab;
 };
-ModelDims dense_dims(const DenseShape& shape);
-ArchConfig dense_arch(const DenseShape& shape);
+arch::ModelDims dense_dims(const DenseShape& shape);
+arch::ArchConfig dense_arch(const DenseShape& shape);
 
 // One oneDNN f32 matmul [M, K] x [K, N] on dense memory (deterministic non-zero inputs).
 class PlainMatmul {

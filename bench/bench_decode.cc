@@ -75,7 +75,7 @@ int run(int argc, char** argv) {
   for (const Reference& r : references) {
     if (o->shapes.find(r.shape.name) == std::string::npos) continue;
     const bench::DenseShape& s = r.shape;
-    SuperTransformer model(bench::dense_dims(s), DType::f32);
+    model::SuperTransformer model(bench::dense_dims(s), DType::f32);
     model.init_parameters(1);
     const latency::ProtocolResult result = measure_protocol(model, bench::dense_arch(s), p);
     std::printf("\nshape %s: embed %lld, FFN %lld, %lld heads, qkv %lld, %lld+%lld layers, vocab %lld\n",

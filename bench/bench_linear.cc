@@ -82,8 +82,8 @@ class SlicedLinear {
     fill(x_, 0.02f);
     fill(dy_, 0.001f);
   }
-  void forward() { linear_forward(x_, w_, &b_, y_); }
-  void backward() { linear_backward(x_, w_, dy_, dx_, dw_, db_); }
+  void forward() { ops::linear_forward(x_, w_, &b_, y_); }
+  void backward() { ops::linear_backward(x_, w_, dy_, dx_, dw_, db_); }
 
  private:
   ParameterStore params_{DType::f32};

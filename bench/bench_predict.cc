@@ -53,12 +53,13 @@ std::optional<Options> parse(int argc, char** argv) {
   return o;
 }
 
-void time_predictor(const LatencyPredictor& p, const std::vector<ArchConfig>& archs, int repeats) {
+void time_predictor(const LatencyPredictor& p, const std::vector<arch::ArchConfig>& archs,
+                    int repeats) {
   std::vector<double> rates;
   double sink = 0;
   for (int r = 0; r < repeats + 1; ++r) {
     const double s = bench::seconds([&] {
-      for (const ArchConfig& a : archs) sink += p.predict(a).total_ms;
+      for (const arch::ArchConfig& a : archs) sink += p.predict(a).total_ms;
     });
     if (r > 0) rates.push_back(static_cast<double>(archs.size()) / s);  // first: warm-up
   }
@@ -70,9 +71,10 @@ int run(int argc, char** argv) {
   const auto o = parse(argc, argv);
   if (!o) return 0;
   set_num_threads(1);
-  const SpaceFile space = load_space_file(o->space);
-  std::vector<ArchConfig> archs;
-  for (int i = 0; i < o->archs; ++i) archs.push_back(sample_arch(space.space, static_cast<uint64_t>(i)));
+  const arch::SpaceFile space = arch::load_space_file(o->space);
+  std::vector<arch::ArchConfig> archs;
+  for (int i = 0; i < o->archs; ++i)
+    archs.push_back(arch::sample_arch(space.space, static_cast<uint64_t>(i)));
   if (!o->predictor.empty()) {
     time_predictor(load_predictor(o->predictor), archs, o->repeats);
     return 0;

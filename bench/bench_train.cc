@@ -91,7 +91,7 @@ struct Pair {
 };
 
 // A batch of random token ids (4 .. V-1) for these sentence lengths.
-ModelBatch make_batch(const std::vector<Pair>& pairs, int64_t vocab, uint64_t& state) {
+model::ModelBatch make_batch(const std::vector<Pair>& pairs, int64_t vocab, uint64_t& state) {
   int64_t S = 0, T = 0, tokens = 0;
   for (const Pair& p : pairs) {
     S = std::max(S, p.source);
@@ -101,7 +101,7 @@ ModelBatch make_batch(const std::vector<Pair>& pairs, int64_t vocab, uint64_t& s
   const int64_t B = static_cast<int64_t>(pairs.size());
   const auto word = [&] { return static_cast<int32_t>(4 + splitmix64(state) % (vocab - 4)); };
   const int32_t pad = 1, eos = 2;
-  ModelBatch b;
+  model::ModelBatch b;
   b.source = Tensor::zeros({B, S}, DType::i32);
   b.target_input = Tensor::zeros({B, T}, DType::i32);
   b.target_output = Tensor::zeros({B, T}, DType::i32);
@@ -128,8 +128,8 @@ ModelBatch make_batch(const std::vector<Pair>& pairs, int64_t vocab, uint64_t& s
 // TokenBatcher and fairseq batch a corpus: a pool sorted by the longer then the shorter side,
 // cut in order, batches taken from across the pool. Unsorted: lengths mixed at random within a
 // batch (the most padding).
-std::vector<ModelBatch> make_batches(int64_t vocab, int64_t tokens, int count, bool bucketed,
-                                     uint64_t seed) {
+std::vector<model::ModelBatch> make_batches(int64_t vocab, int64_t tokens, int count, bool bucketed,
+                                            uint64_t seed) {
   uint64_t state = mix64(seed);
   const auto draw = [&](int64_t lo, int64_t hi) {
     return lo + static_cast<int64_t>(splitmix64(state) % static_cast<uint64_t>(hi - lo + 1));
@@ -169,7 +169,7 @@ std::vector<ModelBatch> make_batches(int64_t vocab, int64_t tokens, int count, b
     const std::vector<std::vector<Pair>> all = cut(pool);
     groups.assign(all.begin(), all.begin() + count);
   }
-  std::vector<ModelBatch> batches;
+  std::vector<model::ModelBatch> batches;
   for (const auto& g : groups) batches.push_back(make_batch(g, vocab, state));
   return batches;
 }
@@ -177,7 +177,7 @@ std::vector<ModelBatch> make_batches(int64_t vocab, int64_t tokens, int count, b
 // Matmul FLOPs of one forward + backward (each projection: forward, dx, dW = 3 matmuls;
 // attention: QK^T and PV forward, four products backward), on the shapes computed: padded rows
 // in the layers, real target tokens in the output projection.
-double train_flops(const BenchShape& s, const ModelBatch& b) {
+double train_flops(const BenchShape& s, const model::ModelBatch& b) {
   const double B = static_cast<double>(b.rows()), S = static_cast<double>(b.source.size(1));
   const double T = static_cast<double>(b.target_input.size(1));
   const double d = static_cast<double>(s.embed), f = static_cast<double>(s.ffn);
@@ -191,24 +191,25 @@ double train_flops(const BenchShape& s, const ModelBatch& b) {
 }
 
 bool run_shape(const BenchShape& s, const Options& o) {
-  SuperTransformer model(bench::dense_dims(s), DType::f32);
+  model::SuperTransformer model(bench::dense_dims(s), DType::f32);
   model.init_parameters(1);
-  Adam adam(model.parameters());
-  const ArchConfig arch = bench::dense_arch(s);
-  Regularization reg;
+  optim::Adam adam(model.parameters());
+  const arch::ArchConfig arch = bench::dense_arch(s);
+  model::Regularization reg;
   reg.dropout = o.dropout;
   reg.attention_dropout = o.attention_dropout;
   reg.label_smoothing = 0.1;
 
-  const std::vector<ModelBatch> batches = make_batches(s.vocab, o.tokens, 4, !o.unsorted, 100);
+  const std::vector<model::ModelBatch> batches =
+      make_batches(s.vocab, o.tokens, 4, !o.unsorted, 100);
   std::vector<double> times, rates, gflops, forward_times, adam_times;
   double first_loss = 0, last_loss = 0;
   for (int u = 0; u < o.warmups + o.updates; ++u) {
-    const ModelBatch& b = batches[u % batches.size()];
+    const model::ModelBatch& b = batches[u % batches.size()];
     const auto start = Clock::now();
     model.parameters().zero_grad();
-    const LossSums l = model.forward_backward(arch, b, reg, static_cast<uint64_t>(u),
-                                              1.0 / static_cast<double>(b.target_tokens));
+    const model::LossSums l = model.forward_backward(arch, b, reg, static_cast<uint64_t>(u),
+                                                     1.0 / static_cast<double>(b.target_tokens));
     const auto adam_start = Clock::now();
     adam.step(1e-4);
     const double t = since(start), t_adam = since(adam_start);
@@ -225,14 +226,14 @@ bool run_shape(const BenchShape& s, const Options& o) {
       forward_times.push_back(since(f));
     }
   }
-  const ModelBatch& b0 = batches[0];
+  const model::ModelBatch& b0 = batches[0];
   const double peak = bench::PlainMatmul(o.tokens, s.embed, s.ffn).gflops(5);
   const double rate = median(rates), achieved = median(gflops);
   std::printf("\nshape %s: embed %lld, FFN %lld, %lld heads, qkv %lld, %lld+%lld layers, vocab %lld\n",
               s.name, (long long)s.embed, (long long)s.ffn, (long long)s.heads, (long long)s.qkv,
               (long long)s.layers, (long long)s.layers, (long long)s.vocab);
   int64_t padded_target = 0, padded_source = 0, real_target = 0, real_source = 0;
-  for (const ModelBatch& b : batches) {
+  for (const model::ModelBatch& b : batches) {
     padded_target += b.target_input.numel();
     padded_source += b.source.numel();
     real_target += b.target_tokens;

@@ -42,7 +42,7 @@ class ProfileFields {
   int64_t get_int(const std::string& key, int64_t min_value) {
     int64_t value = 0;
     const YAML::Node v = require(key);
-    HAT_CHECK(v.IsScalar() && parse_int64(v.Scalar(), value), source_, ": key '", key,
+    HAT_CHECK(v.IsScalar() && arch::parse_int64(v.Scalar(), value), source_, ": key '", key,
               "' must be an integer, not '", v.IsScalar() ? v.Scalar() : "(a list or map)", "'");
     HAT_CHECK(value >= min_value, source_, ": key '", key, "' must be >= ", min_value, ", not ", value);
     return value;
@@ -50,8 +50,8 @@ class ProfileFields {
   double get_positive(const std::string& key) {
     double value = 0;
     const YAML::Node v = require(key);
-    HAT_CHECK(v.IsScalar() && parse_double(v.Scalar(), value) && value > 0, source_, ": key '",
-              key, "' must be a positive number");
+    HAT_CHECK(v.IsScalar() && arch::parse_double(v.Scalar(), value) && value > 0, source_,
+              ": key '", key, "' must be a positive number");
     return value;
   }
   // An optional string: "" when the key is absent.
@@ -105,7 +105,7 @@ fs::path device_profiles_directory() {
 
 DeviceProfile load_device_profile(const fs::path& file) {
   const std::string source = str("device profile '", file.string(), "'");
-  const std::string text = read_config_file(file.string(), "device profile");
+  const std::string text = arch::read_config_file(file.string(), "device profile");
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -15,7 +15,7 @@ double mean(const std::vector<int64_t>& values) {
 
 }  // namespace
 
-HatFeatures hat_features(const ArchConfig& arch) {
+HatFeatures hat_features(const arch::ArchConfig& arch) {
   return {static_cast<double>(arch.encoder_embed_dim), static_cast<double>(arch.encoder_layers),
           mean(arch.encoder_ffn_dims),                 mean(arch.encoder_self_heads),
           static_cast<double>(arch.decoder_embed_dim), static_cast<double>(arch.decoder_layers),

@@ -28,6 +28,6 @@ using HatFeatures = std::array<double, kHatFeatureCount>;
 // Embed dims and layer counts as they are; per-layer choices averaged over the active layers;
 // the arbitrary attention averaged as the number of encoder layers attended (HAT maps its
 // -1/1/2 to 1/2/3, which is our decoder_ende_layers).
-HatFeatures hat_features(const ArchConfig& arch);
+HatFeatures hat_features(const arch::ArchConfig& arch);
 
 }  // namespace hat::latency

@@ -6,13 +6,13 @@
 
 namespace hat::search {
 
-double LatencyBound::predict_ms(const ArchConfig& arch) const {
+double LatencyBound::predict_ms(const arch::ArchConfig& arch) const {
   return predictor.predict(latency::summarize_arch(arch, setting)).total_ms;
 }
 
-int64_t inference_memory_bytes(const SuperTransformer& model, const ArchConfig& arch,
+int64_t inference_memory_bytes(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                int64_t source_length, int64_t beam) {
-  const ModelDims& d = model.dims();
+  const arch::ModelDims& d = model.dims();
   const int64_t params = model.parameter_count(arch, true);
   // Packed decoder weights: per layer q, k|v, out, cross q, cross out, fc1, fc2; the output
   // projection [d, V].
@@ -30,7 +30,7 @@ int64_t inference_memory_bytes(const SuperTransformer& model, const ArchConfig& 
   return 4 * (params + packed + activations);
 }
 
-bool Constraints::satisfied(const ArchConfig& arch) const {
+bool Constraints::satisfied(const arch::ArchConfig& arch) const {
   for (const LatencyBound& b : latency_)
     if (b.predict_ms(arch) > b.budget_ms) return false;
   if (max_parameters_ && model_.parameter_count(arch, false) > *max_parameters_) return false;
@@ -40,7 +40,7 @@ bool Constraints::satisfied(const ArchConfig& arch) const {
   return true;
 }
 
-CandidateFacts Constraints::facts(const ArchConfig& arch) const {
+CandidateFacts Constraints::facts(const arch::ArchConfig& arch) const {
   CandidateFacts f;
   f.parameters = model_.parameter_count(arch, false);
   f.parameters_with_embeddings = model_.parameter_count(arch, true);
@@ -48,8 +48,8 @@ CandidateFacts Constraints::facts(const ArchConfig& arch) const {
   return f;
 }
 
-void Constraints::check_feasible(const SearchSpace& space) const {
-  const ArchConfig small = smallest_arch(space), large = largest_arch(space);
+void Constraints::check_feasible(const arch::SearchSpace& space) const {
+  const arch::ArchConfig small = arch::smallest_arch(space), large = arch::largest_arch(space);
   for (const LatencyBound& b : latency_) {
     const double lo = b.predict_ms(small), hi = b.predict_ms(large);
     HAT_CHECK(lo <= b.budget_ms, "no SubTransformer of the space '", space.name, "' meets ",

@@ -23,14 +23,14 @@ struct LatencyBound {
   latency::InferenceSetting setting;
   double budget_ms = 0;
 
-  double predict_ms(const ArchConfig& arch) const;
+  double predict_ms(const arch::ArchConfig& arch) const;
 };
 
 // Bytes a deployed SubTransformer needs for HAT-protocol inference in f32: every parameter
 // (embeddings included), the decoder's packed weight copies (IncrementalDecoder), and the
 // activations of the largest step: encoder outputs, encoder-decoder keys/values, the
 // self-attention caches for beam x L positions, and the beam's logits.
-int64_t inference_memory_bytes(const SuperTransformer& model, const ArchConfig& arch,
+int64_t inference_memory_bytes(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                int64_t source_length, int64_t beam);
 
 // What a candidate costs, as the search records it (candidates.sqlite, result.json).
@@ -42,28 +42,28 @@ struct CandidateFacts {
 
 class Constraints {
  public:
-  explicit Constraints(const SuperTransformer& model) : model_(model) {}
+  explicit Constraints(const model::SuperTransformer& model) : model_(model) {}
 
   void add_latency(LatencyBound bound) { latency_.push_back(std::move(bound)); }
   void set_max_parameters(int64_t count) { max_parameters_ = count; }   // without embeddings, as HAT
   void set_max_memory_bytes(int64_t bytes) { max_memory_ = bytes; }
 
-  bool satisfied(const ArchConfig& arch) const;
-  CandidateFacts facts(const ArchConfig& arch) const;
+  bool satisfied(const arch::ArchConfig& arch) const;
+  CandidateFacts facts(const arch::ArchConfig& arch) const;
   const std::vector<LatencyBound>& latency() const { return latency_; }
   std::optional<int64_t> max_parameters() const { return max_parameters_; }
   std::optional<int64_t> max_memory_bytes() const { return max_memory_; }
 
   // Throws hat::Error when even the space's smallest SubTransformer breaks a bound, printing
   // each bound's feasible range: the smallest and the largest SubTransformer's value.
-  void check_feasible(const SearchSpace& space) const;
+  void check_feasible(const arch::SearchSpace& space) const;
 
   // The protocol memory is estimated for: the first latency device's, else HAT's L 30, beam 5.
   int64_t protocol_length() const { return latency_.empty() ? 30 : latency_.front().setting.source_length; }
   int64_t protocol_beam() const { return latency_.empty() ? 5 : latency_.front().setting.beam; }
 
  private:
-  const SuperTransformer& model_;
+  const model::SuperTransformer& model_;
   std::vector<LatencyBound> latency_;
   std::optional<int64_t> max_parameters_, max_memory_;
 };

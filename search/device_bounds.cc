@@ -19,7 +19,7 @@ DeviceBounds::DeviceBounds(const std::vector<std::string>& names) {
   }
 }
 
-LatencyBound DeviceBounds::bound(const Budget& budget, const ModelDims& dims) const {
+LatencyBound DeviceBounds::bound(const Budget& budget, const arch::ModelDims& dims) const {
   const auto profile = profiles_.find(budget.device);
   HAT_CHECK(profile != profiles_.end(), "search: device '", budget.device, "' was not resolved");
   LatencyBound b;
@@ -30,15 +30,15 @@ LatencyBound DeviceBounds::bound(const Budget& budget, const ModelDims& dims) co
   return b;
 }
 
-Constraints make_constraints(const DeviceBounds& devices, const SuperTransformer& model,
-                             const SearchSpace& space, const std::vector<Budget>& budgets,
+Constraints make_constraints(const DeviceBounds& devices, const model::SuperTransformer& model,
+                             const arch::SearchSpace& space, const std::vector<Budget>& budgets,
                              const SizeLimits& limits,
                              const std::function<void(const std::string&)>& warn) {
   Constraints c(model);
   for (const Budget& budget : budgets) {
     LatencyBound bound = devices.bound(budget, model.dims());
-    for (const std::string& w :
-         bound.predictor.warnings(latency::summarize_arch(largest_arch(space), bound.setting)))
+    for (const std::string& w : bound.predictor.warnings(
+             latency::summarize_arch(arch::largest_arch(space), bound.setting)))
       if (warn) warn(str(bound.device.name, " predictor: ", w));
     c.add_latency(std::move(bound));
   }

@@ -21,7 +21,7 @@ class DeviceBounds {
   explicit DeviceBounds(const std::vector<std::string>& names);
 
   // The bound of `budget` for SubTransformers of `model`, predicted in its deployment setting.
-  LatencyBound bound(const Budget& budget, const ModelDims& dims) const;
+  LatencyBound bound(const Budget& budget, const arch::ModelDims& dims) const;
 
  private:
   std::map<std::string, latency::DeviceProfile> profiles_;  // by the name given
@@ -37,8 +37,8 @@ struct SizeLimits {
 // A run's constraints: one latency bound per budget (warning, through `warn`, about predictions
 // the predictor's data do not cover, judged on the space's largest SubTransformer) and the size
 // limits. Throws hat::Error with each bound's feasible range when no SubTransformer fits.
-Constraints make_constraints(const DeviceBounds& devices, const SuperTransformer& model,
-                             const SearchSpace& space, const std::vector<Budget>& budgets,
+Constraints make_constraints(const DeviceBounds& devices, const model::SuperTransformer& model,
+                             const arch::SearchSpace& space, const std::vector<Budget>& budgets,
                              const SizeLimits& limits,
                              const std::function<void(const std::string&)>& warn);
 

@@ -104,11 +104,11 @@ Genome EvolutionarySearch::feasible(const std::function<Genome()>& draw) const {
 
 std::vector<double> EvolutionarySearch::score(SearchState& state, const std::vector<Genome>& genomes,
                                               const std::vector<Origin>& origins, int iteration) {
-  std::vector<ArchConfig> archs;
+  std::vector<arch::ArchConfig> archs;
   std::vector<std::string> hashes;
   for (const Genome& g : genomes) {
     archs.push_back(space_.decode(g));
-    hashes.push_back(arch_hash(archs.back()));
+    hashes.push_back(arch::arch_hash(archs.back()));
   }
   const std::vector<double> values = fitness_->score(archs, hashes);
   for (size_t i = 0; i < genomes.size(); ++i)
@@ -190,7 +190,7 @@ SearchState EvolutionarySearch::run_random(int64_t evaluations,
       HAT_CHECK(++draws <= options_.max_draws, "random search: no new feasible architecture in ",
                 options_.max_draws, " draws (the space may hold fewer than ", evaluations, ")");
       Genome g = feasible([&] { return space_.random(state.rng); });
-      const std::string h = arch_hash(space_.decode(g));
+      const std::string h = arch::arch_hash(space_.decode(g));
       if (scored_.count(h) || drawn.count(h)) continue;
       drawn[h] = true;
       genomes.push_back(std::move(g));

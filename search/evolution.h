@@ -49,7 +49,7 @@ struct Candidate {
   Origin origin = Origin::initial;
 };
 
-using ConstraintFn = std::function<bool(const ArchConfig&)>;
+using ConstraintFn = std::function<bool(const arch::ArchConfig&)>;
 
 // Everything a search needs to continue: saved after each completed iteration, it makes a
 // resumed search give the result of an uninterrupted one.

@@ -9,18 +9,18 @@ FitnessCache::FitnessCache(FitnessFn fitness) : fitness_(std::move(fitness)) {
   HAT_CHECK(fitness_ != nullptr, "search: no fitness function");
 }
 
-std::vector<double> FitnessCache::operator()(const std::vector<ArchConfig>& archs) {
+std::vector<double> FitnessCache::operator()(const std::vector<arch::ArchConfig>& archs) {
   std::vector<std::string> hashes;
   hashes.reserve(archs.size());
-  for (const ArchConfig& a : archs) hashes.push_back(arch_hash(a));
+  for (const arch::ArchConfig& a : archs) hashes.push_back(arch::arch_hash(a));
   return score(archs, hashes);
 }
 
-std::vector<double> FitnessCache::score(const std::vector<ArchConfig>& archs,
+std::vector<double> FitnessCache::score(const std::vector<arch::ArchConfig>& archs,
                                         const std::vector<std::string>& hashes) {
   HAT_CHECK(archs.size() == hashes.size(), "search: ", hashes.size(), " hashes for ",
             archs.size(), " architectures");
-  std::vector<ArchConfig> fresh;
+  std::vector<arch::ArchConfig> fresh;
   std::vector<std::string> fresh_hashes;
   std::map<std::string, bool> pending;  // a hash repeated within the batch is scored once
   for (size_t i = 0; i < archs.size(); ++i) {

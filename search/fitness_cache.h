@@ -17,16 +17,16 @@ namespace hat::search {
 
 // Scores architectures (lower is better), all at once so that the caller can spread them over
 // threads; must be deterministic for the search to be.
-using FitnessFn = std::function<std::vector<double>(const std::vector<ArchConfig>&)>;
+using FitnessFn = std::function<std::vector<double>(const std::vector<arch::ArchConfig>&)>;
 
 class FitnessCache {
  public:
   explicit FitnessCache(FitnessFn fitness);
 
   // Every architecture's fitness, in order.
-  std::vector<double> operator()(const std::vector<ArchConfig>& archs);
+  std::vector<double> operator()(const std::vector<arch::ArchConfig>& archs);
   // The same, for architectures whose arch_hash the caller has already computed.
-  std::vector<double> score(const std::vector<ArchConfig>& archs,
+  std::vector<double> score(const std::vector<arch::ArchConfig>& archs,
                             const std::vector<std::string>& hashes);
 
   // Records a value scored elsewhere (a resumed search's saved candidates); not an evaluation.

@@ -14,8 +14,8 @@ int64_t largest(const std::vector<int64_t>& v) {
 
 }  // namespace
 
-GenomeSpace::GenomeSpace(const SearchSpace& space) : space_(space) {
-  validate_space(space_);
+GenomeSpace::GenomeSpace(const arch::SearchSpace& space) : space_(space) {
+  arch::validate_space(space_);
   encoder_layers_ = largest(space_.encoder_layer_choices);
   decoder_layers_ = largest(space_.decoder_layer_choices);
   const auto add = [&](const std::vector<int64_t>& choices, const std::string& name) {
@@ -44,10 +44,10 @@ Genome GenomeSpace::random(uint64_t& rng) const {
   return g;
 }
 
-ArchConfig GenomeSpace::decode(const Genome& g) const {
+arch::ArchConfig GenomeSpace::decode(const Genome& g) const {
   HAT_CHECK(g.size() == size(), "genome of ", g.size(), " genes for a space of ", size());
   const int64_t Le = encoder_layers_, Ld = decoder_layers_;
-  ArchConfig a;
+  arch::ArchConfig a;
   size_t i = 0;
   const auto take = [&](int64_t active, int64_t total) {
     std::vector<int64_t> v(g.begin() + static_cast<std::ptrdiff_t>(i),
@@ -68,8 +68,8 @@ ArchConfig GenomeSpace::decode(const Genome& g) const {
   return a;
 }
 
-Genome GenomeSpace::encode(const ArchConfig& a) const {
-  validate_arch(space_, a);
+Genome GenomeSpace::encode(const arch::ArchConfig& a) const {
+  arch::validate_arch(space_, a);
   Genome g;
   const auto put = [&](const std::vector<int64_t>& v, int64_t total) {
     for (int64_t l = 0; l < total; ++l)

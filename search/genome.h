@@ -20,23 +20,23 @@ using Genome = std::vector<int64_t>;  // one chosen value per gene
 
 class GenomeSpace {
  public:
-  explicit GenomeSpace(const SearchSpace& space);  // validates the space
+  explicit GenomeSpace(const arch::SearchSpace& space);  // validates the space
 
   size_t size() const { return choices_.size(); }
   const std::vector<int64_t>& choices(size_t gene) const { return *choices_[gene]; }
   const std::string& gene_name(size_t gene) const { return names_[gene]; }
-  const SearchSpace& space() const { return space_; }
+  const arch::SearchSpace& space() const { return space_; }
 
   // Every gene drawn uniformly from its choices.
   Genome random(uint64_t& rng) const;
   // The architecture: layer counts from their genes, per-layer values of the active layers.
-  ArchConfig decode(const Genome& genome) const;
+  arch::ArchConfig decode(const Genome& genome) const;
   // The genome of an architecture of the space (inactive layers repeat the last active one).
   // Throws hat::Error naming the field when `arch` is not in the space.
-  Genome encode(const ArchConfig& arch) const;
+  Genome encode(const arch::ArchConfig& arch) const;
 
  private:
-  SearchSpace space_;
+  arch::SearchSpace space_;
   int64_t encoder_layers_ = 0, decoder_layers_ = 0;  // Le, Ld
   std::vector<const std::vector<int64_t>*> choices_;
   std::vector<std::string> names_;

@@ -6,20 +6,23 @@
 namespace hat::search {
 
 void write_best_architecture(const std::filesystem::path& out, const std::string& prefix,
-                             const ArchConfig& arch) {
-  util::write_file_atomically(out / (prefix + ".yml"), arch_to_yaml(arch));
-  util::write_file_atomically(out / (prefix + ".hat.yml"), arch_to_hat_yaml(arch));
+                             const arch::ArchConfig& arch) {
+  util::write_file_atomically(out / (prefix + ".yml"), arch::arch_to_yaml(arch));
+  util::write_file_atomically(out / (prefix + ".hat.yml"), arch::arch_to_hat_yaml(arch));
 }
 
 nlohmann::json run_json(const RunResult& run) {
   const Candidate& best = *run.state.best();
   const CandidateFacts& f = run.best_facts;
-  nlohmann::json r{{"budgets", nlohmann::json::array()}, {"loss_bits", best.fitness},
-                   {"arch_hash", best.hash}, {"parameters", f.parameters},
+  nlohmann::json r{{"budgets", nlohmann::json::array()},
+                   {"loss_bits", best.fitness},
+                   {"arch_hash", best.hash},
+                   {"parameters", f.parameters},
                    {"parameters_with_embeddings", f.parameters_with_embeddings},
-                   {"predicted_latency_ms", f.latency_ms}, {"evaluations", run.state.scored.size()},
+                   {"predicted_latency_ms", f.latency_ms},
+                   {"evaluations", run.state.scored.size()},
                    {"best_loss_per_iteration", run.state.best_per_iteration},
-                   {"arch", arch_to_yaml(run.best)}};
+                   {"arch", arch::arch_to_yaml(run.best)}};
   for (const Budget& b : run.budgets) r["budgets"].push_back({{"device", b.device}, {"latency_ms", b.ms}});
   return r;
 }

@@ -15,7 +15,7 @@ namespace hat::search {
 
 // PREFIX.yml and PREFIX.hat.yml in `out`, each replaced atomically.
 void write_best_architecture(const std::filesystem::path& out, const std::string& prefix,
-                             const ArchConfig& arch);
+                             const arch::ArchConfig& arch);
 
 // A run's record in result.json: its budgets, the winner (loss, hash, parameters, predicted
 // latencies, architecture) and how the search got there.

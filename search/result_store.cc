@@ -27,20 +27,25 @@ SearchResultStore::SearchResultStore(const std::filesystem::path& path)
 
 SearchResultStore::~SearchResultStore() = default;
 
-void SearchResultStore::record(const std::string& run, const SearchState& state,
-                               const GenomeSpace& space,
-                               const std::function<CandidateFacts(const ArchConfig&)>& facts) {
+void SearchResultStore::record(
+    const std::string& run, const SearchState& state, const GenomeSpace& space,
+    const std::function<CandidateFacts(const arch::ArchConfig&)>& facts) {
   impl_->db.write_transaction([&] {
     latency::SqliteStatement insert(
         impl_->db,
         "INSERT OR IGNORE INTO candidates VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     for (const Candidate& c : state.scored) {
-      const ArchConfig arch = space.decode(c.genome);
+      const arch::ArchConfig arch = space.decode(c.genome);
       const CandidateFacts f = facts(arch);
-      insert.bind(1, run).bind(2, c.hash).bind(3, static_cast<int64_t>(c.iteration))
-          .bind(4, std::string(origin_name(c.origin))).bind(5, c.fitness).bind(6, f.parameters)
+      insert.bind(1, run)
+          .bind(2, c.hash)
+          .bind(3, static_cast<int64_t>(c.iteration))
+          .bind(4, std::string(origin_name(c.origin)))
+          .bind(5, c.fitness)
+          .bind(6, f.parameters)
           .bind(7, f.parameters_with_embeddings)
-          .bind(8, nlohmann::json(f.latency_ms).dump()).bind(9, arch_to_yaml(arch));
+          .bind(8, nlohmann::json(f.latency_ms).dump())
+          .bind(9, arch::arch_to_yaml(arch));
       insert.run();
     }
     latency::SqliteStatement iteration(
@@ -71,7 +76,7 @@ std::vector<StoredCandidate> SearchResultStore::candidates(const std::string& ru
     c.facts.parameters = select.column_int(4);
     c.facts.parameters_with_embeddings = select.column_int(5);
     c.facts.latency_ms = nlohmann::json::parse(select.column_text(6)).get<std::map<std::string, double>>();
-    c.arch = arch_from_yaml(select.column_text(7), "candidates.sqlite " + c.hash);
+    c.arch = arch::arch_from_yaml(select.column_text(7), "candidates.sqlite " + c.hash);
     out.push_back(std::move(c));
   }
   return out;

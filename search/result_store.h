@@ -23,7 +23,7 @@ struct StoredCandidate {
   Origin origin = Origin::initial;
   double loss = 0;
   CandidateFacts facts;
-  ArchConfig arch;
+  arch::ArchConfig arch;
 };
 
 class SearchResultStore {
@@ -33,7 +33,7 @@ class SearchResultStore {
 
   // Adds the candidates of `state` not yet stored for `run`, and its best loss per iteration.
   void record(const std::string& run, const SearchState& state, const GenomeSpace& space,
-              const std::function<CandidateFacts(const ArchConfig&)>& facts);
+              const std::function<CandidateFacts(const arch::ArchConfig&)>& facts);
 
   // What was recorded for `run`: its candidates in the order first recorded, and the best loss
   // after each iteration.

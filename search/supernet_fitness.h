@@ -16,22 +16,22 @@ namespace hat::search {
 class SupernetFitness {
  public:
   // sentences: the first N validation sentences (0 = all).
-  SupernetFitness(SuperTransformer& model, const data::TokenSplit& valid, int64_t sentences,
+  SupernetFitness(model::SuperTransformer& model, const data::TokenSplit& valid, int64_t sentences,
                   int64_t max_tokens, double label_smoothing);
 
   // One loss per architecture, scored one after another (each uses every thread).
-  std::vector<double> operator()(const std::vector<ArchConfig>& archs) const;
+  std::vector<double> operator()(const std::vector<arch::ArchConfig>& archs) const;
   int64_t sentences() const { return scorer_.sentences(); }
 
  private:
-  SuperTransformer& model_;
-  Scorer scorer_;
+  model::SuperTransformer& model_;
+  train::Scorer scorer_;
 };
 
 // What the subset costs: Kendall tau between the loss on the subset (through `subset`, the
 // search's cache, so these architectures are not scored twice) and on every sentence (`full`),
 // over `count` architectures sampled from the seed.
 double subset_rank_agreement(FitnessCache& subset, const SupernetFitness& full,
-                             const SearchSpace& space, int count, uint64_t seed);
+                             const arch::SearchSpace& space, int count, uint64_t seed);
 
 }  // namespace hat::search

@@ -33,9 +33,9 @@ SupernetSearchSummary run_supernet_search(const SupernetSearchOptions& options,
   };
   const DeviceBounds devices(options.devices);
   const data::DataDirectory data(options.data);
-  LoadedModel loaded = load_model(options.checkpoint, data, warn);
-  SuperTransformer& model = *loaded.model;
-  const SearchSpace& space = loaded.space.space;
+  translate::LoadedModel loaded = translate::load_model(options.checkpoint, data, warn);
+  model::SuperTransformer& model = *loaded.model;
+  const arch::SearchSpace& space = loaded.space.space;
   const GenomeSpace genomes(space);
 
   SupernetSearchSummary summary;
@@ -49,7 +49,7 @@ SupernetSearchSummary run_supernet_search(const SupernetSearchOptions& options,
   const data::TokenSplit valid = data.load_split("valid");
   const SupernetFitness subset(model, valid, options.valid_sentences, options.max_tokens, smoothing);
   const auto fitness = std::make_shared<FitnessCache>(
-      [&](const std::vector<ArchConfig>& archs) { return subset(archs); });
+      [&](const std::vector<arch::ArchConfig>& archs) { return subset(archs); });
   print(str("SuperTransformer: ", loaded.checkpoint.string(), " (space ", space.name, ", update ",
             loaded.update, "); fitness: valid loss on ", subset.sentences(), " of ", valid.size(),
             " sentences"));

@@ -15,13 +15,13 @@ void notify(const std::function<void(const std::string&)>& to, const std::string
   if (to) to(text);
 }
 
-std::string winner_line(const std::string& label, const Candidate& best, const ArchConfig& arch,
-                        const CandidateFacts& f) {
+std::string winner_line(const std::string& label, const Candidate& best,
+                        const arch::ArchConfig& arch, const CandidateFacts& f) {
   std::ostringstream s;
   s << "winner for " << label << ": loss " << best.fitness << " bits, " << f.parameters / 1e6
     << " M parameters (" << f.parameters_with_embeddings / 1e6 << " M with embeddings)";
   for (const auto& [device, ms] : f.latency_ms) s << ", " << device << " " << ms << " ms";
-  s << "\n  " << arch_summary(arch);
+  s << "\n  " << arch::arch_summary(arch);
   return s.str();
 }
 
@@ -45,9 +45,9 @@ RunResult run_one(const SweepContext& sweep, const std::vector<Budget>& budgets,
   result.budgets = budgets;
   result.label = budget_label(budgets);
   const std::string& label = result.label;
-  const auto facts = [&](const ArchConfig& a) { return constraints.facts(a); };
+  const auto facts = [&](const arch::ArchConfig& a) { return constraints.facts(a); };
   EvolutionarySearch engine(genomes, settings.evolution, sweep.fitness,
-                            [&](const ArchConfig& a) { return constraints.satisfied(a); });
+                            [&](const arch::ArchConfig& a) { return constraints.satisfied(a); });
   const std::filesystem::path state_file =
       settings.out / (sweep.several ? "state-" + label + ".json" : std::string("state.json"));
   std::optional<SearchState> saved;

@@ -50,7 +50,7 @@ struct RunResult {
   std::vector<Budget> budgets;
   std::string label;  // budget_label(budgets)
   SearchState state;
-  ArchConfig best;
+  arch::ArchConfig best;
   CandidateFacts best_facts;
   // For the plot, on the first budget's device (empty, and no winner, without a budget): every
   // scored candidate's predicted latency and loss, and the winner's.

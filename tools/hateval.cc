@@ -72,13 +72,13 @@ int score_model(const po::variables_map& vm, const eval::MetricChoice& metrics) 
   const bool score_only = vm["score-only"].as<bool>();
   const auto warn = [](const std::string& m) { std::cerr << "hateval: warning: " << m << "\n"; };
 
-  ModelChoice choice = cli::model_choice(vm);
+  standalone::ModelChoice choice = cli::model_choice(vm);
   choice.data = vm["data"].as<std::string>();  // the split's, so always checked
-  const InferenceModel m = open_inference_model(choice, warn);
+  const standalone::InferenceModel m = standalone::open_inference_model(choice, warn);
   const data::DataDirectory data(vm["data"].as<std::string>());
   const std::string split = vm["split"].as<std::string>();
   const data::ParallelText text = experiments::first_pairs(data, split, max_sentences);
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = beam;
   search.len_penalty = vm["lenpen"].as<double>();
   if (!score_only) std::cout << experiments::format_evaluation_header(m, split, text.size(), search);

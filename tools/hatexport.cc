@@ -51,15 +51,16 @@ int run(int argc, char** argv) {
 
   const auto warn = [](const std::string& m) { std::cerr << "hatexport: warning: " << m << "\n"; };
   const data::DataDirectory data(vm["data"].as<std::string>());
-  const LoadedModel loaded = load_model(vm["supernet"].as<std::string>(), data, warn);
-  const ArchConfig arch = resolve_arch(vm["arch"].as<std::string>(), loaded);
-  ExportOptions request;
+  const translate::LoadedModel loaded =
+      translate::load_model(vm["supernet"].as<std::string>(), data, warn);
+  const arch::ArchConfig arch = translate::resolve_arch(vm["arch"].as<std::string>(), loaded);
+  standalone::ExportOptions request;
   request.out = vm["out"].as<std::string>();
   request.force = vm["force"].as<bool>();
   if (vm.count("search-result")) request.search_result = vm["search-result"].as<std::string>();
-  const ExportSummary s = export_model(loaded, arch, data, request, warn);
+  const standalone::ExportSummary s = standalone::export_model(loaded, arch, data, request, warn);
   std::cout << "hatexport: " << loaded.checkpoint.string() << " (update " << loaded.update << "), "
-            << arch_summary(arch) << "\n";
+            << arch::arch_summary(arch) << "\n";
   std::printf("parameters: %lld (%lld without embeddings)\n", static_cast<long long>(s.parameters),
               static_cast<long long>(s.parameters_without_embeddings));
   std::printf("wrote %s: %lld tensors, %.2f MB\n", s.dir.string().c_str(),

@@ -38,35 +38,38 @@ int run(int argc, char** argv) {
   const po::variables_map& vm = *parsed;
 
   set_num_threads(vm["threads"].as<int>());
-  TrainerConfig config;
+  train::TrainerConfig config;
   config.data_dir = vm["data"].as<std::string>();
-  config.space = load_space_file(vm["space"].as<std::string>());
-  TrainSettings& s = config.settings = config.space.settings;
+  config.space = arch::load_space_file(vm["space"].as<std::string>());
+  arch::TrainSettings& s = config.settings = config.space.settings;
   // Reporting defaults sized for the default space; HAT's spaces train for days.
   s.validate_interval_updates = s.save_interval_updates = 250;
   s.keep_last = 3;
-  if (vm.count("arch")) config.arch = arch_from_file(vm["arch"].as<std::string>());
+  if (vm.count("arch")) config.arch = arch::arch_from_file(vm["arch"].as<std::string>());
   if (vm.count("init")) {
     config.init_model = vm["init"].as<std::string>();
-    const ArchConfig own = read_model_config(*config.init_model).arch;
+    const arch::ArchConfig own = standalone::read_model_config(*config.init_model).arch;
     if (config.arch && *config.arch != own)
-      throw cli::UsageError(str("--arch ", vm["arch"].as<std::string>(), " (", arch_hash(*config.arch),
-                                ") is not the architecture of --init ", config.init_model->string(), " (",
-                                arch_hash(own), ")"));
+      throw cli::UsageError(str("--arch ", vm["arch"].as<std::string>(), " (",
+                                arch::arch_hash(*config.arch),
+                                ") is not the architecture of --init ", config.init_model->string(),
+                                " (", arch::arch_hash(own), ")"));
     config.arch = own;
   }
-  std::optional<ExportOptions> export_to;
+  std::optional<standalone::ExportOptions> export_to;
   if (vm.count("export")) {
     if (!config.arch) throw cli::UsageError("--export needs a fixed SubTransformer: --arch or --init");
-    export_to = ExportOptions{vm["export"].as<std::string>(), vm["export-force"].as<bool>(), {}};
+    export_to = standalone::ExportOptions{
+        vm["export"].as<std::string>(), vm["export-force"].as<bool>(), {}};
     // Refused now rather than after the training.
     if (std::filesystem::exists(export_to->out) && !export_to->force)
       throw cli::UsageError("--export " + export_to->out.string() +
                             " already exists; pass --export-force to replace it");
   }
-  config.save_dir = vm.count("save-dir") ? vm["save-dir"].as<std::string>()
-                    : "checkpoints/" + config.space.space.name +
-                          (config.arch ? "-" + arch_hash(*config.arch) : std::string());
+  config.save_dir = vm.count("save-dir")
+                        ? vm["save-dir"].as<std::string>()
+                        : "checkpoints/" + config.space.space.name +
+                              (config.arch ? "-" + arch::arch_hash(*config.arch) : std::string());
   config.resume = vm["resume"].as<bool>();
   if (vm.count("time-budget"))
     config.time_budget_seconds = cli::parse_duration_seconds(vm["time-budget"].as<std::string>(), "time-budget");
@@ -79,22 +82,25 @@ int run(int argc, char** argv) {
   cli::StatusLine status;
   status.print(str("hattrain: space '", config.space.space.name, "', data ", config.data_dir.string(),
                    ", ", backend_summary()));
-  TrainerEvents events;
+  train::TrainerEvents events;
   events.on_message = [&](const std::string& m) { status.print("hattrain: " + m); };
-  events.on_progress = [&](const TrainProgress& p) {
-    const std::string line = format_progress_line(p, cli::format_duration(p.elapsed_seconds));
+  events.on_progress = [&](const train::TrainProgress& p) {
+    const std::string line =
+        train::format_progress_line(p, cli::format_duration(p.elapsed_seconds));
     const double fraction = p.max_update ? double(p.update) / p.max_update : 1.0;
     status.update(status.interactive() ? cli::progress_bar(fraction, 20) + " " + line : line);
   };
-  events.on_validation = [&](const ValidationRecord& v) { status.print(format_validation_line(v)); };
+  events.on_validation = [&](const train::ValidationRecord& v) {
+    status.print(train::format_validation_line(v));
+  };
   events.stop_requested = [] { return cli::stop_requested(); };
-  const TrainResult result = train(config, events);
-  status.print("hattrain: " + format_train_result(result, config.save_dir));
+  const train::TrainResult result = train::train(config, events);
+  status.print("hattrain: " + train::format_train_result(result, config.save_dir));
   if (result.stop_reason == "stopped") return 130;
   if (!export_to) return 0;
   const auto warn = [](const std::string& m) { std::cerr << "hattrain: warning: " << m << "\n"; };
-  const TrainedExport e =
-      export_trained_model(config.save_dir, result.last_checkpoint, config.data_dir, *config.arch, *export_to, warn);
+  const standalone::TrainedExport e = standalone::export_trained_model(
+      config.save_dir, result.last_checkpoint, config.data_dir, *config.arch, *export_to, warn);
   std::cout << "hattrain: exported " << e.checkpoint.string() << " to " << e.summary.dir.string() << ": "
             << e.summary.parameters << " parameters (" << e.summary.parameters_without_embeddings
             << " without embeddings)\n";

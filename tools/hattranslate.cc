@@ -66,16 +66,19 @@ int run(int argc, char** argv) {
   set_num_threads(vm["threads"].as<int>());
 
   const auto warn = [](const std::string& m) { std::cerr << "hattranslate: warning: " << m << "\n"; };
-  const InferenceModel m = open_inference_model(cli::model_choice(vm), warn);
-  std::cerr << "hattranslate: " << m.description << ", " << arch_summary(m.arch) << "\n";
+  const standalone::InferenceModel m =
+      standalone::open_inference_model(cli::model_choice(vm), warn);
+  std::cerr << "hattranslate: " << m.description << ", " << arch::arch_summary(m.arch) << "\n";
 
-  const std::vector<std::string> lines = read_source_lines(vm["input"].as<std::string>());
-  BeamSearchOptions options;
+  const std::vector<std::string> lines =
+      translate::read_source_lines(vm["input"].as<std::string>());
+  decode::BeamSearchOptions options;
   options.beam = vm["beam"].as<int64_t>();
   options.len_penalty = vm["lenpen"].as<double>();
   options.max_len_a = vm["max-len-a"].as<double>();
   options.max_len_b = vm["max-len-b"].as<int64_t>();
-  Translator translator(*m.loaded.model, m.arch, m.vocabulary, options, vm["max-tokens"].as<int64_t>(), warn);
+  translate::Translator translator(*m.loaded.model, m.arch, m.vocabulary, options,
+                                   vm["max-tokens"].as<int64_t>(), warn);
   const std::vector<std::string> out = translator.translate(lines);
 
   std::string text;

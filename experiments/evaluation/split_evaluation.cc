@@ -19,9 +19,11 @@ data::ParallelText first_pairs(const data::DataDirectory& data, const std::strin
   return text;
 }
 
-SplitTranslation translate_sources(const InferenceModel& m, const std::vector<std::string>& sources,
-                                   const BeamSearchOptions& search, int64_t max_tokens, const TranslateWarning& warn) {
-  Translator translator(*m.loaded.model, m.arch, m.vocabulary, search, max_tokens, warn);
+SplitTranslation translate_sources(const standalone::InferenceModel& m,
+                                   const std::vector<std::string>& sources,
+                                   const decode::BeamSearchOptions& search, int64_t max_tokens,
+                                   const translate::TranslateWarning& warn) {
+  translate::Translator translator(*m.loaded.model, m.arch, m.vocabulary, search, max_tokens, warn);
   SplitTranslation result;
   const auto start = std::chrono::steady_clock::now();
   result.hypotheses = translator.translate(sources);
@@ -30,22 +32,23 @@ SplitTranslation translate_sources(const InferenceModel& m, const std::vector<st
   return result;
 }
 
-SplitLoss split_loss(const InferenceModel& m, const data::DataDirectory& data, const std::string& split,
-                     int64_t sentences, int64_t max_tokens) {
+SplitLoss split_loss(const standalone::InferenceModel& m, const data::DataDirectory& data,
+                     const std::string& split, int64_t sentences, int64_t max_tokens) {
   SplitLoss loss;
   const nlohmann::json& trainer = m.loaded.trainer;
   if (trainer.contains("settings")) loss.label_smoothing = trainer["settings"].value("label_smoothing", 0.1);
-  const Scorer scorer(data.load_split(split), sentences, max_tokens, data::kPadId, loss.label_smoothing);
+  const train::Scorer scorer(data.load_split(split), sentences, max_tokens, data::kPadId,
+                             loss.label_smoothing);
   loss.score = scorer.score(*m.loaded.model, m.arch);
   return loss;
 }
 
-std::string format_evaluation_header(const InferenceModel& m, const std::string& split, size_t sentences,
-                                     const BeamSearchOptions& search) {
+std::string format_evaluation_header(const standalone::InferenceModel& m, const std::string& split,
+                                     size_t sentences, const decode::BeamSearchOptions& search) {
   std::ostringstream out;
-  out << "model: " << m.description << ", arch " << arch_summary(m.arch) << "\n"
-      << "split: " << split << ", " << sentences << " sentences, beam " << search.beam << ", lenpen "
-      << search.len_penalty << "\n";
+  out << "model: " << m.description << ", arch " << arch::arch_summary(m.arch) << "\n"
+      << "split: " << split << ", " << sentences << " sentences, beam " << search.beam
+      << ", lenpen " << search.len_penalty << "\n";
   return out.str();
 }
 

@@ -24,22 +24,24 @@ struct SplitTranslation {
 };
 
 // Translates the sources with `search`, at most max_tokens source tokens a batch.
-SplitTranslation translate_sources(const InferenceModel& model, const std::vector<std::string>& sources,
-                                   const BeamSearchOptions& search, int64_t max_tokens,
-                                   const TranslateWarning& warn = {});
+SplitTranslation translate_sources(const standalone::InferenceModel& model,
+                                   const std::vector<std::string>& sources,
+                                   const decode::BeamSearchOptions& search, int64_t max_tokens,
+                                   const translate::TranslateWarning& warn = {});
 
 struct SplitLoss {
-  Score score;
+  train::Score score;
   double label_smoothing = 0.1;  // the model's training setting (0.1 when it does not record one)
 };
 
 // The model's loss and nll on the first `sentences` pairs of the split, smoothed as it trained.
-SplitLoss split_loss(const InferenceModel& model, const data::DataDirectory& data, const std::string& split,
-                     int64_t sentences, int64_t max_tokens);
+SplitLoss split_loss(const standalone::InferenceModel& model, const data::DataDirectory& data,
+                     const std::string& split, int64_t sentences, int64_t max_tokens);
 
 // "model: DESCRIPTION, arch SUMMARY\nsplit: SPLIT, N sentences, beam B, lenpen L\n".
-std::string format_evaluation_header(const InferenceModel& model, const std::string& split, size_t sentences,
-                                     const BeamSearchOptions& search);
+std::string format_evaluation_header(const standalone::InferenceModel& model,
+                                     const std::string& split, size_t sentences,
+                                     const decode::BeamSearchOptions& search);
 
 // The loss line, the translation speed, and the first `examples` translations beside their
 // sources and references.

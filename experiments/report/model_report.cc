@@ -19,8 +19,8 @@ namespace hat::experiments {
 
 namespace {
 
-double predicted_latency_ms(const std::string& device_name, const InferenceModel& m,
-                            const TranslateWarning& warn) {
+double predicted_latency_ms(const std::string& device_name, const standalone::InferenceModel& m,
+                            const translate::TranslateWarning& warn) {
   const latency::DeviceProfile device = latency::resolve_device(device_name);
   HAT_CHECK(std::filesystem::exists(device.predictor_file), "no latency predictor for device ",
             device.name, " at ", device.predictor_file.string(), ": train it with `hatpredict train --device ",
@@ -34,7 +34,7 @@ double predicted_latency_ms(const std::string& device_name, const InferenceModel
 }
 
 // HAT's protocol on this machine, with the host profile's L, beam and threads (pinned).
-double measured_latency_ms(const ModelReportOptions& options, const InferenceModel& m) {
+double measured_latency_ms(const ModelReportOptions& options, const standalone::InferenceModel& m) {
   const latency::DeviceProfile host = latency::resolve_device(options.host_device);
   const int previous = num_threads();
   set_num_threads(host.threads);
@@ -53,15 +53,16 @@ double ratio(double numerator, double denominator) { return denominator > 0 ? nu
 }  // namespace
 
 ModelReportRow report_model(const std::string& name, const std::filesystem::path& dir,
-                            const ModelReportOptions& options, const TranslateWarning& warn) {
-  ModelChoice choice;
+                            const ModelReportOptions& options,
+                            const translate::TranslateWarning& warn) {
+  standalone::ModelChoice choice;
   choice.model_dir = dir;
   choice.data = options.data;
-  const InferenceModel m = open_inference_model(choice, warn);
+  const standalone::InferenceModel m = standalone::open_inference_model(choice, warn);
   ModelReportRow row;
   row.name = name;
   row.dir = dir;
-  row.arch_summary = arch_summary(m.arch);
+  row.arch_summary = arch::arch_summary(m.arch);
   row.parameters = m.loaded.model->parameter_count(m.arch, true);
   row.parameters_without_embeddings = m.loaded.model->parameter_count(m.arch, false);
   for (const std::string& device : options.devices)
@@ -69,7 +70,7 @@ ModelReportRow report_model(const std::string& name, const std::filesystem::path
   row.host_ms = measured_latency_ms(options, m);
 
   const data::ParallelText text = first_pairs(data::DataDirectory(options.data), options.split, options.max_sentences);
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = options.beam;
   const SplitTranslation translation = translate_sources(m, text.source, search, options.max_tokens, warn);
   row.bleu = eval::corpus_bleu(translation.hypotheses, {text.target}).score;

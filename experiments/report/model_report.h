@@ -42,7 +42,8 @@ struct ModelReportRow {
 // Loads the model directory and fills one row. Predictor warnings (a model outside a
 // predictor's training range) go to `warn`. Throws hat::Error naming what is missing.
 ModelReportRow report_model(const std::string& name, const std::filesystem::path& dir,
-                            const ModelReportOptions& options, const TranslateWarning& warn = {});
+                            const ModelReportOptions& options,
+                            const translate::TranslateWarning& warn = {});
 
 // A Markdown table of the rows, with each row's speed-up (baseline latency / its latency, on
 // the first predicted device and on this machine) and size ratio (baseline parameters / its).

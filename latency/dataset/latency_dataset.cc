@@ -110,7 +110,7 @@ int64_t LatencyDataset::device_id(const std::string& name) {
 // The architecture's row, created when new: by hash when the text is known, else by features.
 int64_t LatencyDataset::architecture_id(const Measurement& m) {
   const std::optional<std::string> hash =
-      m.arch ? std::optional<std::string>(arch_hash(*m.arch)) : std::nullopt;
+      m.arch ? std::optional<std::string>(arch::arch_hash(*m.arch)) : std::nullopt;
   {
     SqliteStatement find(*db_, hash ? std::string("SELECT id FROM architectures WHERE arch_hash = ?")
                                     : str("SELECT id FROM architectures WHERE arch_hash IS NULL AND (",
@@ -125,8 +125,8 @@ int64_t LatencyDataset::architecture_id(const Measurement& m) {
   const HatFeatures features = m.arch ? hat_features(*m.arch) : m.features;
   SqliteStatement insert(*db_, str("INSERT INTO architectures(arch_hash, arch_yaml, ", kFeatureList,
                                    ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  insert.bind(1, hash).bind(2, m.arch ? std::optional<std::string>(arch_to_yaml(*m.arch))
-                                      : std::nullopt);
+  insert.bind(1, hash).bind(
+      2, m.arch ? std::optional<std::string>(arch::arch_to_yaml(*m.arch)) : std::nullopt);
   for (int i = 0; i < kHatFeatureCount; ++i) insert.bind(i + 3, features[i]);
   insert.run();
   return db_->last_insert_rowid();
@@ -200,7 +200,8 @@ std::vector<Measurement> LatencyDataset::measurements(const std::string& device)
     Measurement m;
     int k = 0;
     m.device = s.column_text(k++);
-    if (!s.is_null(k)) m.arch = arch_from_yaml(s.column_text(k), path_.string() + " architecture");
+    if (!s.is_null(k))
+      m.arch = arch::arch_from_yaml(s.column_text(k), path_.string() + " architecture");
     ++k;
     for (int i = 0; i < kHatFeatureCount; ++i) m.features[i] = s.column_double(k++);
     m.uid = s.column_text(k++);

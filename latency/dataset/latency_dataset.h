@@ -74,7 +74,7 @@ struct MergeSummary {
 struct Measurement {
   std::string uid;                 // filled by add_measurement when empty
   std::string device;              // device name (devices table)
-  std::optional<ArchConfig> arch;  // absent: features only
+  std::optional<arch::ArchConfig> arch;  // absent: features only
   HatFeatures features{};          // hat_features(*arch) when arch is present
   std::string mode = "protocol";   // protocol | translate | imported
   PartLatency encoder, decoder;

@@ -19,7 +19,7 @@ namespace {
 
 // Identity of an architecture: its hash, else its feature vector.
 std::string arch_key(const Measurement& m) {
-  if (m.arch) return arch_hash(*m.arch);
+  if (m.arch) return arch::arch_hash(*m.arch);
   std::string key = "features:";
   for (double f : m.features) key += std::to_string(f) + ",";
   return key;

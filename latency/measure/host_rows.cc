@@ -9,10 +9,10 @@ namespace hat::latency {
 
 std::vector<HatCsvRow> measure_host_rows(const HostMeasureOptions& o) {
   HAT_CHECK(o.architectures >= 1, "measure: architectures ", o.architectures, " must be >= 1");
-  const SpaceFile file = load_space_file(o.space);
+  const arch::SpaceFile file = arch::load_space_file(o.space);
   HAT_CHECK(o.setting.qkv_dim == file.space.super_dims.qkv_dim, "measure: qkv ", o.setting.qkv_dim,
             " differs from the space's ", file.space.super_dims.qkv_dim);
-  const std::unique_ptr<SuperTransformer> model =
+  const std::unique_ptr<model::SuperTransformer> model =
       random_weight_model(file.space, o.setting.vocab_size, o.seed);
   ProtocolOptions protocol;
   protocol.source_length = o.setting.source_length;
@@ -21,7 +21,7 @@ std::vector<HatCsvRow> measure_host_rows(const HostMeasureOptions& o) {
   protocol.iterations = o.iterations;
   std::vector<HatCsvRow> rows;
   for (int k = 0; k < o.architectures; ++k) {
-    const ArchConfig arch = sample_arch(file.space, o.seed + static_cast<uint64_t>(k));
+    const arch::ArchConfig arch = arch::sample_arch(file.space, o.seed + static_cast<uint64_t>(k));
     const ProtocolResult r = measure_protocol(*model, arch, protocol);
     HatCsvRow row;
     row.features = hat_features(arch);

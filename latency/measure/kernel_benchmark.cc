@@ -229,26 +229,26 @@ void measure_elementwise(const KernelBenchmarkOptions& o, KernelCosts& k) {
     return fit_linear(elements, ms);
   };
   k.norm = fit_hot({128, 256, 512, 1024}, [&](int64_t R, int64_t d) {
-    auto state = std::make_shared<ResidualNormState>();
-    auto p = std::make_shared<LayerNormParam>();
+    auto state = std::make_shared<model::ResidualNormState>();
+    auto p = std::make_shared<model::LayerNormParam>();
     p->weight.value = filled({d}, 1e-3f), p->bias.value = filled({d}, 1e-3f);
     const Tensor x = filled({R, d}, 1e-2f);
     return [state, p, x, R, d](int64_t) {
-      residual_norm_input(*state, R, d, DType::f32);
-      residual_norm_forward(*p, x, {}, *state);
+      model::residual_norm_input(*state, R, d, DType::f32);
+      model::residual_norm_forward(*p, x, {}, *state);
     };
   });
   k.relu = fit_hot({512, 1024, 2048, 4096}, [&](int64_t R, int64_t f) {
     const Tensor x = filled({R, f}, 1e-2f);
     auto y = std::make_shared<Tensor>(Tensor::zeros({R, f}, DType::f32));
-    return [x, y](int64_t) { relu_forward(x, *y); };
+    return [x, y](int64_t) { ops::relu_forward(x, *y); };
   });
   // In place again and again: log-softmax of log-probabilities is themselves (their
   // log-sum-exp is 0), so every call does the same work on the same values.
   const std::vector<int64_t> vocabularies = {4000, 8000, 16000, 32000, 64000};
   k.softmax_hot = fit_hot(vocabularies, [&](int64_t R, int64_t V) {
     const Tensor x = filled({R, V}, 1e-3f);
-    return [x](int64_t) { log_softmax_rows_inplace(x); };
+    return [x](int64_t) { ops::log_softmax_rows_inplace(x); };
   });
   const Tensor pool = filled({static_cast<int64_t>(o.cold_bytes / 4)}, 1e-3f);
   std::vector<double> elements, ms;
@@ -259,8 +259,9 @@ void measure_elementwise(const KernelBenchmarkOptions& o, KernelCosts& k) {
         blocks.push_back(pool.narrow(0, c * R * V, R * V).reshape({R, V}));
       const int64_t n = static_cast<int64_t>(blocks.size());
       HAT_CHECK(n >= 1, "kernel benchmark: cold_bytes below one ", R, " x ", V, " block");
-      ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, n),
-                                  [&](int64_t i) { log_softmax_rows_inplace(blocks[i % n]); }));
+      ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, n), [&](int64_t i) {
+        ops::log_softmax_rows_inplace(blocks[i % n]);
+      }));
       elements.push_back(static_cast<double>(R * V));
     }
   k.softmax_cold = fit_linear(elements, ms);
@@ -300,9 +301,10 @@ void measure_attention(const KernelBenchmarkOptions& o, KernelCosts& k) {
               const std::vector<int32_t> lengths = {static_cast<int32_t>(keys)};
               ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, copies), [&](int64_t i) {
                 if (cross)
-                  decode_attention_forward(q, kv[i % copies], R, keys, H, out, keys, &lengths);
+                  decode::decode_attention_forward(q, kv[i % copies], R, keys, H, out, keys,
+                                                   &lengths);
                 else
-                  decode_attention_forward(q, kv[i % copies], 1, keys, H, out);
+                  decode::decode_attention_forward(q, kv[i % copies], 1, keys, H, out);
               }));
               x.push_back({1.0, static_cast<double>(R * H), static_cast<double>(R * keys * Q)});
               if (cross) x.back().push_back(static_cast<double>(keys * Q));

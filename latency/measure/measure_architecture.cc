@@ -8,8 +8,8 @@
 
 namespace hat::latency {
 
-ProtocolResult measure_architecture(const SuperTransformer& model, const ArchConfig& arch,
-                                    const MeasureOptions& measure,
+ProtocolResult measure_architecture(const model::SuperTransformer& model,
+                                    const arch::ArchConfig& arch, const MeasureOptions& measure,
                                     const std::function<void()>& tick) {
   HAT_CHECK(measure.mode == "protocol" || measure.mode == "translate", "latency: unknown mode '",
             measure.mode, "' (protocol or translate)");
@@ -50,7 +50,7 @@ ProtocolResult measure_architecture(const SuperTransformer& model, const ArchCon
   return result;
 }
 
-ProtocolResult measure_protocol(const SuperTransformer& model, const ArchConfig& arch,
+ProtocolResult measure_protocol(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                 const ProtocolOptions& options,
                                 const std::function<void(int, int)>& on_iteration) {
   MeasureOptions measure;

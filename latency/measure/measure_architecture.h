@@ -27,14 +27,14 @@ struct MeasureOptions {
 // search (encoder included) less an encoder run timed just before it (at least 0), so encoder +
 // decoder is about the translate time. Uses the current thread setting (set_num_threads).
 // `tick` is called after every timed run (it may throw to stop).
-ProtocolResult measure_architecture(const SuperTransformer& model, const ArchConfig& arch,
-                                    const MeasureOptions& options,
+ProtocolResult measure_architecture(const model::SuperTransformer& model,
+                                    const arch::ArchConfig& arch, const MeasureOptions& options,
                                     const std::function<void()>& tick = {});
 
 // HAT's fixed protocol: options.iterations timed runs of each part. `on_iteration(done, total)`,
 // when given, is called after each timed run (2 * iterations in all) so callers can show
 // progress or stop by throwing.
-ProtocolResult measure_protocol(const SuperTransformer& model, const ArchConfig& arch,
+ProtocolResult measure_protocol(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                 const ProtocolOptions& options,
                                 const std::function<void(int, int)>& on_iteration = {});
 

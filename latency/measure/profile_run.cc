@@ -36,18 +36,19 @@ uint64_t mix(uint64_t seed, int64_t index) {
 std::string profile_run_key(const ProfileRunConfig& c) {
   const IterationPolicy& p = c.policy;
   const ProtocolOptions& o = c.protocol;
-  return util::sha256_hex(str(
-      "space ", c.space_hash, "\nfixed ", c.fixed_arch ? arch_hash(*c.fixed_arch) : "-", "\nseed ",
-      c.seed, "\nmode ", c.mode, "\nL ", o.source_length, " beam ", o.beam, " warmups ", o.warmups,
-      " trim ", o.trim, "\niterations ", p.iterations, " precision ", p.precision, " seconds ",
-      p.seconds, " max ", p.max_iterations, "\nthreads ", c.threads, "\nvocab ",
-      c.space.super_dims.vocab_size, "\ndevice ", c.device, "\nweights ", c.weights, "\nhost ",
-      c.host, c.reference_arch ? "\nreference " + arch_hash(*c.reference_arch) : std::string()));
+  return util::sha256_hex(
+      str("space ", c.space_hash, "\nfixed ", c.fixed_arch ? arch::arch_hash(*c.fixed_arch) : "-",
+          "\nseed ", c.seed, "\nmode ", c.mode, "\nL ", o.source_length, " beam ", o.beam,
+          " warmups ", o.warmups, " trim ", o.trim, "\niterations ", p.iterations, " precision ",
+          p.precision, " seconds ", p.seconds, " max ", p.max_iterations, "\nthreads ", c.threads,
+          "\nvocab ", c.space.super_dims.vocab_size, "\ndevice ", c.device, "\nweights ", c.weights,
+          "\nhost ", c.host,
+          c.reference_arch ? "\nreference " + arch::arch_hash(*c.reference_arch) : std::string()));
 }
 
-ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index) {
+arch::ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index) {
   if (config.fixed_arch) return *config.fixed_arch;
-  return sample_arch(config.space, mix(config.seed, index));
+  return arch::sample_arch(config.space, mix(config.seed, index));
 }
 
 DatasetDevice measured_device(const DeviceProfile& device, int threads) {
@@ -67,9 +68,9 @@ MeasureOptions profile_measure_options(const ProfileRunConfig& config) {
 namespace {
 
 // One row of the dataset: sample `i` of run `key`, as run_profile commits it.
-Measurement measurement_of(const ProfileRunConfig& config, const SuperTransformer& model,
-                           const ArchConfig& arch, const ProtocolResult& r, const std::string& key,
-                           int64_t i) {
+Measurement measurement_of(const ProfileRunConfig& config, const model::SuperTransformer& model,
+                           const arch::ArchConfig& arch, const ProtocolResult& r,
+                           const std::string& key, int64_t i) {
   Measurement m;
   m.device = config.device;
   m.arch = arch;
@@ -97,7 +98,7 @@ Measurement measurement_of(const ProfileRunConfig& config, const SuperTransforme
 
 }  // namespace
 
-ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dataset,
+ProfileRunSummary run_profile(const model::SuperTransformer& model, LatencyDataset& dataset,
                               const ProfileRunConfig& config,
                               const std::function<bool()>& should_stop,
                               const std::function<void(const ProfileRunProgress&)>& on_progress) {
@@ -131,7 +132,7 @@ ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dat
     const std::string run = pass_key(pass);
     for (int64_t i = 0; i < config.samples; ++i) {
       if (have[static_cast<size_t>(pass - 1)].count(i)) continue;
-      const ArchConfig arch = profile_sample_arch(config, i);
+      const arch::ArchConfig arch = profile_sample_arch(config, i);
       ProtocolResult r, reference;
       try {
         tick();

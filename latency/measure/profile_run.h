@@ -19,12 +19,12 @@
 namespace hat::latency {
 
 struct ProfileRunConfig {
-  SearchSpace space;
+  arch::SearchSpace space;
   std::string space_hash;
-  std::optional<ArchConfig> fixed_arch;  // measure this one N times instead of sampling
+  std::optional<arch::ArchConfig> fixed_arch;  // measure this one N times instead of sampling
   // Timed just before every sample and stored with it (one transaction) as sample i of the run
   // key + kReferenceRunSuffix: how fast the machine was at that moment.
-  std::optional<ArchConfig> reference_arch;
+  std::optional<arch::ArchConfig> reference_arch;
   int64_t samples = 0;
   // Measure the N samples this many times, one pass over all of them after another, so that the
   // repeats of a sample are minutes apart (a shared machine's speed varies over seconds, which
@@ -48,7 +48,7 @@ struct ProfileRunConfig {
 std::string profile_run_key(const ProfileRunConfig& config);
 
 // The architecture of sample i: fixed_arch, or sample_arch(space, mix(seed, i)).
-ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index);
+arch::ArchConfig profile_sample_arch(const ProfileRunConfig& config, int64_t index);
 
 // The dataset's record of the device a run measures on: this machine's CPU, under the profile's
 // name (and its hardware, for a profile other than host).
@@ -61,7 +61,7 @@ struct ProfileRunProgress {
   int64_t done = 0, total = 0;  // samples stored / wanted, over all passes
   int pass = 1;                 // the pass of `index`
   int64_t index = -1;           // sample just measured (-1: none yet)
-  std::optional<ArchConfig> arch;
+  std::optional<arch::ArchConfig> arch;
   ProtocolResult result;
   std::optional<ProtocolResult> reference;  // with a reference architecture
 };
@@ -78,7 +78,7 @@ struct ProfileRunSummary {
 // reference timing, in one transaction). `should_stop` is polled after
 // every timed run: a sample being measured when it turns true is dropped (not committed) and
 // the run returns with stopped = true.
-ProfileRunSummary run_profile(const SuperTransformer& model, LatencyDataset& dataset,
+ProfileRunSummary run_profile(const model::SuperTransformer& model, LatencyDataset& dataset,
                               const ProfileRunConfig& config,
                               const std::function<bool()>& should_stop,
                               const std::function<void(const ProfileRunProgress&)>& on_progress);

@@ -5,34 +5,34 @@
 
 namespace hat::latency {
 
-std::unique_ptr<SuperTransformer> random_weight_model(const SearchSpace& space, int64_t vocab_size,
-                                                      uint64_t seed) {
-  ModelDims dims = space.super_dims;
+std::unique_ptr<model::SuperTransformer> random_weight_model(const arch::SearchSpace& space,
+                                                             int64_t vocab_size, uint64_t seed) {
+  arch::ModelDims dims = space.super_dims;
   dims.vocab_size = vocab_size;
-  auto model = std::make_unique<SuperTransformer>(dims);
+  auto model = std::make_unique<model::SuperTransformer>(dims);
   model->init_parameters(seed);
   return model;
 }
 
-ArchConfig resolve_space_arch(const std::string& spec, const ProfiledModel& model) {
-  ArchConfig arch;
+arch::ArchConfig resolve_space_arch(const std::string& spec, const ProfiledModel& model) {
+  arch::ArchConfig arch;
   if (spec == "largest")
-    arch = largest_arch(model.space.space);
+    arch = arch::largest_arch(model.space.space);
   else if (spec == "smallest")
-    arch = smallest_arch(model.space.space);
+    arch = arch::smallest_arch(model.space.space);
   else
-    arch = arch_from_file(spec);
+    arch = arch::arch_from_file(spec);
   model.model().check_arch(arch);
   return arch;
 }
 
-ProfiledModel open_profiled_model(const std::optional<ModelChoice>& choice,
+ProfiledModel open_profiled_model(const std::optional<standalone::ModelChoice>& choice,
                                   const RandomWeights& random,
                                   const std::optional<std::string>& arch,
-                                  const TranslateWarning& warn) {
+                                  const translate::TranslateWarning& warn) {
   ProfiledModel m;
   if (choice) {
-    InferenceModel opened = open_inference_model(*choice, warn);
+    standalone::InferenceModel opened = standalone::open_inference_model(*choice, warn);
     m.loaded = std::move(opened.loaded);
     m.space = m.loaded.space;
     m.weights = opened.description;
@@ -40,7 +40,7 @@ ProfiledModel open_profiled_model(const std::optional<ModelChoice>& choice,
     // only when asked for; otherwise the run samples its space.
     if (choice->model_dir || arch) m.fixed_arch = opened.arch;
   } else {
-    m.space = load_space_file(random.space);
+    m.space = arch::load_space_file(random.space);
     m.random = random_weight_model(m.space.space, random.vocab_size, random.seed);
     m.weights = str("random (seed ", random.seed, ")");
     if (arch) m.fixed_arch = resolve_space_arch(*arch, m);

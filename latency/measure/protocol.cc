@@ -21,26 +21,26 @@ double elapsed_ms(Clock::time_point start) {
 // fairseq's ids: bos 0, pad 1, eos 2, unk 3; the first ordinary token follows.
 constexpr int32_t kEos = 2;
 
-int32_t ordinary_token(const ModelDims& d) {
+int32_t ordinary_token(const arch::ModelDims& d) {
   return std::min<int32_t>(4, static_cast<int32_t>(d.vocab_size) - 1);
 }
 
 }  // namespace
 
 struct ProtocolRunner::Impl {
-  Impl(const SuperTransformer& model, const ArchConfig& arch, const ProtocolOptions& o)
+  Impl(const model::SuperTransformer& model, const arch::ArchConfig& arch, const ProtocolOptions& o)
       : options(o), decoder(model, arch) {}
   ProtocolOptions options;
-  IncrementalDecoder decoder;
+  decode::IncrementalDecoder decoder;
   Tensor source;
   std::vector<int32_t> lengths;
   std::vector<int64_t> expand_to_beam;
   std::vector<int32_t> first_tokens, next_tokens;
 };
 
-ProtocolRunner::ProtocolRunner(const SuperTransformer& model, const ArchConfig& arch,
+ProtocolRunner::ProtocolRunner(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                const ProtocolOptions& options) {
-  const ModelDims& d = model.dims();
+  const arch::ModelDims& d = model.dims();
   HAT_CHECK(options.source_length >= 1 && options.source_length < d.max_positions,
             "latency protocol: source length ", options.source_length, " outside [1, ",
             d.max_positions - 1, "]");
@@ -74,7 +74,7 @@ double ProtocolRunner::time_decoder_ms() {
   // Every decoder run starts from a freshly encoded sentence (untimed) so that it computes the
   // encoder-decoder keys/values and fills the self-attention caches from empty, as HAT's does.
   impl_->decoder.run_encoder(impl_->source, impl_->lengths);
-  IncrementalDecoder& dec = impl_->decoder;
+  decode::IncrementalDecoder& dec = impl_->decoder;
   const auto start = Clock::now();
   dec.prepare_cross_attention();
   dec.reorder(impl_->expand_to_beam);
@@ -84,13 +84,13 @@ double ProtocolRunner::time_decoder_ms() {
 }
 
 struct TranslateRunner::Impl {
-  Impl(const SuperTransformer& model, const ArchConfig& arch) : decoder(model, arch) {}
-  IncrementalDecoder decoder;
+  Impl(const model::SuperTransformer& model, const arch::ArchConfig& arch) : decoder(model, arch) {}
+  decode::IncrementalDecoder decoder;
   std::vector<int32_t> source;
-  BeamSearchOptions options;
+  decode::BeamSearchOptions options;
 };
 
-TranslateRunner::TranslateRunner(const SuperTransformer& model, const ArchConfig& arch,
+TranslateRunner::TranslateRunner(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                                  const ProtocolOptions& o)
     : impl_(std::make_unique<Impl>(model, arch)) {
   impl_->source.assign(static_cast<size_t>(o.source_length - 1), ordinary_token(model.dims()));
@@ -103,7 +103,7 @@ TranslateRunner::~TranslateRunner() = default;
 
 double TranslateRunner::time_ms() {
   const auto start = Clock::now();
-  beam_search(impl_->decoder, {impl_->source}, impl_->options);
+  decode::beam_search(impl_->decoder, {impl_->source}, impl_->options);
   return elapsed_ms(start);
 }
 

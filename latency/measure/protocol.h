@@ -28,7 +28,7 @@ class ProtocolRunner {
  public:
   // Checks arch against the model and options (source_length in [1, max_positions - 1], beam and
   // iterations >= 1); the source is a fixed sentence of L - 1 ordinary tokens then eos.
-  ProtocolRunner(const SuperTransformer& model, const ArchConfig& arch,
+  ProtocolRunner(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                  const ProtocolOptions& options);
   ~ProtocolRunner();
   double time_encoder_ms();  // run_encoder on the sentence
@@ -42,7 +42,7 @@ class ProtocolRunner {
 // encoder, beam expansion and reordering, finished-hypothesis bookkeeping, L target steps.
 class TranslateRunner {
  public:
-  TranslateRunner(const SuperTransformer& model, const ArchConfig& arch,
+  TranslateRunner(const model::SuperTransformer& model, const arch::ArchConfig& arch,
                   const ProtocolOptions& options);
   ~TranslateRunner();
   double time_ms();

@@ -12,7 +12,7 @@ double sum(const std::vector<int64_t>& v) {
 
 }  // namespace
 
-ArchSummary summarize_arch(const ArchConfig& arch, const InferenceSetting& setting) {
+ArchSummary summarize_arch(const arch::ArchConfig& arch, const InferenceSetting& setting) {
   ArchSummary s;
   s.setting = setting;
   s.features = hat_features(arch);

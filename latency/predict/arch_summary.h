@@ -33,7 +33,7 @@ struct ArchSummary {
 };
 
 // Exact sums from every layer's choices.
-ArchSummary summarize_arch(const ArchConfig& arch, const InferenceSetting& setting);
+ArchSummary summarize_arch(const arch::ArchConfig& arch, const InferenceSetting& setting);
 // From HAT's averages: linear sums are exact (average x layers); sum(heads x layers attended)
 // is approximated by layers x average heads x average layers attended.
 ArchSummary summarize_features(const HatFeatures& features, const InferenceSetting& setting);

@@ -8,7 +8,8 @@
 
 namespace hat::latency {
 
-inline InferenceSetting deployment_setting(const DeviceProfile& device, const ModelDims& dims) {
+inline InferenceSetting deployment_setting(const DeviceProfile& device,
+                                           const arch::ModelDims& dims) {
   InferenceSetting s = device_setting(device);  // the device's L and beam
   s.vocab_size = dims.vocab_size;
   s.qkv_dim = dims.qkv_dim;

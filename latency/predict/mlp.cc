@@ -91,8 +91,8 @@ struct Net {
   void forward() {
     for (size_t l = 0; l + 1 < sizes.size(); ++l) {
       const Tensor& bias = b(l);
-      linear_forward(acts[l], w(l), &bias, acts[l + 1]);
-      if (l + 2 < sizes.size()) relu_forward(acts[l + 1], acts[l + 1]);
+      ops::linear_forward(acts[l], w(l), &bias, acts[l + 1]);
+      if (l + 2 < sizes.size()) ops::relu_forward(acts[l + 1], acts[l + 1]);
     }
   }
   // grads.back() holds dLoss/dOutput; accumulates parameter gradients (zeroed by the caller).
@@ -102,7 +102,7 @@ struct Net {
       if (l + 2 < sizes.size()) {
         Tensor pre = grads[l + 1];
         Tensor tmp = Tensor::zeros(pre.shape(), DType::f32);
-        relu_backward(acts[l + 1], pre, tmp);  // dz = dy * [y > 0]
+        ops::relu_backward(acts[l + 1], pre, tmp);  // dz = dy * [y > 0]
         pre.copy_from(tmp);
       }
       Tensor dx;
@@ -110,7 +110,7 @@ struct Net {
         dx = grads[l];
         dx.zero_();
       }
-      linear_backward(acts[l], w(l), grads[l + 1], dx, dw(l), db(l));
+      ops::linear_backward(acts[l], w(l), grads[l + 1], dx, dw(l), db(l));
     }
   }
   MlpWeights weights() const {
@@ -166,11 +166,11 @@ MlpWeights train_mlp(const std::vector<int>& sizes, const std::vector<float>& x,
       for (int64_t i = 0; i < t->numel(); ++i) p[i] = static_cast<float>((2 * uniform(state) - 1) * bound);
     }
   }
-  AdamOptions adam_options;
+  optim::AdamOptions adam_options;
   adam_options.beta1 = o.beta1;
   adam_options.beta2 = o.beta2;
   adam_options.eps = o.eps;
-  Adam adam(net.store, adam_options);
+  optim::Adam adam(net.store, adam_options);
 
   const bool validate = o.validate_every > 0 && !valid_x.empty();
   MlpWeights best;

@@ -16,9 +16,9 @@ std::vector<PredictionQuery> prediction_queries(const std::vector<std::string>& 
                                                 const SettingOverrides& overrides) {
   std::vector<PredictionQuery> queries;
   for (const std::string& file : arch_files)
-    queries.push_back({file, arch_from_file(file), predictor_setting});
+    queries.push_back({file, arch::arch_from_file(file), predictor_setting});
   for (const std::string& dir : model_dirs) {
-    const ModelConfig config = read_model_config(dir);
+    const standalone::ModelConfig config = standalone::read_model_config(dir);
     InferenceSetting s = predictor_setting;
     s.vocab_size = config.dims.vocab_size;
     s.qkv_dim = config.dims.qkv_dim;

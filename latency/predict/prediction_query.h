@@ -16,7 +16,7 @@ namespace hat::latency {
 
 struct PredictionQuery {
   std::string name;  // the file or directory, as given
-  ArchConfig arch;
+  arch::ArchConfig arch;
   InferenceSetting setting;
 };
 

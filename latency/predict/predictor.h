@@ -58,7 +58,7 @@ struct LatencyPredictor {
   // hybrid: the clamped log(measured / ops) per side (encoder, decoder) from features already
   // divided by kHatFeatureScale, before outlier_excess.
   std::array<double, 2> residual_log_ratio(const float* scaled_features) const;
-  LatencyPrediction predict(const ArchConfig& arch) const {
+  LatencyPrediction predict(const arch::ArchConfig& arch) const {
     return predict(summarize_arch(arch, setting));
   }
   // Why a prediction may be unreliable: features outside the training range, or a setting

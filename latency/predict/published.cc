@@ -30,7 +30,7 @@ std::vector<PublishedArch> read_published_archs(const std::filesystem::path& dir
     HAT_CHECK(value > 0 && (unit == "s" || unit == "ms"), entry.path().string(), ": latency '", latency,
               "' in the file name is not a number of s or ms");
     p.latency_ms = unit == "s" ? value * 1000 : value;
-    p.arch = arch_from_file(entry.path().string());
+    p.arch = arch::arch_from_file(entry.path().string());
     out.push_back(std::move(p));
   }
   std::sort(out.begin(), out.end(), [](const PublishedArch& a, const PublishedArch& b) {

@@ -16,7 +16,7 @@ struct PublishedArch {
   std::filesystem::path file;
   std::string device;  // as in the file name ("raspberrypi", "xeon", "titanxp")
   double latency_ms = 0;
-  ArchConfig arch;
+  arch::ArchConfig arch;
 };
 
 // Every HAT_<task>_<device>@<latency>(s|ms)_bleu@<bleu>.yml of `directory`, sorted by file name.

@@ -65,7 +65,7 @@ struct ReferenceTimings {
 // HAT's averaged features do not name one) at one setting, mode, thread count and host.
 std::string repeat_key(const Measurement& m, const InferenceSetting& s) {
   if (!m.arch) return "";
-  return str(arch_hash(*m.arch), " ", m.mode, " vocab ", s.vocab_size, " L ", s.source_length,
+  return str(arch::arch_hash(*m.arch), " ", m.mode, " vocab ", s.vocab_size, " L ", s.source_length,
              " beam ", s.beam, " qkv ", s.qkv_dim, " threads ", m.threads.value_or(0), " host ",
              m.host.value_or(""));
 }

@@ -102,7 +102,7 @@ void report_evaluation(std::ostream& out, std::ostream& progress, const std::str
   const Evaluation ev = evaluate_kinds(data, report.kinds, options);
   print_evaluation(out, name, ev);
   if (report.published)
-    print_published(out, published_configs_directory() / "wmt14.en-de" / "subtransformer",
+    print_published(out, arch::published_configs_directory() / "wmt14.en-de" / "subtransformer",
                     *report.published, data.setting, ev);
   if (report.predictions)
     write_predictions(out, *report.predictions, data, ev.test, ev.outlier, ev.kinds);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace hat {
+namespace hat::arch {
 
 struct ArchConfig {
   int64_t encoder_embed_dim = 0;
@@ -31,4 +31,4 @@ struct ArchConfig {
 inline int64_t ende_layers_from_hat(int64_t hat_value) { return hat_value == -1 ? 1 : hat_value + 1; }
 inline int64_t ende_layers_to_hat(int64_t layers) { return layers == 1 ? -1 : layers - 1; }
 
-}  // namespace hat
+}  // namespace hat::arch

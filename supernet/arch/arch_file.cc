@@ -7,7 +7,7 @@
 #include "devices/error.h"
 #include "util/data_dirs.h"
 
-namespace hat {
+namespace hat::arch {
 
 namespace fs = std::filesystem;
 
@@ -53,4 +53,4 @@ std::string resolve_arch_file(const std::string& name_or_path) {
                   published.empty() ? std::string("none") : joined(published), ")"));
 }
 
-}  // namespace hat
+}  // namespace hat::arch

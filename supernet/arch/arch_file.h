@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-namespace hat {
+namespace hat::arch {
 
 // experiments/hat-configs of the data root: HAT's configurations, one folder per task.
 std::filesystem::path published_configs_directory();
@@ -17,4 +17,4 @@ std::filesystem::path published_configs_directory();
 // match, and the directory looked in and the published names when none does.
 std::string resolve_arch_file(const std::string& name_or_path);
 
-}  // namespace hat
+}  // namespace hat::arch

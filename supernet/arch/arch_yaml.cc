@@ -8,7 +8,7 @@
 #include "supernet/arch/yaml_fields.h"
 #include "util/sha256.h"
 
-namespace hat {
+namespace hat::arch {
 
 namespace {
 
@@ -200,4 +200,4 @@ std::string arch_summary(const ArchConfig& a) {
              " attend", compact(a.decoder_ende_layers));
 }
 
-}  // namespace hat
+}  // namespace hat::arch

@@ -6,7 +6,7 @@
 
 #include "supernet/arch/arch_config.h"
 
-namespace hat {
+namespace hat::arch {
 
 // The canonical form: fixed key order, block style, one list entry per active layer,
 // decoder ende_layers in our encoding (1, 2, 3). For example
@@ -46,4 +46,4 @@ std::string arch_hash(const ArchConfig& arch);
 // One line for logs: "enc 512x6 ffn[3072,...] heads[...] | dec 512x2 ffn[...] ...".
 std::string arch_summary(const ArchConfig& arch);
 
-}  // namespace hat
+}  // namespace hat::arch

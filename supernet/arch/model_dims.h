@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace hat {
+namespace hat::arch {
 
 struct ModelDims {
   int64_t vocab_size = 0;
@@ -49,4 +49,4 @@ inline int64_t ende_source_layer(const ModelDims& d, int64_t active_layers, int6
   return layer < active_layers - 1 ? layer : active_layers - 1;
 }
 
-}  // namespace hat
+}  // namespace hat::arch

@@ -7,7 +7,7 @@
 #include "devices/error.h"
 #include "devices/random.h"
 
-namespace hat {
+namespace hat::arch {
 
 namespace {
 
@@ -171,4 +171,4 @@ ArchConfig sample_arch(const SearchSpace& s, uint64_t seed) {
 ArchConfig largest_arch(const SearchSpace& s) { return extreme_arch(s, &max_of); }
 ArchConfig smallest_arch(const SearchSpace& s) { return extreme_arch(s, &min_of); }
 
-}  // namespace hat
+}  // namespace hat::arch

@@ -9,7 +9,7 @@
 #include "supernet/arch/arch_config.h"
 #include "supernet/arch/model_dims.h"
 
-namespace hat {
+namespace hat::arch {
 
 struct SearchSpace {
   std::string name;  // e.g. "wmt14.en-de", "default"
@@ -47,4 +47,4 @@ ArchConfig sample_arch(const SearchSpace& space, uint64_t seed);
 ArchConfig largest_arch(const SearchSpace& space);
 ArchConfig smallest_arch(const SearchSpace& space);
 
-}  // namespace hat
+}  // namespace hat::arch

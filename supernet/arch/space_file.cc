@@ -10,7 +10,7 @@
 #include "supernet/arch/yaml_fields.h"
 #include "util/data_dirs.h"
 
-namespace hat {
+namespace hat::arch {
 
 namespace fs = std::filesystem;
 
@@ -77,4 +77,4 @@ SpaceFile load_space_file(const std::string& name_or_path) {
   return file;
 }
 
-}  // namespace hat
+}  // namespace hat::arch

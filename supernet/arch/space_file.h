@@ -8,7 +8,7 @@
 #include "supernet/arch/search_space.h"
 #include "supernet/arch/train_settings.h"
 
-namespace hat {
+namespace hat::arch {
 
 struct SpaceFile {
   SearchSpace space;       // validated (validate_space); name = NAME or the file's stem
@@ -37,4 +37,4 @@ std::vector<std::string> shipped_space_names();
 // The path load_space_file would read for `name_or_path`.
 std::string resolve_space_path(const std::string& name_or_path);
 
-}  // namespace hat
+}  // namespace hat::arch

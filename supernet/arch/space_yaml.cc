@@ -6,7 +6,7 @@
 #include "devices/error.h"
 #include "util/sha256.h"
 
-namespace hat {
+namespace hat::arch {
 
 namespace {
 
@@ -154,4 +154,4 @@ std::string space_hash(const SearchSpace& s) {
   return util::sha256_hex(text).substr(0, 16);
 }
 
-}  // namespace hat
+}  // namespace hat::arch

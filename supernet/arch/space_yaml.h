@@ -9,7 +9,7 @@
 #include "supernet/arch/search_space.h"
 #include "supernet/arch/yaml_fields.h"
 
-namespace hat {
+namespace hat::arch {
 
 // Reads the space keys of `map` into `space` (name left as it is), marking them used. Missing
 // maxima or choices, wrong types and HAT attend-to values other than -1 or >= 1 throw naming
@@ -31,4 +31,4 @@ std::string space_to_hat_yaml(const SearchSpace& space);
 // comments, training settings or names.
 std::string space_hash(const SearchSpace& space);
 
-}  // namespace hat
+}  // namespace hat::arch

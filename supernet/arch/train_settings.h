@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace hat {
+namespace hat::arch {
 
 struct TrainSettings {
   // optimizer: adam
@@ -40,4 +40,4 @@ struct TrainSettings {
   bool operator==(const TrainSettings&) const = default;
 };
 
-}  // namespace hat
+}  // namespace hat::arch

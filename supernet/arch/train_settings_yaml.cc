@@ -3,7 +3,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::arch {
 
 namespace {
 
@@ -163,4 +163,4 @@ void read_train_settings(YamlMap& map, TrainSettings& t) {
   for (const auto& key : ignored_keys()) map.mark_used(key);
 }
 
-}  // namespace hat
+}  // namespace hat::arch

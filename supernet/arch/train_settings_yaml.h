@@ -8,7 +8,7 @@
 #include "supernet/arch/train_settings.h"
 #include "supernet/arch/yaml_fields.h"
 
-namespace hat {
+namespace hat::arch {
 
 // Reads the training keys present in `map` into `settings` (absent keys keep the values
 // `settings` has), marking them used. fairseq-only keys (ddp-backend, fp16, data, arch,
@@ -21,4 +21,4 @@ void read_train_settings(YamlMap& map, TrainSettings& settings);
 // Every key read_train_settings knows (read or ignored).
 const std::vector<std::string>& train_setting_keys();
 
-}  // namespace hat
+}  // namespace hat::arch

@@ -8,7 +8,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::arch {
 
 namespace {
 
@@ -169,4 +169,4 @@ YamlMap YamlMap::get_map(const std::string& key) {
   return YamlMap(value, source_, prefix_ + key + ".");
 }
 
-}  // namespace hat
+}  // namespace hat::arch

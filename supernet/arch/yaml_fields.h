@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace hat {
+namespace hat::arch {
 
 class YamlMap {
  public:
@@ -57,4 +57,4 @@ std::string read_config_file(const std::string& path, const std::string& what);
 bool parse_int64(const std::string& text, int64_t& value);
 bool parse_double(const std::string& text, double& value);
 
-}  // namespace hat
+}  // namespace hat::arch

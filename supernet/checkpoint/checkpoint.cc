@@ -60,8 +60,8 @@ Tensor moment_view(const Tensor& flat_moment, const ParameterStore::Entry& entry
   return flat_moment.narrow(0, entry.offset, shape_numel(entry.shape)).reshape(entry.shape);
 }
 
-void write_checkpoint(const fs::path& dir, int64_t update, const ParameterStore& params, const Adam& adam,
-                      const json& trainer_state) {
+void write_checkpoint(const fs::path& dir, int64_t update, const ParameterStore& params,
+                      const optim::Adam& adam, const json& trainer_state) {
   HAT_CHECK(params.allocated(), "checkpoint ", dir.string(), ": the parameters are not allocated");
   HAT_CHECK(params.values().device() == Device::cpu, "checkpoint ", dir.string(),
             ": parameters must be in CPU memory, not ", params.values().describe());
@@ -82,7 +82,7 @@ void write_checkpoint(const fs::path& dir, int64_t update, const ParameterStore&
   util::AtomicDirectory staging(dir);
   write_safetensors(staging.path() / kModelFile, model, metadata);
   write_safetensors(staging.path() / kOptimizerFile, optimizer, metadata);
-  const AdamOptions& o = adam.options();
+  const optim::AdamOptions& o = adam.options();
   json state = {
       {"format", "hat-checkpoint"},
       {"format_version", kFormatVersion},

@@ -24,8 +24,9 @@ inline constexpr int kFormatVersion = 1;
 
 // Writes the checkpoint directory `dir` atomically (replacing an older one of that name).
 // `trainer_state` is an arbitrary JSON object (null = {}) given back by load_checkpoint.
-void write_checkpoint(const std::filesystem::path& dir, int64_t update, const ParameterStore& params,
-                      const Adam& adam, const nlohmann::json& trainer_state);
+void write_checkpoint(const std::filesystem::path& dir, int64_t update,
+                      const ParameterStore& params, const optim::Adam& adam,
+                      const nlohmann::json& trainer_state);
 
 // Reads state.json and checks both safetensors files against the sizes and SHA-256 it
 // records; returns the state. Throws hat::Error naming the directory and the fault.
@@ -43,7 +44,8 @@ struct LoadedCheckpoint {
 // shapes, dtype: a checkpoint of another space or vocabulary is refused with both shapes
 // named), then copies parameters and moments in bit for bit and restores Adam's step count.
 // Nothing is modified unless every check passes.
-LoadedCheckpoint load_checkpoint(const std::filesystem::path& dir, const ParameterStore& params, Adam& adam);
+LoadedCheckpoint load_checkpoint(const std::filesystem::path& dir, const ParameterStore& params,
+                                 optim::Adam& adam);
 
 // Views of Adam's flat moments shaped like each parameter (shared storage).
 Tensor moment_view(const Tensor& flat_moment, const ParameterStore::Entry& entry);

@@ -44,7 +44,8 @@ void match_tensors(const fs::path& dir, const char* file, const SafetensorsHeade
 
 }  // namespace
 
-LoadedCheckpoint load_checkpoint(const fs::path& dir, const ParameterStore& params, Adam& adam) {
+LoadedCheckpoint load_checkpoint(const fs::path& dir, const ParameterStore& params,
+                                 optim::Adam& adam) {
   HAT_CHECK(params.allocated(), "checkpoint ", dir.string(), ": the parameters are not allocated");
   HAT_CHECK(params.values().device() == Device::cpu, "checkpoint ", dir.string(),
             ": parameters must be in CPU memory, not ", params.values().describe());

@@ -84,8 +84,9 @@ std::optional<fs::path> CheckpointStore::best() const {
   return dir;
 }
 
-fs::path CheckpointStore::save(int64_t update, const ParameterStore& params, const Adam& adam,
-                               const nlohmann::json& trainer_state, bool is_best) {
+fs::path CheckpointStore::save(int64_t update, const ParameterStore& params,
+                               const optim::Adam& adam, const nlohmann::json& trainer_state,
+                               bool is_best) {
   sweep_temporaries();
   const std::string name = directory_name(update);
   const fs::path dir = root_ / name;

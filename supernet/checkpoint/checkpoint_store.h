@@ -31,7 +31,7 @@ class CheckpointStore {
   // Writes root/checkpoint_UPDATE (replacing one of that name), then points checkpoint_last
   // (and, if is_best, checkpoint_best) at it, then prunes: never the best, never this one.
   // Sweeps temporaries a killed process left in root first. Returns the new directory.
-  std::filesystem::path save(int64_t update, const ParameterStore& params, const Adam& adam,
+  std::filesystem::path save(int64_t update, const ParameterStore& params, const optim::Adam& adam,
                              const nlohmann::json& trainer_state, bool is_best);
 
   // The newest checkpoint that verifies (state.json readable, checksums match, update count
@@ -42,7 +42,8 @@ class CheckpointStore {
 
   // load_checkpoint(): verifies `dir`, restores parameters, moments and Adam's step count
   // exactly, and returns the trainer state given to save().
-  nlohmann::json load(const std::filesystem::path& dir, const ParameterStore& params, Adam& adam) const {
+  nlohmann::json load(const std::filesystem::path& dir, const ParameterStore& params,
+                      optim::Adam& adam) const {
     return load_checkpoint(dir, params, adam).trainer;
   }
 

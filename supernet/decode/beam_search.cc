@@ -12,7 +12,7 @@
 #include <cmath>
 #include <limits>
 
-namespace hat {
+namespace hat::decode {
 
 namespace {
 
@@ -26,7 +26,7 @@ struct Sentence {
 };
 
 void check_options(const IncrementalDecoder& decoder, const BeamSearchOptions& o, const char* op) {
-  const ModelDims& d = decoder.model().dims();
+  const arch::ModelDims& d = decoder.model().dims();
   HAT_CHECK(o.beam >= 1, op, ": beam ", o.beam, " must be at least 1");
   HAT_CHECK(std::isfinite(o.len_penalty) && std::isfinite(o.max_len_a) && o.max_len_a >= 0 &&
                 o.max_len_b >= 0,
@@ -41,7 +41,7 @@ void check_options(const IncrementalDecoder& decoder, const BeamSearchOptions& o
 std::vector<Sentence> start(IncrementalDecoder& decoder,
                             const std::vector<std::vector<int32_t>>& sources,
                             const BeamSearchOptions& o, const char* op) {
-  const ModelDims& d = decoder.model().dims();
+  const arch::ModelDims& d = decoder.model().dims();
   const int64_t N = static_cast<int64_t>(sources.size());
   int64_t S = 1;
   for (int64_t s = 0; s < N; ++s) {
@@ -114,7 +114,7 @@ std::vector<Hypothesis> run_beams(IncrementalDecoder& decoder,
   check_options(decoder, o, op);
   if (sources.empty()) return {};
   std::vector<Sentence> sent = start(decoder, sources, o, op);
-  const ModelDims& d = decoder.model().dims();
+  const arch::ModelDims& d = decoder.model().dims();
   const int64_t V = d.vocab_size;
   const int32_t pad = d.padding_idx, eos = o.eos;
   std::vector<int64_t> active(sent.size());  // sentences with live rows, in row order
@@ -219,7 +219,7 @@ std::vector<Hypothesis> greedy_search(IncrementalDecoder& decoder,
   check_options(decoder, options, op);
   if (sources.empty()) return {};
   std::vector<Sentence> sent = start(decoder, sources, options, op);
-  const ModelDims& d = decoder.model().dims();
+  const arch::ModelDims& d = decoder.model().dims();
   const int32_t pad = d.padding_idx, eos = options.eos;
   std::vector<int64_t> active(sent.size());
   for (size_t s = 0; s < sent.size(); ++s) active[s] = static_cast<int64_t>(s);
@@ -258,4 +258,4 @@ std::vector<Hypothesis> greedy_search(IncrementalDecoder& decoder,
   return out;
 }
 
-}  // namespace hat
+}  // namespace hat::decode

@@ -9,7 +9,7 @@
 
 #include "supernet/decode/incremental_decoder.h"
 
-namespace hat {
+namespace hat::decode {
 
 struct BeamSearchOptions {
   int64_t beam = 5;
@@ -48,4 +48,4 @@ std::vector<Hypothesis> greedy_search(IncrementalDecoder& decoder,
                                       const std::vector<std::vector<int32_t>>& sources,
                                       const BeamSearchOptions& options);
 
-}  // namespace hat
+}  // namespace hat::decode

@@ -6,7 +6,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::decode {
 
 namespace {
 
@@ -94,4 +94,4 @@ void decode_attention_forward(const Tensor& q, const Tensor& kv, int64_t rows_pe
     attend<double>(q, kv, rows_per_block, keys, heads, out, segment, valid_lengths);
 }
 
-}  // namespace hat
+}  // namespace hat::decode

@@ -9,7 +9,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::decode {
 
 // q:   [R, Q] (rows may be strided), Q = heads * dh
 // kv:  [blocks, capacity, 2Q] dense, keys in columns [0, Q) and values in [Q, 2Q); block
@@ -23,4 +23,4 @@ void decode_attention_forward(const Tensor& q, const Tensor& kv, int64_t rows_pe
                               int64_t segment = 0,
                               const std::vector<int32_t>* valid_lengths = nullptr);
 
-}  // namespace hat
+}  // namespace hat::decode

@@ -20,7 +20,7 @@
 #include "supernet/ops/positions.h"
 #include "supernet/ops/relu.h"
 
-namespace hat {
+namespace hat::decode {
 
 namespace {
 
@@ -30,44 +30,48 @@ constexpr int64_t kMaxEnde = 3;
 }  // namespace
 
 struct IncrementalDecoder::Layer {
-  DecoderLayerParams params;  // views: layer norms and the encoder-decoder k | v weights
+  model::DecoderLayerParams params;  // views: layer norms and the encoder-decoder k | v weights
   // The weights every step reads, transposed once (see packed_linear.h).
   PackedLinear self_q, self_kv, self_out, cross_q, cross_out, fc1, fc2;
   int64_t ende_layers = 1;
-  Slot kv_enc_slot, kv_group_slot, cache_slot, spare_slot;
+  model::Slot kv_enc_slot, kv_group_slot, cache_slot, spare_slot;
   Tensor kv_enc;    // [N * n*S, 2Q]: k | v of every encoded sentence
   Tensor kv_group;  // [G * n*S, 2Q]: those of the current groups' sentences (or kv_enc)
   Tensor cache;     // [rows, capacity, 2Q]: self-attention k | v of the steps so far
-  ResidualNormState self_norm, cross_norm, ffn_norm;
-  Slot hidden_slot;
+  model::ResidualNormState self_norm, cross_norm, ffn_norm;
+  model::Slot hidden_slot;
   Tensor hidden;  // relu(fc1(x)), [rows, f]
 };
 
-IncrementalDecoder::IncrementalDecoder(const SuperTransformer& model, const ArchConfig& arch)
+IncrementalDecoder::IncrementalDecoder(const model::SuperTransformer& model,
+                                       const arch::ArchConfig& arch)
     : model_(model), arch_(arch), dtype_(model.parameters().values().dtype()) {
   model.check_arch(arch);
-  const ModelDims& d = model.dims();
+  const arch::ModelDims& d = model.dims();
   const int64_t rows = d.max_positions + d.padding_idx + 1;  // as the model's tables
-  encoder_positions_ = sinusoidal_table(rows, encoder_positions_width(d), d.padding_idx, dtype_);
-  decoder_positions_ = sinusoidal_table(rows, decoder_positions_width(d), d.padding_idx, dtype_);
+  encoder_positions_ =
+      ops::sinusoidal_table(rows, arch::encoder_positions_width(d), d.padding_idx, dtype_);
+  decoder_positions_ =
+      ops::sinusoidal_table(rows, arch::decoder_positions_width(d), d.padding_idx, dtype_);
   const ParameterStore& store = model.parameters();
   for (int64_t l = 0; l < arch.encoder_layers; ++l)
     encoder_params_.push_back(
-        encoder_layer_params(store, d, l, arch.encoder_embed_dim, arch.encoder_ffn_dims[l]));
+        model::encoder_layer_params(store, d, l, arch.encoder_embed_dim, arch.encoder_ffn_dims[l]));
   encoder_states_.resize(arch.encoder_layers);
   layers_.resize(arch.decoder_layers);
   for (int64_t l = 0; l < arch.decoder_layers; ++l) {
-    layers_[l].params = decoder_layer_params(store, d, l, arch.decoder_embed_dim,
-                                             arch.encoder_embed_dim, arch.decoder_ffn_dims[l]);
+    layers_[l].params = model::decoder_layer_params(
+        store, d, l, arch.decoder_embed_dim, arch.encoder_embed_dim, arch.decoder_ffn_dims[l]);
     layers_[l].ende_layers = arch.decoder_ende_layers[l];
     pack_layer(layers_[l]);
   }
-  output_ = PackedLinear::pack(output_param(store, d, arch.decoder_embed_dim).value, nullptr);
+  output_ =
+      PackedLinear::pack(model::output_param(store, d, arch.decoder_embed_dim).value, nullptr);
 }
 
 void IncrementalDecoder::pack_layer(Layer& L) {
   const int64_t Q = model_.dims().qkv_dim;
-  const DecoderLayerParams& p = L.params;
+  const model::DecoderLayerParams& p = L.params;
   const Tensor& w_in = p.self_attn.in_proj.weight.value;
   const Tensor& b_in = p.self_attn.in_proj.bias.value;
   const Tensor bq = b_in.narrow(0, 0, Q), bkv = b_in.narrow(0, Q, 2 * Q);
@@ -89,7 +93,7 @@ int32_t IncrementalDecoder::source_length(int64_t row) const {
 }
 
 void IncrementalDecoder::run_encoder(const Tensor& source, const std::vector<int32_t>& lengths) {
-  const ModelDims& d = model_.dims();
+  const arch::ModelDims& d = model_.dims();
   HAT_CHECK(source.defined() && source.dtype() == DType::i32 && source.dim() == 2 &&
                 source.is_contiguous() && source.size(0) >= 1 && source.size(1) >= 1,
             kOp, ": source must be dense non-empty i32 [N, S], got ",
@@ -121,17 +125,17 @@ void IncrementalDecoder::run_encoder(const Tensor& source, const std::vector<int
   group_sources_.clear();
 
   // Encoder: x = sqrt(d) E[tokens, :d] + positions from padding_idx + 1, then the layers.
-  const Param embed = embedding_param(model_.parameters(), d, false, de);
+  const model::Param embed = model::embedding_param(model_.parameters(), d, false, de);
   Tensor x = encoder_x0_slot_.get({N * S, de}, dtype_);
   Tensor x3 = x.reshape({N, S, de});
-  embedding_forward(source, embed.value, std::sqrt(static_cast<double>(de)), x3);
-  add_positions_forward(x3, encoder_positions_, d.padding_idx + 1, x3);
-  AttentionMask mask;
+  ops::embedding_forward(source, embed.value, std::sqrt(static_cast<double>(de)), x3);
+  ops::add_positions_forward(x3, encoder_positions_, d.padding_idx + 1, x3);
+  ops::AttentionMask mask;
   mask.key_lengths = lengths;
   for (int64_t l = 0; l < Le; ++l) {
-    EncoderLayerCall call;
+    model::EncoderLayerCall call;
     call.self_attn = {N, S, S, arch_.encoder_self_heads[l], {mask, 1}, 0.0, 0};
-    encoder_layer_forward(encoder_params_[l], call, x, encoder_states_[l]);
+    model::encoder_layer_forward(encoder_params_[l], call, x, encoder_states_[l]);
     x = encoder_states_[l].output();
   }
 
@@ -146,7 +150,7 @@ void IncrementalDecoder::encode(const Tensor& source, const std::vector<int32_t>
 void IncrementalDecoder::prepare_cross_attention() {
   HAT_CHECK(sentences_ > 0, kOp, ": prepare_cross_attention before run_encoder");
   if (cross_attention_ready_) return;
-  const ModelDims& d = model_.dims();
+  const arch::ModelDims& d = model_.dims();
   const int64_t N = sentences_, S = source_len_, de = arch_.encoder_embed_dim,
                 Le = arch_.encoder_layers, Q = d.qkv_dim;
   // Each decoder layer's k | v of the encoder outputs it attends to: segment j of a row's memory
@@ -158,19 +162,19 @@ void IncrementalDecoder::prepare_cross_attention() {
       memory = memory_slot_.get({N * n * S, de}, dtype_);
       const Tensor rows = memory.reshape({N, n * S * de});
       for (int64_t j = 0; j < n && j < kMaxEnde; ++j) {
-        const int64_t src = ende_source_layer(d, Le, j);
+        const int64_t src = arch::ende_source_layer(d, Le, j);
         rows.narrow(1, j * S * de, S * de)
             .copy_from(encoder_states_[src].output().reshape({N, S * de}));
       }
     }
-    const CrossAttentionParams& p = L.params.encoder_attn;
+    const model::CrossAttentionParams& p = L.params.encoder_attn;
     L.kv_enc = L.kv_enc_slot.get({N * n * S, 2 * Q}, dtype_);
     if (p.kv_weight.value.defined()) {
-      project(memory, p.kv_weight.value, &p.kv_bias.value, L.kv_enc);
+      model::project(memory, p.kv_weight.value, &p.kv_bias.value, L.kv_enc);
     } else {
       const Tensor bk = p.kv_bias.value.narrow(0, 0, Q), bv = p.kv_bias.value.narrow(0, Q, Q);
-      project(memory, p.k_weight.value, &bk, L.kv_enc.narrow(1, 0, Q));
-      project(memory, p.v_weight.value, &bv, L.kv_enc.narrow(1, Q, Q));
+      model::project(memory, p.k_weight.value, &bk, L.kv_enc.narrow(1, 0, Q));
+      model::project(memory, p.v_weight.value, &bv, L.kv_enc.narrow(1, Q, Q));
     }
     L.kv_group = L.kv_enc;
   }
@@ -251,7 +255,7 @@ int64_t IncrementalDecoder::prepare_groups() {
 }
 
 const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) {
-  const ModelDims& d = model_.dims();
+  const arch::ModelDims& d = model_.dims();
   HAT_CHECK(sentences_ > 0, kOp, ": step before encode");
   prepare_cross_attention();
   const int64_t B = rows();
@@ -268,11 +272,11 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
   ensure_capacity(step_ + 1);
   const int64_t dd = arch_.decoder_embed_dim, Q = d.qkv_dim, t = step_ + 1, S = source_len_;
 
-  const Param embed = embedding_param(model_.parameters(), d, true, dd);
+  const model::Param embed = model::embedding_param(model_.parameters(), d, true, dd);
   Tensor y = x_slot_.get({B, dd}, dtype_);
   Tensor y3 = y.reshape({B, 1, dd});
-  embedding_forward(tokens, embed.value, std::sqrt(static_cast<double>(dd)), y3);
-  add_positions_forward(y3, decoder_positions_, d.padding_idx + 1 + step_, y3);
+  ops::embedding_forward(tokens, embed.value, std::sqrt(static_cast<double>(dd)), y3);
+  ops::add_positions_forward(y3, decoder_positions_, d.padding_idx + 1 + step_, y3);
 
   const int64_t k = prepare_groups(), G = B / k;
   std::vector<int32_t> group_lengths(G);
@@ -280,16 +284,16 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
   const Tensor q = q_slot_.get({B, Q}, dtype_), att = att_slot_.get({B, Q}, dtype_);
   for (size_t l = 0; l < layers_.size(); ++l) {
     Layer& L = layers_[l];
-    const DecoderLayerParams& p = L.params;
+    const model::DecoderLayerParams& p = L.params;
     // Self-attention: q of this position; its k | v appended to the cache at position step.
     const int64_t H = arch_.decoder_self_heads[l];
     packed_project(y, L.self_q, q);
     packed_project(y, L.self_kv,
                    L.cache.reshape({B, capacity_ * 2 * Q}).narrow(1, step_ * 2 * Q, 2 * Q));
     decode_attention_forward(q, L.cache, 1, t, H, att);
-    const Tensor y1 = residual_norm_input(L.self_norm, B, dd, dtype_);
+    const Tensor y1 = model::residual_norm_input(L.self_norm, B, dd, dtype_);
     packed_project(att, L.self_out, y1);
-    residual_norm_forward(p.self_attn_layer_norm, y, {}, L.self_norm);
+    model::residual_norm_forward(p.self_attn_layer_norm, y, {}, L.self_norm);
     const Tensor& h1 = L.self_norm.out;
 
     // Encoder-decoder attention: the k rows of a group query their sentence's keys together.
@@ -297,27 +301,27 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
     packed_project(h1, L.cross_q, q);
     decode_attention_forward(q, L.kv_group.reshape({G, n * S, 2 * Q}), k, n * S, He, att, S,
                              &group_lengths);
-    const Tensor y2 = residual_norm_input(L.cross_norm, B, dd, dtype_);
+    const Tensor y2 = model::residual_norm_input(L.cross_norm, B, dd, dtype_);
     packed_project(att, L.cross_out, y2);
-    residual_norm_forward(p.encoder_attn_layer_norm, h1, {}, L.cross_norm);
+    model::residual_norm_forward(p.encoder_attn_layer_norm, h1, {}, L.cross_norm);
     const Tensor& h2 = L.cross_norm.out;
 
     // Feed-forward.
-    const Tensor y3f = residual_norm_input(L.ffn_norm, B, dd, dtype_);
+    const Tensor y3f = model::residual_norm_input(L.ffn_norm, B, dd, dtype_);
     L.hidden = L.hidden_slot.get({B, L.fc1.out()}, dtype_);
     packed_project(h2, L.fc1, L.hidden);
-    relu_forward(L.hidden, L.hidden);
+    ops::relu_forward(L.hidden, L.hidden);
     packed_project(L.hidden, L.fc2, y3f);
-    residual_norm_forward(p.final_layer_norm, h2, {}, L.ffn_norm);
+    model::residual_norm_forward(p.final_layer_norm, h2, {}, L.ffn_norm);
     y = L.ffn_norm.out;
   }
 
   // Output projection and log-softmax.
   logits_ = logits_slot_.get({B, d.vocab_size}, dtype_);
   packed_project(y, output_, logits_);
-  log_softmax_rows_inplace(logits_);
+  ops::log_softmax_rows_inplace(logits_);
   ++step_;
   return logits_;
 }
 
-}  // namespace hat
+}  // namespace hat::decode

@@ -11,7 +11,7 @@
 #include "supernet/model/layers.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::decode {
 
 class IncrementalDecoder {
  public:
@@ -21,7 +21,7 @@ class IncrementalDecoder {
   // BEFORE constructing a decoder; the encoder's weights are read in place. Forward only: no
   // dropout, no gradients; f32 or f64 as the model. Uses none of the model's buffers (the model
   // can evaluate in between).
-  IncrementalDecoder(const SuperTransformer& model, const ArchConfig& arch);
+  IncrementalDecoder(const model::SuperTransformer& model, const arch::ArchConfig& arch);
   ~IncrementalDecoder();
   IncrementalDecoder(const IncrementalDecoder&) = delete;
   IncrementalDecoder& operator=(const IncrementalDecoder&) = delete;
@@ -53,8 +53,8 @@ class IncrementalDecoder {
   int64_t max_steps() const { return model_.dims().max_positions; }
   // Source length (eos included) of the sentence row r reads.
   int32_t source_length(int64_t row) const;
-  const ArchConfig& arch() const { return arch_; }
-  const SuperTransformer& model() const { return model_; }
+  const arch::ArchConfig& arch() const { return arch_; }
+  const model::SuperTransformer& model() const { return model_; }
 
  private:
   struct Layer;  // per decoder layer: parameters, caches, states
@@ -64,14 +64,15 @@ class IncrementalDecoder {
   // each layer's group keys/values ready for those groups' sentences.
   int64_t prepare_groups();
 
-  const SuperTransformer& model_;
-  ArchConfig arch_;
+  const model::SuperTransformer& model_;
+  arch::ArchConfig arch_;
   DType dtype_;
   Tensor encoder_positions_, decoder_positions_;
-  std::vector<EncoderLayerParams> encoder_params_;
-  std::vector<EncoderLayerState> encoder_states_;
+  std::vector<model::EncoderLayerParams> encoder_params_;
+  std::vector<model::EncoderLayerState> encoder_states_;
   std::vector<Layer> layers_;
-  Slot encoder_x0_slot_, memory_slot_, x_slot_, tokens_slot_, logits_slot_, q_slot_, att_slot_;
+  model::Slot encoder_x0_slot_, memory_slot_, x_slot_, tokens_slot_, logits_slot_, q_slot_,
+      att_slot_;
   PackedLinear output_;  // the output projection (the decoder's embedding matrix), [d, V]
   Tensor logits_;
 
@@ -82,4 +83,4 @@ class IncrementalDecoder {
   std::vector<int64_t> group_sources_;    // the sentences the gathered group kv was built for
 };
 
-}  // namespace hat
+}  // namespace hat::decode

@@ -1,7 +1,6 @@
 #include "supernet/decode/packed_linear.h"
 
-
-namespace hat {
+namespace hat::decode {
 
 PackedLinear PackedLinear::pack(const Tensor& weight, const Tensor* bias) {
   HAT_CHECK(weight.defined() && weight.dim() == 2, "PackedLinear: weight must be 2-D, got ",
@@ -20,4 +19,4 @@ void packed_project(const Tensor& x, const PackedLinear& linear, const Tensor& y
   matmul_packed(x, linear.weight_t, y, linear.bias.defined() ? &linear.bias : nullptr);
 }
 
-}  // namespace hat
+}  // namespace hat::decode

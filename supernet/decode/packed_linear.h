@@ -11,7 +11,7 @@
 #include "devices/packed_matmul.h"
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::decode {
 
 struct PackedLinear {
   PackedMatrix weight_t;  // W^T: [in, out]
@@ -26,4 +26,4 @@ struct PackedLinear {
 // y = x W^T (+ b) on the packed weight; x: [N, in], y: [N, out] (rows may be strided).
 void packed_project(const Tensor& x, const PackedLinear& linear, const Tensor& y);
 
-}  // namespace hat
+}  // namespace hat::decode

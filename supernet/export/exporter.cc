@@ -14,7 +14,7 @@
 #include "util/sha256.h"
 #include "util/text_lines.h"
 
-namespace hat {
+namespace hat::standalone {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -37,7 +37,7 @@ data::FileInfo file_record(const fs::path& path) {
 }
 
 // The checkpoint the SubTransformer comes from, identified by its files' SHA-256.
-json checkpoint_provenance(const LoadedModel& loaded) {
+json checkpoint_provenance(const translate::LoadedModel& loaded) {
   const fs::path state_file = loaded.checkpoint / checkpoint::kStateFile;
   std::string model_sha256;
   try {
@@ -60,7 +60,8 @@ json checkpoint_provenance(const LoadedModel& loaded) {
 }
 
 // hatsearch's result.json, kept whole; a warning when none of its runs chose this architecture.
-json search_provenance(const fs::path& path, const ArchConfig& arch, const TranslateWarning& warn) {
+json search_provenance(const fs::path& path, const arch::ArchConfig& arch,
+                       const translate::TranslateWarning& warn) {
   const std::string text = util::read_file(path);
   json result;
   try {
@@ -71,9 +72,10 @@ json search_provenance(const fs::path& path, const ArchConfig& arch, const Trans
   bool named = false;
   if (result.is_object() && result.contains("runs") && result["runs"].is_array())
     for (const json& run : result["runs"])
-      named = named || (run.is_object() && run.value("arch", "") == arch_to_yaml(arch));
+      named = named || (run.is_object() && run.value("arch", "") == arch::arch_to_yaml(arch));
   if (!named && warn)
-    warn(str("search result ", path.string(), " does not name architecture ", arch_hash(arch)));
+    warn(str("search result ", path.string(), " does not name architecture ",
+             arch::arch_hash(arch)));
   return {{"path", fs::absolute(path).lexically_normal().string()},
           {"sha256", util::sha256_hex(text)},
           {"result", result}};
@@ -81,15 +83,15 @@ json search_provenance(const fs::path& path, const ArchConfig& arch, const Trans
 
 }  // namespace
 
-ExportSummary export_model(const LoadedModel& loaded, const ArchConfig& arch,
+ExportSummary export_model(const translate::LoadedModel& loaded, const arch::ArchConfig& arch,
                            const data::DataDirectory& data, const ExportOptions& options,
-                           const TranslateWarning& warn) {
+                           const translate::TranslateWarning& warn) {
   HAT_CHECK(loaded.model, "export: no model loaded");
   HAT_CHECK(!options.out.empty(), "export: no output directory given");
   check_output(options.out, options.force);
-  const SuperTransformer& model = *loaded.model;
+  const model::SuperTransformer& model = *loaded.model;
   model.check_arch(arch);
-  validate_arch(loaded.space.space, arch);
+  arch::validate_arch(loaded.space.space, arch);
 
   ModelConfig config;
   config.arch = arch;
@@ -121,7 +123,8 @@ ExportSummary export_model(const LoadedModel& loaded, const ArchConfig& arch,
   util::AtomicDirectory staging(options.out);
   const fs::path weights = staging.path() / kModelWeightsFile;
   checkpoint::write_safetensors(
-      weights, named, {{"format", "pt"}, {"producer", "hat"}, {"arch_hash", arch_hash(arch)}});
+      weights, named,
+      {{"format", "pt"}, {"producer", "hat"}, {"arch_hash", arch::arch_hash(arch)}});
   util::write_file_atomically(staging.path() / kModelVocabularyFile, vocabulary);
   config.files[kModelWeightsFile] = file_record(weights);
   config.files[kModelVocabularyFile] = file_record(staging.path() / kModelVocabularyFile);
@@ -138,4 +141,4 @@ ExportSummary export_model(const LoadedModel& loaded, const ArchConfig& arch,
   return summary;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

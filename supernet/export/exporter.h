@@ -10,7 +10,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/translate/model_loader.h"
 
-namespace hat {
+namespace hat::standalone {
 
 struct ExportOptions {
   std::filesystem::path out;  // the model directory to write
@@ -33,8 +33,8 @@ struct ExportSummary {
 // is replaced). Built under a temporary name beside `out` and renamed into place: after any
 // failure there is the old directory or none, never a half-written one. Warnings (a search
 // result that does not name this architecture) go to `warn`.
-ExportSummary export_model(const LoadedModel& loaded, const ArchConfig& arch,
+ExportSummary export_model(const translate::LoadedModel& loaded, const arch::ArchConfig& arch,
                            const data::DataDirectory& data, const ExportOptions& options,
-                           const TranslateWarning& warn = {});
+                           const translate::TranslateWarning& warn = {});
 
-}  // namespace hat
+}  // namespace hat::standalone

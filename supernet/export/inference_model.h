@@ -10,7 +10,7 @@
 #include "supernet/data/vocabulary.h"
 #include "supernet/translate/model_loader.h"
 
-namespace hat {
+namespace hat::standalone {
 
 struct ModelChoice {
   std::optional<std::filesystem::path> model_dir;  // a model directory; else the checkpoint
@@ -23,12 +23,13 @@ struct ModelChoice {
 };
 
 struct InferenceModel {
-  LoadedModel loaded;
-  ArchConfig arch;
+  translate::LoadedModel loaded;
+  arch::ArchConfig arch;
   data::Vocabulary vocabulary;
   std::string description;  // "model directory DIR" or "checkpoint DIR (update N)", for logs
 };
 
-InferenceModel open_inference_model(const ModelChoice& choice, const TranslateWarning& warn = {});
+InferenceModel open_inference_model(const ModelChoice& choice,
+                                    const translate::TranslateWarning& warn = {});
 
-}  // namespace hat
+}  // namespace hat::standalone

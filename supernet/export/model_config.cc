@@ -7,14 +7,14 @@
 #include "util/sha256.h"
 #include "util/text_lines.h"
 
-namespace hat {
+namespace hat::standalone {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-json dims_to_json(const ModelDims& d) {
+json dims_to_json(const arch::ModelDims& d) {
   return {{"vocab_size", d.vocab_size},
           {"encoder_embed_dim", d.encoder_embed_max},
           {"decoder_embed_dim", d.decoder_embed_max},
@@ -31,8 +31,8 @@ json dims_to_json(const ModelDims& d) {
           {"ende_encoder_layers", d.ende_encoder_layers}};
 }
 
-ModelDims dims_from_json(const json& j) {
-  ModelDims d;
+arch::ModelDims dims_from_json(const json& j) {
+  arch::ModelDims d;
   d.vocab_size = j.at("vocab_size").get<int64_t>();
   d.encoder_embed_max = j.at("encoder_embed_dim").get<int64_t>();
   d.decoder_embed_max = j.at("decoder_embed_dim").get<int64_t>();
@@ -62,8 +62,8 @@ json to_json(const ModelConfig& c) {
   for (const auto& [name, f] : c.files) files[name] = {{"bytes", f.bytes}, {"sha256", f.sha256}};
   return {{"format", "hat-model"},
           {"format_version", kModelFormatVersion},
-          {"arch", arch_to_yaml(c.arch)},
-          {"arch_hash", arch_hash(c.arch)},
+          {"arch", arch::arch_to_yaml(c.arch)},
+          {"arch_hash", arch::arch_hash(c.arch)},
           {"model", dims_to_json(c.dims)},
           {"vocabulary",
            {{"file", kModelVocabularyFile}, {"size", c.vocab_size}, {"sha256", c.vocab_sha256}}},
@@ -81,7 +81,7 @@ ModelConfig model_config_from_json(const json& j, const std::string& where) {
     const int version = j.at("format_version").get<int>();
     HAT_CHECK(version == kModelFormatVersion, where, ": format version ", version,
               ", but this build reads version ", kModelFormatVersion);
-    c.arch = arch_from_yaml(j.at("arch").get<std::string>(), where + " (arch)");
+    c.arch = arch::arch_from_yaml(j.at("arch").get<std::string>(), where + " (arch)");
     c.dims = dims_from_json(j.at("model"));
     c.vocab_size = j.at("vocabulary").at("size").get<int64_t>();
     c.vocab_sha256 = j.at("vocabulary").at("sha256").get<std::string>();
@@ -133,4 +133,4 @@ ModelConfig read_model_config(const fs::path& dir) {
   return c;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -13,7 +13,7 @@
 #include "supernet/arch/model_dims.h"
 #include "supernet/data/metadata.h"
 
-namespace hat {
+namespace hat::standalone {
 
 inline constexpr const char* kModelConfigFile = "config.json";
 inline constexpr const char* kModelWeightsFile = "model.safetensors";
@@ -21,8 +21,8 @@ inline constexpr const char* kModelVocabularyFile = "spm.model";
 inline constexpr int kModelFormatVersion = 1;
 
 struct ModelConfig {
-  ArchConfig arch;
-  ModelDims dims;  // the standalone model's: standalone_dims(dims, arch) == dims
+  arch::ArchConfig arch;
+  arch::ModelDims dims;  // the standalone model's: standalone_dims(dims, arch) == dims
   int64_t vocab_size = 0;
   std::string vocab_sha256;                   // of spm.model
   int64_t parameters = 0;                     // every tensor of model.safetensors
@@ -44,4 +44,4 @@ ModelConfig model_config_from_json(const nlohmann::json& json, const std::string
 // directory and the file (missing, truncated, altered, or config.json unreadable / not JSON).
 ModelConfig read_model_config(const std::filesystem::path& dir);
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -9,7 +9,7 @@
 #include "supernet/checkpoint/safetensors.h"
 #include "supernet/export/subtransformer_tensors.h"
 
-namespace hat {
+namespace hat::standalone {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -18,17 +18,19 @@ namespace {
 
 // Whether every encoder output the architecture's decoder layers attend to is the same layer's
 // under both dims (HAT's list of encoder outputs may be longer than the active layers).
-bool same_ende_sources(const ModelDims& a, const ModelDims& b, const ArchConfig& arch) {
+bool same_ende_sources(const arch::ModelDims& a, const arch::ModelDims& b,
+                       const arch::ArchConfig& arch) {
   for (int64_t n : arch.decoder_ende_layers)
     for (int64_t j = 0; j < n; ++j)
-      if (ende_source_layer(a, arch.encoder_layers, j) !=
-          ende_source_layer(b, arch.encoder_layers, j))
+      if (arch::ende_source_layer(a, arch.encoder_layers, j) !=
+          arch::ende_source_layer(b, arch.encoder_layers, j))
         return false;
   return true;
 }
 
-void check_compatible(const std::string& where, const ModelConfig& config, const ModelDims& m) {
-  const ModelDims& c = config.dims;
+void check_compatible(const std::string& where, const ModelConfig& config,
+                      const arch::ModelDims& m) {
+  const arch::ModelDims& c = config.dims;
   HAT_CHECK(m.vocab_size == c.vocab_size, where, " has a vocabulary of ", c.vocab_size,
             " pieces, the model ", m.vocab_size, " (another data directory?)");
   HAT_CHECK(m.qkv_dim == c.qkv_dim && m.share_all_embeddings == c.share_all_embeddings &&
@@ -36,21 +38,23 @@ void check_compatible(const std::string& where, const ModelConfig& config, const
             where, " has qkv_dim ", c.qkv_dim, ", shared embeddings ", c.share_all_embeddings,
             ", padding id ", c.padding_idx, "; the model ", m.qkv_dim, ", ", m.share_all_embeddings,
             ", ", m.padding_idx);
-  HAT_CHECK(encoder_positions_width(m) == encoder_positions_width(c) &&
-                decoder_positions_width(m) == decoder_positions_width(c),
+  HAT_CHECK(arch::encoder_positions_width(m) == arch::encoder_positions_width(c) &&
+                arch::decoder_positions_width(m) == arch::decoder_positions_width(c),
             where, " was cut from a SuperTransformer with position tables of width (",
-            encoder_positions_width(c), ", ", decoder_positions_width(c), "), this model has (",
-            encoder_positions_width(m), ", ", decoder_positions_width(m),
+            arch::encoder_positions_width(c), ", ", arch::decoder_positions_width(c),
+            "), this model has (", arch::encoder_positions_width(m), ", ",
+            arch::decoder_positions_width(m),
             "): its weights would see other positions (use the search space it came from)");
   HAT_CHECK(
       same_ende_sources(m, c, config.arch), where, " was cut from a SuperTransformer with ",
-      ende_list_layers(c), " encoder layers, this model has ", ende_list_layers(m),
+      arch::ende_list_layers(c), " encoder layers, this model has ", arch::ende_list_layers(m),
       ": its decoder would attend to other encoder layers (use the search space it came from)");
 }
 
 }  // namespace
 
-void load_model_tensors(const fs::path& dir, const ModelConfig& config, SuperTransformer& model) {
+void load_model_tensors(const fs::path& dir, const ModelConfig& config,
+                        model::SuperTransformer& model) {
   const std::string where = str("model directory ", dir.string());
   check_compatible(where, config, model.dims());
   const std::vector<SubTensor> tensors = subtransformer_tensors(model, config.arch);
@@ -85,8 +89,8 @@ ModelDirectory load_model_directory(const fs::path& dir) {
   data::Vocabulary vocabulary = data::Vocabulary::load(dir / kModelVocabularyFile);
   HAT_CHECK(vocabulary.size() == config.vocab_size, where, ": ", kModelVocabularyFile, " has ",
             vocabulary.size(), " pieces, ", kModelConfigFile, " records ", config.vocab_size);
-  LoadedModel loaded;
-  loaded.model = std::make_unique<SuperTransformer>(config.dims);
+  translate::LoadedModel loaded;
+  loaded.model = std::make_unique<model::SuperTransformer>(config.dims);
   load_model_tensors(dir, config, *loaded.model);
   loaded.checkpoint = dir;
   loaded.update = config.provenance.value("update", int64_t{0});
@@ -95,27 +99,27 @@ ModelDirectory load_model_directory(const fs::path& dir) {
   if (config.provenance.contains("space")) {
     try {
       const json& space = config.provenance["space"];
-      loaded.space =
-          parse_space_file(space.at("text").get<std::string>(), space.at("name").get<std::string>(),
-                           where + " (provenance.space)");
+      loaded.space = arch::parse_space_file(space.at("text").get<std::string>(),
+                                            space.at("name").get<std::string>(),
+                                            where + " (provenance.space)");
     } catch (const json::exception& e) {
       throw Error(
           str(where, ": ", kModelConfigFile, " has a malformed provenance.space: ", e.what()));
     }
   }
-  const ArchConfig arch = config.arch;
+  const arch::ArchConfig arch = config.arch;
   return {std::move(config), std::move(loaded), arch, std::move(vocabulary)};
 }
 
-ArchConfig resolve_model_arch(const std::string& spec, const ModelDirectory& model) {
+arch::ArchConfig resolve_model_arch(const std::string& spec, const ModelDirectory& model) {
   if (spec.empty() || spec == "trained") return model.arch;
   HAT_CHECK(spec != "largest" && spec != "smallest", "--arch ", spec, ": ",
             model.loaded.checkpoint.string(), " is a model directory holding one SubTransformer (",
-            arch_summary(model.arch), "), not a SuperTransformer; leave --arch out");
-  const ArchConfig arch = arch_from_file(spec);
-  HAT_CHECK(arch == model.arch, "--arch ", spec, " (", arch_hash(arch),
+            arch::arch_summary(model.arch), "), not a SuperTransformer; leave --arch out");
+  const arch::ArchConfig arch = arch::arch_from_file(spec);
+  HAT_CHECK(arch == model.arch, "--arch ", spec, " (", arch::arch_hash(arch),
             ") is not the architecture of ", model.loaded.checkpoint.string(), " (",
-            arch_hash(model.arch),
+            arch::arch_hash(model.arch),
             "); a model directory holds one SubTransformer: leave --arch out");
   return arch;
 }
@@ -130,4 +134,4 @@ void check_model_vocabulary(const ModelConfig& config, const fs::path& dir,
             config.vocab_sha256, " in the model, ", it->second.sha256, " in the data directory)");
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

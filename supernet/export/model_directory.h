@@ -14,15 +14,15 @@
 #include "supernet/model/super_transformer.h"
 #include "supernet/translate/model_loader.h"
 
-namespace hat {
+namespace hat::standalone {
 
 struct ModelDirectory {
   ModelConfig config;
   // model: a SuperTransformer at standalone dims whose leading blocks hold the tensors (the
   // rest is zero and never read); checkpoint: the directory; update and space: provenance's;
   // trained_arch: the architecture; trainer: the provenance (settings included).
-  LoadedModel loaded;
-  ArchConfig arch;
+  translate::LoadedModel loaded;
+  arch::ArchConfig arch;
   data::Vocabulary vocabulary;  // DIR/spm.model
 };
 
@@ -36,15 +36,15 @@ ModelDirectory load_model_directory(const std::filesystem::path& dir);
 // embedding sharing, padding id, position table widths and HAT's list of encoder outputs
 // agree, since the inherited weights would otherwise compute something else.
 void load_model_tensors(const std::filesystem::path& dir, const ModelConfig& config,
-                        SuperTransformer& model);
+                        model::SuperTransformer& model);
 
 // The architecture a tool runs for `--arch SPEC` with a model directory: the model's own for
 // "" or "trained"; a YAML file must equal it; largest, smallest or another architecture are
 // refused, naming both.
-ArchConfig resolve_model_arch(const std::string& spec, const ModelDirectory& model);
+arch::ArchConfig resolve_model_arch(const std::string& spec, const ModelDirectory& model);
 
 // Throws unless `data`'s spm.model (by its recorded SHA-256) is the model's vocabulary.
 void check_model_vocabulary(const ModelConfig& config, const std::filesystem::path& dir,
                             const data::DataDirectory& data);
 
-}  // namespace hat
+}  // namespace hat::standalone

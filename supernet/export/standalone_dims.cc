@@ -5,12 +5,12 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::standalone {
 
-ModelDims standalone_dims(const ModelDims& super, const ArchConfig& arch) {
+arch::ModelDims standalone_dims(const arch::ModelDims& super, const arch::ArchConfig& arch) {
   HAT_CHECK(!arch.encoder_ffn_dims.empty() && !arch.decoder_ffn_dims.empty(),
             "standalone model: the architecture has no encoder or no decoder layers");
-  ModelDims d = super;
+  arch::ModelDims d = super;
   const int64_t de = arch.encoder_embed_dim, dd = arch.decoder_embed_dim;
   d.encoder_embed_max = super.share_all_embeddings ? std::max(de, dd) : de;
   d.decoder_embed_max = super.share_all_embeddings ? std::max(de, dd) : dd;
@@ -18,10 +18,10 @@ ModelDims standalone_dims(const ModelDims& super, const ArchConfig& arch) {
   d.decoder_ffn_max = *std::max_element(arch.decoder_ffn_dims.begin(), arch.decoder_ffn_dims.end());
   d.encoder_layers_max = arch.encoder_layers;
   d.decoder_layers_max = arch.decoder_layers;
-  d.encoder_positions_dim = encoder_positions_width(super);
-  d.decoder_positions_dim = decoder_positions_width(super);
-  d.ende_encoder_layers = ende_list_layers(super);
+  d.encoder_positions_dim = arch::encoder_positions_width(super);
+  d.decoder_positions_dim = arch::decoder_positions_width(super);
+  d.ende_encoder_layers = arch::ende_list_layers(super);
   return d;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -6,7 +6,7 @@
 #include "devices/error.h"
 #include "supernet/model/layer_params.h"
 
-namespace hat {
+namespace hat::standalone {
 
 namespace {
 
@@ -16,15 +16,15 @@ class Collector {
   void add(const std::string& name, const Tensor& view) {
     out_.push_back({name, view.shape(), {view}});
   }
-  void linear(const std::string& name, const LinearParam& p) {
+  void linear(const std::string& name, const model::LinearParam& p) {
     add(name + ".weight", p.weight.value);
     add(name + ".bias", p.bias.value);
   }
-  void layer_norm(const std::string& name, const LayerNormParam& p) {
+  void layer_norm(const std::string& name, const model::LayerNormParam& p) {
     add(name + ".weight", p.weight.value);
     add(name + ".bias", p.bias.value);
   }
-  void self_attention(const std::string& name, const SelfAttentionParams& p) {
+  void self_attention(const std::string& name, const model::SelfAttentionParams& p) {
     add(name + ".in_proj_weight", p.in_proj.weight.value);
     add(name + ".in_proj_bias", p.in_proj.bias.value);
     linear(name + ".out_proj", p.out_proj);
@@ -32,7 +32,7 @@ class Collector {
   // MultiheadAttentionSuper's names: one in_proj_weight when query and key/value widths agree.
   // A fused SuperTransformer holds it as one matrix (a single view); one that keeps q, k and v
   // apart (unequal embed maxima) gives three parts. The bias is always whole, [3Q].
-  void cross_attention(const std::string& name, const CrossAttentionParams& p,
+  void cross_attention(const std::string& name, const model::CrossAttentionParams& p,
                        const ParameterStore& store, bool same_width) {
     const Tensor& bias = store.value(name + ".in_proj_bias");
     if (same_width && p.kv_weight.value.defined()) {
@@ -57,20 +57,22 @@ class Collector {
 
 }  // namespace
 
-std::vector<SubTensor> subtransformer_tensors(const SuperTransformer& model,
-                                              const ArchConfig& arch) {
+std::vector<SubTensor> subtransformer_tensors(const model::SuperTransformer& model,
+                                              const arch::ArchConfig& arch) {
   model.check_arch(arch);
-  const ModelDims& dims = model.dims();
+  const arch::ModelDims& dims = model.dims();
   const ParameterStore& store = model.parameters();
   const int64_t de = arch.encoder_embed_dim, dd = arch.decoder_embed_dim;
   std::vector<SubTensor> out;
   Collector c(out);
   c.add(
-      kEncoderEmbedName,
-      embedding_param(store, dims, false, dims.share_all_embeddings ? std::max(de, dd) : de).value);
+      model::kEncoderEmbedName,
+      model::embedding_param(store, dims, false, dims.share_all_embeddings ? std::max(de, dd) : de)
+          .value);
   for (int64_t l = 0; l < arch.encoder_layers; ++l) {
-    const std::string p = layer_prefix(false, l);
-    const EncoderLayerParams e = encoder_layer_params(store, dims, l, de, arch.encoder_ffn_dims[l]);
+    const std::string p = model::layer_prefix(false, l);
+    const model::EncoderLayerParams e =
+        model::encoder_layer_params(store, dims, l, de, arch.encoder_ffn_dims[l]);
     c.self_attention(p + "self_attn", e.self_attn);
     c.layer_norm(p + "self_attn_layer_norm", e.self_attn_layer_norm);
     c.linear(p + "fc1", e.ffn.fc1);
@@ -78,11 +80,11 @@ std::vector<SubTensor> subtransformer_tensors(const SuperTransformer& model,
     c.layer_norm(p + "final_layer_norm", e.final_layer_norm);
   }
   if (!dims.share_all_embeddings)
-    c.add(kDecoderEmbedName, embedding_param(store, dims, true, dd).value);
+    c.add(model::kDecoderEmbedName, model::embedding_param(store, dims, true, dd).value);
   for (int64_t l = 0; l < arch.decoder_layers; ++l) {
-    const std::string p = layer_prefix(true, l);
-    const DecoderLayerParams d =
-        decoder_layer_params(store, dims, l, dd, de, arch.decoder_ffn_dims[l]);
+    const std::string p = model::layer_prefix(true, l);
+    const model::DecoderLayerParams d =
+        model::decoder_layer_params(store, dims, l, dd, de, arch.decoder_ffn_dims[l]);
     c.self_attention(p + "self_attn", d.self_attn);
     c.layer_norm(p + "self_attn_layer_norm", d.self_attn_layer_norm);
     c.cross_attention(p + "encoder_attn", d.encoder_attn, store, de == dd);
@@ -91,7 +93,8 @@ std::vector<SubTensor> subtransformer_tensors(const SuperTransformer& model,
     c.linear(p + "fc2", d.ffn.fc2);
     c.layer_norm(p + "final_layer_norm", d.final_layer_norm);
   }
-  if (!dims.share_all_embeddings) c.add(kOutputEmbedName, output_param(store, dims, dd).value);
+  if (!dims.share_all_embeddings)
+    c.add(model::kOutputEmbedName, model::output_param(store, dims, dd).value);
   return out;
 }
 
@@ -123,4 +126,4 @@ int64_t total_elements(const std::vector<SubTensor>& tensors) {
   return n;
 }
 
-}  // namespace hat
+}  // namespace hat::standalone

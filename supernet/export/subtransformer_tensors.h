@@ -10,7 +10,7 @@
 #include "supernet/arch/arch_config.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::standalone {
 
 // One tensor of the SubTransformer: `parts` are leading-block views of the model's parameters
 // that, stacked along dim 0, make the [shape] tensor (one part, except encoder_attn's
@@ -34,8 +34,8 @@ struct SubTensor {
 //     out_proj [dd, Q] and [dd], encoder_attn_layer_norm [dd];
 //   decoder.embed_out [V, dd] (not shared).
 // The names depend on the architecture alone, not on the SuperTransformer's layout.
-std::vector<SubTensor> subtransformer_tensors(const SuperTransformer& model,
-                                              const ArchConfig& arch);
+std::vector<SubTensor> subtransformer_tensors(const model::SuperTransformer& model,
+                                              const arch::ArchConfig& arch);
 
 // The tensor as one dense copy (its parts stacked), and the reverse: `dense` into the parts.
 Tensor gather(const SubTensor& tensor);
@@ -44,4 +44,4 @@ void scatter(const Tensor& dense, const SubTensor& tensor);
 // Elements over all tensors: SuperTransformer::parameter_count(arch, true).
 int64_t total_elements(const std::vector<SubTensor>& tensors);
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -8,7 +8,7 @@
 #include "supernet/arch/arch_config.h"
 #include "supernet/export/exporter.h"
 
-namespace hat {
+namespace hat::standalone {
 
 struct TrainedExport {
   std::filesystem::path checkpoint;  // the checkpoint exported
@@ -19,7 +19,8 @@ struct TrainedExport {
 // `data_dir` the data directory it trained on (its vocabulary goes into the model directory).
 TrainedExport export_trained_model(const std::filesystem::path& save_dir,
                                    const std::filesystem::path& last_checkpoint,
-                                   const std::filesystem::path& data_dir, const ArchConfig& arch,
-                                   const ExportOptions& request, const TranslateWarning& warn = {});
+                                   const std::filesystem::path& data_dir,
+                                   const arch::ArchConfig& arch, const ExportOptions& request,
+                                   const translate::TranslateWarning& warn = {});
 
-}  // namespace hat
+}  // namespace hat::standalone

@@ -11,7 +11,7 @@
 #include "supernet/model/super_transformer.h"
 #include "supernet/model/workspace.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -41,8 +41,8 @@ void check_each(const std::vector<int64_t>& v, int64_t lo, int64_t hi, const cha
 
 }  // namespace
 
-void SuperTransformer::check_arch(const ArchConfig& a) const {
-  const ModelDims& d = dims_;
+void SuperTransformer::check_arch(const arch::ArchConfig& a) const {
+  const arch::ModelDims& d = dims_;
   check_range(a.encoder_embed_dim, 1, d.encoder_embed_max, "encoder_embed_dim", "encoder_embed_max");
   check_range(a.decoder_embed_dim, 1, d.decoder_embed_max, "decoder_embed_dim", "decoder_embed_max");
   check_range(a.encoder_layers, 1, d.encoder_layers_max, "encoder_layers", "encoder_layers_max");
@@ -59,11 +59,12 @@ void SuperTransformer::check_arch(const ArchConfig& a) const {
   check_heads(a.decoder_self_heads, d.qkv_dim, "decoder_self_heads");
   check_heads(a.decoder_ende_heads, d.qkv_dim, "decoder_ende_heads");
   // HAT indexes its list of the SUPER encoder's layer outputs (encoder_out_all[-2], [-3]).
-  check_each(a.decoder_ende_layers, 1, std::min<int64_t>(kMaxEndeLayers, ende_list_layers(d)),
+  check_each(a.decoder_ende_layers, 1, std::min<int64_t>(kMaxEndeLayers, arch::ende_list_layers(d)),
              "decoder_ende_layers", "last 1 to 3 encoder layers, at most encoder_layers_max");
 }
 
-int64_t SuperTransformer::parameter_count(const ArchConfig& a, bool include_embeddings) const {
+int64_t SuperTransformer::parameter_count(const arch::ArchConfig& a,
+                                          bool include_embeddings) const {
   check_arch(a);
   const int64_t Q = dims_.qkv_dim, de = a.encoder_embed_dim, dd = a.decoder_embed_dim;
   // out_proj [d, Q] + [d]; in_proj q, k, v weights + the whole bias [3Q].
@@ -83,4 +84,4 @@ int64_t SuperTransformer::parameter_count(const ArchConfig& a, bool include_embe
   return count;
 }
 
-}  // namespace hat
+}  // namespace hat::model

@@ -9,7 +9,7 @@
 
 #include "supernet/model/projection.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -34,9 +34,10 @@ void self_attention_forward(const SelfAttentionParams& p, const Tensor& x,
   set_buffers(c, x.dtype(), s);
   project(x, p.in_proj.weight.value, &p.in_proj.bias.value, s.proj);  // one matmul: q | k | v
   const Tensor qkv = as3(s.proj, c.batch, c.tq);
-  attention_views_forward(head_view(qkv, 0, Q, c.heads), head_view(qkv, Q, Q, c.heads),
-                          head_view(qkv, 2 * Q, Q, c.heads), c.mask, c.dropout, c.seed,
-                          head_view(as3(s.att, c.batch, c.tq), 0, Q, c.heads), s.buffers);
+  ops::attention_views_forward(ops::head_view(qkv, 0, Q, c.heads),
+                               ops::head_view(qkv, Q, Q, c.heads),
+                               ops::head_view(qkv, 2 * Q, Q, c.heads), c.mask, c.dropout, c.seed,
+                               ops::head_view(as3(s.att, c.batch, c.tq), 0, Q, c.heads), s.buffers);
   project(s.att, p.out_proj.weight.value, &p.out_proj.bias.value, y);
 }
 
@@ -52,12 +53,12 @@ void self_attention_backward(const SelfAttentionParams& p, const Tensor& x, cons
   // Attention: d[q | k | v] written into one buffer through its head views.
   const Tensor dproj = scratch.dproj.get({n, 3 * Q}, x.dtype());
   const Tensor qkv = as3(s.proj, c.batch, c.tq), dqkv = as3(dproj, c.batch, c.tq);
-  attention_views_backward(head_view(qkv, 0, Q, c.heads), head_view(qkv, Q, Q, c.heads),
-                           head_view(qkv, 2 * Q, Q, c.heads), c.dropout, c.seed, s.buffers,
-                           head_view(as3(datt, c.batch, c.tq), 0, Q, c.heads),
-                           head_view(dqkv, 0, Q, c.heads), head_view(dqkv, Q, Q, c.heads),
-                           head_view(dqkv, 2 * Q, Q, c.heads),
-                           scratch.dprobs.get(s.buffers.probs.shape(), x.dtype()), false);
+  ops::attention_views_backward(
+      ops::head_view(qkv, 0, Q, c.heads), ops::head_view(qkv, Q, Q, c.heads),
+      ops::head_view(qkv, 2 * Q, Q, c.heads), c.dropout, c.seed, s.buffers,
+      ops::head_view(as3(datt, c.batch, c.tq), 0, Q, c.heads), ops::head_view(dqkv, 0, Q, c.heads),
+      ops::head_view(dqkv, Q, Q, c.heads), ops::head_view(dqkv, 2 * Q, Q, c.heads),
+      scratch.dprobs.get(s.buffers.probs.shape(), x.dtype()), false);
   // Input projection: dx += dqkv W_in, dW_in += dqkv^T x, db_in += 1^T dqkv.
   project_backward_input(dproj, p.in_proj.weight.value, dx, true);
   project_backward_params(x, dproj, p.in_proj.weight.grad, p.in_proj.bias.grad, ones);
@@ -81,10 +82,10 @@ void cross_attention_forward(const CrossAttentionParams& p, const Tensor& x,
     project(memory, p.v_weight.value, &bv, s.kv.narrow(1, Q, Q));
   }
   const Tensor kv = as3(s.kv, c.batch, c.tk);
-  attention_views_forward(head_view(as3(s.proj, c.batch, c.tq), 0, Q, c.heads),
-                          head_view(kv, 0, Q, c.heads), head_view(kv, Q, Q, c.heads), c.mask,
-                          c.dropout, c.seed, head_view(as3(s.att, c.batch, c.tq), 0, Q, c.heads),
-                          s.buffers);
+  ops::attention_views_forward(ops::head_view(as3(s.proj, c.batch, c.tq), 0, Q, c.heads),
+                               ops::head_view(kv, 0, Q, c.heads), ops::head_view(kv, Q, Q, c.heads),
+                               c.mask, c.dropout, c.seed,
+                               ops::head_view(as3(s.att, c.batch, c.tq), 0, Q, c.heads), s.buffers);
   project(s.att, p.out_proj.weight.value, &p.out_proj.bias.value, y);
 }
 
@@ -100,12 +101,13 @@ void cross_attention_backward(const CrossAttentionParams& p, const Tensor& x,
   const Tensor dq = scratch.dproj.get({nq, Q}, x.dtype());
   const Tensor dkv = scratch.dkv.get({nk, 2 * Q}, x.dtype());
   const Tensor kv = as3(s.kv, c.batch, c.tk), dkv3 = as3(dkv, c.batch, c.tk);
-  attention_views_backward(head_view(as3(s.proj, c.batch, c.tq), 0, Q, c.heads),
-                           head_view(kv, 0, Q, c.heads), head_view(kv, Q, Q, c.heads), c.dropout,
-                           c.seed, s.buffers, head_view(as3(datt, c.batch, c.tq), 0, Q, c.heads),
-                           head_view(as3(dq, c.batch, c.tq), 0, Q, c.heads),
-                           head_view(dkv3, 0, Q, c.heads), head_view(dkv3, Q, Q, c.heads),
-                           scratch.dprobs.get(s.buffers.probs.shape(), x.dtype()), false);
+  ops::attention_views_backward(
+      ops::head_view(as3(s.proj, c.batch, c.tq), 0, Q, c.heads), ops::head_view(kv, 0, Q, c.heads),
+      ops::head_view(kv, Q, Q, c.heads), c.dropout, c.seed, s.buffers,
+      ops::head_view(as3(datt, c.batch, c.tq), 0, Q, c.heads),
+      ops::head_view(as3(dq, c.batch, c.tq), 0, Q, c.heads), ops::head_view(dkv3, 0, Q, c.heads),
+      ops::head_view(dkv3, Q, Q, c.heads), scratch.dprobs.get(s.buffers.probs.shape(), x.dtype()),
+      false);
   // Query projection (decoder side).
   project_backward_input(dq, p.q_weight.value, dx, true);
   project_backward_params(x, dq, p.q_weight.grad, p.q_bias.grad, ones);
@@ -123,4 +125,4 @@ void cross_attention_backward(const CrossAttentionParams& p, const Tensor& x,
   }
 }
 
-}  // namespace hat
+}  // namespace hat::model

@@ -10,12 +10,12 @@
 #include "supernet/model/slot.h"
 #include "supernet/ops/attention_views.h"
 
-namespace hat {
+namespace hat::model {
 
 // The shapes and regularisation of one attention call.
 struct AttentionCall {
   int64_t batch = 0, tq = 0, tk = 0, heads = 0;
-  SegmentedMask mask;
+  ops::SegmentedMask mask;
   double dropout = 0;  // on the attention probabilities
   uint64_t seed = 0;
 };
@@ -26,7 +26,7 @@ struct AttentionState {
   Tensor proj;  // self: [B*T, 3Q] = q | k | v;  cross: q [B*Tq, Q]
   Tensor kv;    // cross: [B*Tk, 2Q] = k | v
   Tensor att;   // [B*Tq, Q]: the heads' outputs side by side (out_proj's input)
-  AttentionBuffers buffers;
+  ops::AttentionBuffers buffers;
   AttentionCall call;
 };
 
@@ -55,4 +55,4 @@ void cross_attention_backward(const CrossAttentionParams& p, const Tensor& x,
                               const Tensor& dx, const Tensor& dmemory, bool dmemory_accumulate,
                               AttentionScratch& scratch, const Tensor& ones);
 
-}  // namespace hat
+}  // namespace hat::model

@@ -1,7 +1,7 @@
 // Parameter declaration under fairseq's names and the SubTransformer's slices of them.
 #include "supernet/model/layer_params.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -64,7 +64,7 @@ std::string layer_prefix(bool decoder, int64_t layer) {
   return str(decoder ? "decoder" : "encoder", ".layers.", layer, ".");
 }
 
-void declare_parameters(const ModelDims& dims, ParameterStore& store) {
+void declare_parameters(const arch::ModelDims& dims, ParameterStore& store) {
   const int64_t de = dims.encoder_embed_max, dd = dims.decoder_embed_max, Q = dims.qkv_dim;
   store.declare(kEncoderEmbedName, {dims.vocab_size, de});
   for (int64_t i = 0; i < dims.encoder_layers_max; ++i) {
@@ -89,7 +89,7 @@ void declare_parameters(const ModelDims& dims, ParameterStore& store) {
   if (!dims.share_all_embeddings) store.declare(kOutputEmbedName, {dims.vocab_size, dd});
 }
 
-EncoderLayerParams encoder_layer_params(const ParameterStore& store, const ModelDims& dims,
+EncoderLayerParams encoder_layer_params(const ParameterStore& store, const arch::ModelDims& dims,
                                         int64_t layer, int64_t embed, int64_t ffn) {
   const std::string p = layer_prefix(false, layer);
   return {self_attention(store, p + "self_attn", embed, dims.qkv_dim),
@@ -98,7 +98,7 @@ EncoderLayerParams encoder_layer_params(const ParameterStore& store, const Model
           layer_norm(store, p + "final_layer_norm", embed)};
 }
 
-DecoderLayerParams decoder_layer_params(const ParameterStore& store, const ModelDims& dims,
+DecoderLayerParams decoder_layer_params(const ParameterStore& store, const arch::ModelDims& dims,
                                         int64_t layer, int64_t embed, int64_t encoder_embed,
                                         int64_t ffn) {
   const std::string p = layer_prefix(true, layer), ea = p + "encoder_attn";
@@ -129,15 +129,16 @@ DecoderLayerParams decoder_layer_params(const ParameterStore& store, const Model
           layer_norm(store, p + "final_layer_norm", embed)};
 }
 
-Param embedding_param(const ParameterStore& store, const ModelDims& dims, bool decoder,
+Param embedding_param(const ParameterStore& store, const arch::ModelDims& dims, bool decoder,
                       int64_t embed) {
   const char* name = decoder && !dims.share_all_embeddings ? kDecoderEmbedName : kEncoderEmbedName;
   return slice(store, name, {dims.vocab_size, embed});
 }
 
-Param output_param(const ParameterStore& store, const ModelDims& dims, int64_t decoder_embed) {
+Param output_param(const ParameterStore& store, const arch::ModelDims& dims,
+                   int64_t decoder_embed) {
   const char* name = dims.share_all_embeddings ? kEncoderEmbedName : kOutputEmbedName;
   return slice(store, name, {dims.vocab_size, decoder_embed});
 }
 
-}  // namespace hat
+}  // namespace hat::model

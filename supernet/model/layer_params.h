@@ -15,7 +15,7 @@
 #include "devices/parameters.h"
 #include "supernet/arch/model_dims.h"
 
-namespace hat {
+namespace hat::model {
 
 // A parameter slice and the matching slice of its gradient.
 struct Param {
@@ -73,23 +73,23 @@ inline constexpr const char* kOutputEmbedName = "decoder.embed_out";
 // "encoder.layers.3." / "decoder.layers.0.": the prefix of a layer's parameters.
 std::string layer_prefix(bool decoder, int64_t layer);
 // Whether decoder encoder_attn keeps one in_proj_weight (encoder and decoder maxima agree).
-inline bool cross_attention_fused(const ModelDims& dims) {
+inline bool cross_attention_fused(const arch::ModelDims& dims) {
   return dims.encoder_embed_max == dims.decoder_embed_max;
 }
 
 // Declares every parameter at its SuperTransformer shape, in fairseq's state_dict order.
-void declare_parameters(const ModelDims& dims, ParameterStore& store);
+void declare_parameters(const arch::ModelDims& dims, ParameterStore& store);
 
 // Leading-block views for a SubTransformer layer of the given widths.
-EncoderLayerParams encoder_layer_params(const ParameterStore& store, const ModelDims& dims,
+EncoderLayerParams encoder_layer_params(const ParameterStore& store, const arch::ModelDims& dims,
                                         int64_t layer, int64_t embed, int64_t ffn);
-DecoderLayerParams decoder_layer_params(const ParameterStore& store, const ModelDims& dims,
+DecoderLayerParams decoder_layer_params(const ParameterStore& store, const arch::ModelDims& dims,
                                         int64_t layer, int64_t embed, int64_t encoder_embed,
                                         int64_t ffn);
 // The token embedding of one side, [V, d] (the shared matrix when embeddings are shared), and
 // the output projection [V, d_dec] (the shared matrix, or decoder.embed_out).
-Param embedding_param(const ParameterStore& store, const ModelDims& dims, bool decoder,
+Param embedding_param(const ParameterStore& store, const arch::ModelDims& dims, bool decoder,
                       int64_t embed);
-Param output_param(const ParameterStore& store, const ModelDims& dims, int64_t decoder_embed);
+Param output_param(const ParameterStore& store, const arch::ModelDims& dims, int64_t decoder_embed);
 
-}  // namespace hat
+}  // namespace hat::model

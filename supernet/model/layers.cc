@@ -8,7 +8,7 @@
 
 #include <utility>
 
-namespace hat {
+namespace hat::model {
 
 void encoder_layer_forward(const EncoderLayerParams& p, const EncoderLayerCall& c,
                            const Tensor& x, EncoderLayerState& s) {
@@ -70,4 +70,4 @@ void decoder_layer_backward(const DecoderLayerParams& p, const DecoderLayerState
   std::swap(g, spare);
 }
 
-}  // namespace hat
+}  // namespace hat::model

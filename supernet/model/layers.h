@@ -5,7 +5,7 @@
 #include "supernet/model/attention_block.h"
 #include "supernet/model/sublayers.h"
 
-namespace hat {
+namespace hat::model {
 
 // Per-call settings of a layer: attention shapes and masks, and each dropout site.
 struct EncoderLayerCall {
@@ -58,4 +58,4 @@ void decoder_layer_backward(const DecoderLayerParams& p, const DecoderLayerState
                             Tensor& spare, const Tensor& dmemory, bool dmemory_accumulate,
                             LayerScratch& scratch, const Tensor& ones);
 
-}  // namespace hat
+}  // namespace hat::model

@@ -5,7 +5,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -48,4 +48,4 @@ ModelBatch to_model_batch(const data::PaddedBatch& batch, int32_t padding_idx) {
   return out;
 }
 
-}  // namespace hat
+}  // namespace hat::model

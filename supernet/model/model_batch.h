@@ -8,7 +8,7 @@
 #include "devices/tensor.h"
 #include "supernet/data/collate.h"
 
-namespace hat {
+namespace hat::model {
 
 struct ModelBatch {
   Tensor source;         // i32 [B, S], each row: tokens, eos, then padding
@@ -23,4 +23,4 @@ struct ModelBatch {
 // From a collated data batch (source must be right-padded: collate(..., left_pad_source=false)).
 ModelBatch to_model_batch(const data::PaddedBatch& batch, int32_t padding_idx);
 
-}  // namespace hat
+}  // namespace hat::model

@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -56,4 +56,4 @@ void unpack_rows(const Tensor& packed, const std::vector<int32_t>& lengths, cons
   }
 }
 
-}  // namespace hat
+}  // namespace hat::model

@@ -8,11 +8,11 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::model {
 
 // packed[n] = padded[b*T + t] for the real tokens (t < lengths[b]) in order.
 void pack_rows(const Tensor& padded, const std::vector<int32_t>& lengths, const Tensor& packed);
 // padded[b*T + t] = packed[n] for the real tokens; rows past each length set to 0.
 void unpack_rows(const Tensor& packed, const std::vector<int32_t>& lengths, const Tensor& padded);
 
-}  // namespace hat
+}  // namespace hat::model

@@ -17,7 +17,7 @@
 #include "supernet/model/layer_params.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -88,4 +88,4 @@ void SuperTransformer::init_parameters(uint64_t seed) {
   }
 }
 
-}  // namespace hat
+}  // namespace hat::model

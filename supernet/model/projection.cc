@@ -3,7 +3,7 @@
 
 #include "devices/matmul.h"
 
-namespace hat {
+namespace hat::model {
 
 void project(const Tensor& x, const Tensor& weight, const Tensor* bias, const Tensor& y) {
   matmul(x, weight.transpose(0, 1), y, 1.0, 0.0, bias);
@@ -23,4 +23,4 @@ void project_backward_params(const Tensor& x, const Tensor& dy, const Tensor& dw
   matmul(ones.narrow(1, 0, dy.size(0)), dy, dbias.reshape({1, dbias.size(0)}), 1.0, 1.0);
 }
 
-}  // namespace hat
+}  // namespace hat::model

@@ -5,7 +5,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::model {
 
 // y = x W^T (+ b)          x: [N, in], W: [out, in], y: [N, out]; rows of x and y may be strided.
 void project(const Tensor& x, const Tensor& weight, const Tensor* bias, const Tensor& y);
@@ -19,4 +19,4 @@ void project_backward_input(const Tensor& dy, const Tensor& weight, const Tensor
 void project_backward_params(const Tensor& x, const Tensor& dy, const Tensor& dweight,
                              const Tensor& dbias, const Tensor& ones);
 
-}  // namespace hat
+}  // namespace hat::model

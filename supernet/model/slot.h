@@ -4,7 +4,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::model {
 
 class Slot {
  public:
@@ -28,4 +28,4 @@ class Slot {
   Tensor storage_;
 };
 
-}  // namespace hat
+}  // namespace hat::model

@@ -11,7 +11,7 @@
 #include "supernet/ops/layer_norm.h"
 #include "supernet/ops/relu.h"
 
-namespace hat {
+namespace hat::model {
 
 Tensor residual_norm_input(ResidualNormState& s, int64_t rows, int64_t d, DType dtype) {
   s.sum = s.sum_slot.get({rows, d}, dtype);
@@ -21,18 +21,18 @@ Tensor residual_norm_input(ResidualNormState& s, int64_t rows, int64_t d, DType 
 void residual_norm_forward(const LayerNormParam& p, const Tensor& x, SublayerDropout dropout,
                            ResidualNormState& s) {
   s.dropout = dropout;
-  dropout_add_forward(s.sum, dropout.p, dropout.seed, x, s.sum);  // sum = x + dropout(y)
+  ops::dropout_add_forward(s.sum, dropout.p, dropout.seed, x, s.sum);  // sum = x + dropout(y)
   s.out = s.out_slot.get(s.sum.shape(), s.sum.dtype());
-  layer_norm_forward(s.sum, p.weight.value, p.bias.value, kLayerNormEps, s.out, s.ln);
+  ops::layer_norm_forward(s.sum, p.weight.value, p.bias.value, ops::kLayerNormEps, s.out, s.ln);
 }
 
 Tensor residual_norm_backward(const LayerNormParam& p, const ResidualNormState& s,
                               const Tensor& dh, const Tensor& dsum, Slot& scratch) {
-  layer_norm_backward_write(s.sum, p.weight.value, s.ln, dh, dsum, p.weight.grad, p.bias.grad);
+  ops::layer_norm_backward_write(s.sum, p.weight.value, s.ln, dh, dsum, p.weight.grad, p.bias.grad);
   if (s.dropout.p == 0.0) return dsum;
   // y -> dropout(y) is y -> D y with D diagonal, so dL/dy = D dsum.
   const Tensor dy = scratch.get(dsum.shape(), dsum.dtype());
-  dropout_apply(dsum, s.dropout.p, s.dropout.seed, dy);
+  ops::dropout_apply(dsum, s.dropout.p, s.dropout.seed, dy);
   return dy;
 }
 
@@ -41,8 +41,8 @@ void ffn_forward(const FfnParams& p, const Tensor& x, SublayerDropout activation
   s.dropout = activation;
   s.hidden = s.hidden_slot.get({x.size(0), p.fc1.weight.value.size(0)}, x.dtype());
   project(x, p.fc1.weight.value, &p.fc1.bias.value, s.hidden);
-  relu_forward(s.hidden, s.hidden);
-  if (activation.p > 0.0) dropout_apply(s.hidden, activation.p, activation.seed, s.hidden);
+  ops::relu_forward(s.hidden, s.hidden);
+  if (activation.p > 0.0) ops::dropout_apply(s.hidden, activation.p, activation.seed, s.hidden);
   project(s.hidden, p.fc2.weight.value, &p.fc2.bias.value, y);
 }
 
@@ -53,10 +53,10 @@ void ffn_backward(const FfnParams& p, const Tensor& x, const FfnState& s, const 
   project_backward_input(dy, p.fc2.weight.value, dh, false);
   project_backward_params(s.hidden, dy, p.fc2.weight.grad, p.fc2.bias.grad, ones);
   // dropout(relu(.)): dh *= [hidden > 0] / (1 - p), in place.
-  relu_dropout_backward_inplace(s.hidden, s.dropout.p, dh);
+  ops::relu_dropout_backward_inplace(s.hidden, s.dropout.p, dh);
   // fc1: dx += dh W1, dW1 += dh^T x, db1 += 1^T dh.
   project_backward_input(dh, p.fc1.weight.value, dx, true);
   project_backward_params(x, dh, p.fc1.weight.grad, p.fc1.bias.grad, ones);
 }
 
-}  // namespace hat
+}  // namespace hat::model

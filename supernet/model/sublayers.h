@@ -8,7 +8,7 @@
 #include "supernet/model/slot.h"
 #include "supernet/ops/layer_norm.h"
 
-namespace hat {
+namespace hat::model {
 
 struct SublayerDropout {
   double p = 0;
@@ -21,7 +21,7 @@ struct ResidualNormState {
   Slot sum_slot, out_slot;
   Tensor sum;  // x + dropout(y): the LayerNorm input
   Tensor out;  // h
-  LayerNormContext ln;
+  ops::LayerNormContext ln;
   SublayerDropout dropout;
 };
 
@@ -47,4 +47,4 @@ void ffn_forward(const FfnParams& p, const Tensor& x, SublayerDropout activation
 void ffn_backward(const FfnParams& p, const Tensor& x, const FfnState& s, const Tensor& dy,
                   const Tensor& dx, Slot& dhidden, const Tensor& ones);
 
-}  // namespace hat
+}  // namespace hat::model

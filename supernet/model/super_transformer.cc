@@ -26,7 +26,7 @@
 #include "supernet/ops/positions.h"
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::model {
 
 namespace {
 
@@ -35,7 +35,7 @@ uint64_t site_seed(uint64_t dropout_seed, uint64_t site) {
   return mix64(dropout_seed + kGoldenGamma * (site + 1));
 }
 
-void check_dims(const ModelDims& d) {
+void check_dims(const arch::ModelDims& d) {
   HAT_CHECK(d.vocab_size > d.padding_idx && d.padding_idx >= 0, "SuperTransformer: vocabulary "
             "of ", d.vocab_size, " tokens does not contain padding_idx ", d.padding_idx);
   HAT_CHECK(d.encoder_embed_max >= 4 && d.decoder_embed_max >= 4, "SuperTransformer: embed "
@@ -50,13 +50,13 @@ void check_dims(const ModelDims& d) {
   HAT_CHECK(!d.share_all_embeddings || d.encoder_embed_max == d.decoder_embed_max,
             "SuperTransformer: shared embeddings need equal encoder and decoder embed dims, got ",
             d.encoder_embed_max, " and ", d.decoder_embed_max);
-  HAT_CHECK(encoder_positions_width(d) >= d.encoder_embed_max &&
-                decoder_positions_width(d) >= d.decoder_embed_max && d.encoder_positions_dim >= 0 &&
-                d.decoder_positions_dim >= 0,
-            "SuperTransformer: position tables of width (", encoder_positions_width(d), ", ",
-            decoder_positions_width(d), ") are narrower than the embed dims (",
+  HAT_CHECK(arch::encoder_positions_width(d) >= d.encoder_embed_max &&
+                arch::decoder_positions_width(d) >= d.decoder_embed_max &&
+                d.encoder_positions_dim >= 0 && d.decoder_positions_dim >= 0,
+            "SuperTransformer: position tables of width (", arch::encoder_positions_width(d), ", ",
+            arch::decoder_positions_width(d), ") are narrower than the embed dims (",
             d.encoder_embed_max, ", ", d.decoder_embed_max, ")");
-  HAT_CHECK(ende_list_layers(d) >= d.encoder_layers_max && d.ende_encoder_layers >= 0,
+  HAT_CHECK(arch::ende_list_layers(d) >= d.encoder_layers_max && d.ende_encoder_layers >= 0,
             "SuperTransformer: ende_encoder_layers ", d.ende_encoder_layers,
             " is below encoder_layers_max ", d.encoder_layers_max);
 }
@@ -82,7 +82,7 @@ void check_tokens(const Tensor& t, int64_t rows, const std::vector<int32_t>& len
   }
 }
 
-void check_batch(const ModelBatch& batch, const ModelDims& dims) {
+void check_batch(const ModelBatch& batch, const arch::ModelDims& dims) {
   const int64_t rows = batch.rows();
   HAT_CHECK(rows >= 1, "SuperTransformer: empty batch");
   check_tokens(batch.source, rows, batch.source_lengths, dims.padding_idx, "source");
@@ -103,22 +103,22 @@ void check_batch(const ModelBatch& batch, const ModelDims& dims) {
 void embed_forward(const Tensor& tokens, const Param& table, double scale,
                    const Tensor& positions, int32_t pad, SublayerDropout dropout, const Tensor& x) {
   Tensor x3 = x.reshape({tokens.size(0), tokens.size(1), x.size(1)});
-  embedding_forward(tokens, table.value, scale, x3);
-  add_positions_forward(x3, positions, pad + 1, x3);  // fairseq numbers tokens from pad + 1
-  dropout_apply(x, dropout.p, dropout.seed, x);
+  ops::embedding_forward(tokens, table.value, scale, x3);
+  ops::add_positions_forward(x3, positions, pad + 1, x3);  // fairseq numbers tokens from pad + 1
+  ops::dropout_apply(x, dropout.p, dropout.seed, x);
 }
 
 // From dx = dL/dx (overwritten): the embedding table's gradient (the pad row gets none).
 void embed_backward(const Tensor& tokens, const Param& table, double scale, int32_t pad,
                     SublayerDropout dropout, const Tensor& dx) {
-  dropout_apply(dx, dropout.p, dropout.seed, dx);  // D dx, in place; positions: identity
-  embedding_backward(tokens, dx.reshape({tokens.size(0), tokens.size(1), dx.size(1)}), scale,
-                     pad, table.grad);
+  ops::dropout_apply(dx, dropout.p, dropout.seed, dx);  // D dx, in place; positions: identity
+  ops::embedding_backward(tokens, dx.reshape({tokens.size(0), tokens.size(1), dx.size(1)}), scale,
+                          pad, table.grad);
 }
 
 }  // namespace
 
-SuperTransformer::SuperTransformer(const ModelDims& dims, DType dtype)
+SuperTransformer::SuperTransformer(const arch::ModelDims& dims, DType dtype)
     : dims_(dims), params_(dtype), workspace_(std::make_unique<Workspace>()) {
   HAT_CHECK(dtype == DType::f32 || dtype == DType::f64, "SuperTransformer: type ",
             dtype_name(dtype), " is not f32 or f64");
@@ -127,21 +127,23 @@ SuperTransformer::SuperTransformer(const ModelDims& dims, DType dtype)
   params_.allocate();
   Workspace& w = *workspace_;
   const int64_t rows = dims.max_positions + dims.padding_idx + 1;  // fairseq's init_size
-  w.encoder_positions = sinusoidal_table(rows, encoder_positions_width(dims), dims.padding_idx, dtype);
-  w.decoder_positions = sinusoidal_table(rows, decoder_positions_width(dims), dims.padding_idx, dtype);
+  w.encoder_positions =
+      ops::sinusoidal_table(rows, arch::encoder_positions_width(dims), dims.padding_idx, dtype);
+  w.decoder_positions =
+      ops::sinusoidal_table(rows, arch::decoder_positions_width(dims), dims.padding_idx, dtype);
   w.encoder.resize(dims.encoder_layers_max);
   w.decoder.resize(dims.decoder_layers_max);
 }
 
 SuperTransformer::~SuperTransformer() = default;
 
-LossSums SuperTransformer::forward_backward(const ArchConfig& arch, const ModelBatch& batch,
+LossSums SuperTransformer::forward_backward(const arch::ArchConfig& arch, const ModelBatch& batch,
                                             const Regularization& reg, uint64_t dropout_seed,
                                             double grad_scale) {
   return run(arch, batch, reg, dropout_seed, true, grad_scale);
 }
 
-LossSums SuperTransformer::evaluate(const ArchConfig& arch, const ModelBatch& batch,
+LossSums SuperTransformer::evaluate(const arch::ArchConfig& arch, const ModelBatch& batch,
                                     double label_smoothing) {
   Regularization reg;
   reg.dropout = reg.attention_dropout = reg.activation_dropout = 0.0;
@@ -149,7 +151,7 @@ LossSums SuperTransformer::evaluate(const ArchConfig& arch, const ModelBatch& ba
   return run(arch, batch, reg, 0, false, 0.0);
 }
 
-LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
+LossSums SuperTransformer::run(const arch::ArchConfig& arch, const ModelBatch& batch,
                                const Regularization& reg, uint64_t seed, bool training,
                                double grad_scale) {
   check_arch(arch);
@@ -200,7 +202,7 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   w.encoder_x0 = w.encoder_embed_slot.get({B * S, de}, dtype);
   embed_forward(batch.source, enc_embed, plan.embed_scale_encoder, w.encoder_positions,
                 dims_.padding_idx, plan.encoder_embed_dropout, w.encoder_x0);
-  AttentionMask source_mask;
+  ops::AttentionMask source_mask;
   source_mask.key_lengths = batch.source_lengths;
   w.encoder_params.clear();
   Tensor x = w.encoder_x0;
@@ -224,7 +226,7 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   for (int64_t i = 0; i < Ld; ++i) plan.memory_used[arch.decoder_ende_layers[i]] = true;
   for (int64_t n = 1; n <= kMaxEndeLayers; ++n) {
     for (int64_t j = 0; j < n; ++j)
-      plan.sources[n].push_back(ende_source_layer(dims_, Le, j));
+      plan.sources[n].push_back(arch::ende_source_layer(dims_, Le, j));
     if (!plan.memory_used[n]) continue;
     if (n == 1) {
       w.memory[1] = w.encoder[Le - 1].output();
@@ -242,7 +244,7 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   w.decoder_x0 = w.decoder_embed_slot.get({B * T, dd}, dtype);
   embed_forward(batch.target_input, dec_embed, plan.embed_scale_decoder, w.decoder_positions,
                 dims_.padding_idx, plan.decoder_embed_dropout, w.decoder_x0);
-  AttentionMask causal;
+  ops::AttentionMask causal;
   causal.causal = true;
   w.decoder_params.clear();
   Tensor y = w.decoder_x0;
@@ -281,14 +283,14 @@ LossSums SuperTransformer::run(const ArchConfig& arch, const ModelBatch& batch,
   const Param out = output_param(params_, dims_, dd);
   w.logits = w.logits_slot.get({tokens, dims_.vocab_size}, dtype);
   project(w.output_input, out.value, nullptr, w.logits);
-  const CrossEntropyResult ce = label_smoothed_cross_entropy_inplace(
+  const ops::CrossEntropyResult ce = ops::label_smoothed_cross_entropy_inplace(
       w.logits, w.output_targets.reshape({tokens}), reg.label_smoothing, dims_.padding_idx,
       grad_scale, training);
   if (training) backward(arch, batch);
   return {ce.loss, ce.nll_loss, ce.tokens};
 }
 
-void SuperTransformer::backward(const ArchConfig& arch, const ModelBatch& batch) {
+void SuperTransformer::backward(const arch::ArchConfig& arch, const ModelBatch& batch) {
   Workspace& w = *workspace_;
   const CallPlan& plan = w.plan;
   const DType dtype = params_.values().dtype();
@@ -337,7 +339,8 @@ void SuperTransformer::backward(const ArchConfig& arch, const ModelBatch& batch)
       const Tensor rows = dmemory[n].reshape({B, n * S * de});
       for (int64_t j = 0; j < n; ++j)
         if (plan.sources[n][j] == l)
-          add_into(eg.reshape({B, S * de}), rows.narrow(1, j * S * de, S * de), "SuperTransformer");
+          ops::add_into(eg.reshape({B, S * de}), rows.narrow(1, j * S * de, S * de),
+                        "SuperTransformer");
     }
     encoder_layer_backward(w.encoder_params[l], w.encoder[l], eg, espare, w.scratch, w.ones);
   }
@@ -346,4 +349,4 @@ void SuperTransformer::backward(const ArchConfig& arch, const ModelBatch& batch)
                  plan.encoder_embed_dropout, eg);
 }
 
-}  // namespace hat
+}  // namespace hat::model

@@ -10,7 +10,7 @@
 #include "supernet/arch/model_dims.h"
 #include "supernet/model/model_batch.h"
 
-namespace hat {
+namespace hat::model {
 
 // Regularisation of one training step, before HAT's rescaling (transformer_super.py,
 // calc_dropout(p, sample_embed_dim, super_embed_dim) = p * sample / super): dropout and
@@ -41,12 +41,12 @@ struct LossSums {
 
 class SuperTransformer {
  public:
-  explicit SuperTransformer(const ModelDims& dims, DType dtype = DType::f32);
+  explicit SuperTransformer(const arch::ModelDims& dims, DType dtype = DType::f32);
   ~SuperTransformer();
   SuperTransformer(const SuperTransformer&) = delete;
   SuperTransformer& operator=(const SuperTransformer&) = delete;
 
-  const ModelDims& dims() const { return dims_; }
+  const arch::ModelDims& dims() const { return dims_; }
   ParameterStore& parameters() { return params_; }
   const ParameterStore& parameters() const { return params_; }
 
@@ -66,7 +66,7 @@ class SuperTransformer {
   // the sampled count pass their input through, so with fewer active layers than the maximum
   // "the last n" repeat the last active output (attend-to 2 with 4 of 6 layers active reads the
   // 4th output twice, which equals reading it once).
-  void check_arch(const ArchConfig& arch) const;
+  void check_arch(const arch::ArchConfig& arch) const;
 
   // Forward and backward of SubTransformer `arch` on one batch: adds grad_scale * d(loss sum)
   // into parameters().grads() (which the caller zeroes once per update) and returns the sums.
@@ -75,28 +75,28 @@ class SuperTransformer {
   // fixed seed this is a deterministic function, bit for bit for a given thread count.
   // Buffers are reused between calls and grow only with the batch.
   // The batch must be right-padded with padding_idx exactly past each length (checked).
-  LossSums forward_backward(const ArchConfig& arch, const ModelBatch& batch,
+  LossSums forward_backward(const arch::ArchConfig& arch, const ModelBatch& batch,
                             const Regularization& reg, uint64_t dropout_seed,
                             double grad_scale = 1.0);
 
   // Forward only, without dropout and without touching gradients: the validation loss of a
   // SubTransformer with inherited weights (the search's fitness).
-  LossSums evaluate(const ArchConfig& arch, const ModelBatch& batch, double label_smoothing);
+  LossSums evaluate(const arch::ArchConfig& arch, const ModelBatch& batch, double label_smoothing);
 
   // Parameters of the SubTransformer, counted as its true-size tensors would be: with and
   // without the embedding matrices (HAT counts without).
-  int64_t parameter_count(const ArchConfig& arch, bool include_embeddings) const;
+  int64_t parameter_count(const arch::ArchConfig& arch, bool include_embeddings) const;
 
  private:
   // The forward (dropout only when training) and, when training, the backward.
-  LossSums run(const ArchConfig& arch, const ModelBatch& batch, const Regularization& reg,
+  LossSums run(const arch::ArchConfig& arch, const ModelBatch& batch, const Regularization& reg,
                uint64_t dropout_seed, bool training, double grad_scale);
-  void backward(const ArchConfig& arch, const ModelBatch& batch);
+  void backward(const arch::ArchConfig& arch, const ModelBatch& batch);
 
   struct Workspace;  // activations and op contexts, reused across calls
-  ModelDims dims_;
+  arch::ModelDims dims_;
   ParameterStore params_;
   std::unique_ptr<Workspace> workspace_;
 };
 
-}  // namespace hat
+}  // namespace hat::model

@@ -9,7 +9,7 @@
 #include "supernet/model/layers.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::model {
 
 // Which encoder outputs a decoder layer attending to the last n layers reads: HAT concatenates
 // [encoder_out, encoder_out_all[-2], encoder_out_all[-3]][:n] along time.
@@ -53,4 +53,4 @@ struct SuperTransformer::Workspace {
   LayerScratch scratch;
 };
 
-}  // namespace hat
+}  // namespace hat::model

@@ -3,7 +3,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::ops {
 
 void check_mask(const AttentionMask& mask, int64_t batch, int64_t tq, int64_t tk, const char* op,
                 const std::string& shapes) {
@@ -21,4 +21,4 @@ void check_mask(const AttentionMask& mask, int64_t batch, int64_t tq, int64_t tk
             " leaves the first queries without keys: ", shapes);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace hat {
+namespace hat::ops {
 
 // Which keys each query may attend to. Both masks keep a prefix of the keys, so a masked row
 // is "the first n keys are valid, the rest get probability exactly 0".
@@ -35,4 +35,4 @@ inline int64_t valid_keys(const AttentionMask& mask, int64_t b, int64_t i, int64
   return n;
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -15,7 +15,7 @@
 #include "supernet/ops/fused_elementwise.h"
 #include "supernet/ops/softmax.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -149,4 +149,4 @@ void attention_views_backward(const Tensor& qh, const Tensor& kh, const Tensor& 
   if (dkh.defined()) matmul(ds.transpose(2, 3), qh, dkh, scale, beta);   // dK = dS^T Q / sqrt(dh)
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -9,7 +9,7 @@
 #include "devices/tensor.h"
 #include "supernet/ops/attention_mask.h"
 
-namespace hat {
+namespace hat::ops {
 
 // Columns [start, start + width) of x: [B, T, C] (dense), split into `heads` heads:
 // a [B, heads, T, width / heads] view with strides [T*C, width / heads, C, 1]. start and width
@@ -48,4 +48,4 @@ void attention_views_backward(const Tensor& qh, const Tensor& kh, const Tensor& 
                               const Tensor& douth, const Tensor& dqh, const Tensor& dkh,
                               const Tensor& dvh, const Tensor& scratch, bool accumulate);
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -4,7 +4,7 @@
 
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -75,4 +75,4 @@ void bias_add_backward(const Tensor& dy, const Tensor& dx, const Tensor& dbias) 
   if (dbias.defined()) accumulate_bias_grad(dy2, dbias, "bias_add_backward");
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -20,7 +20,7 @@
 #include "devices/kernels.h"
 #include "devices/threads.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -146,4 +146,4 @@ CrossEntropyResult label_smoothed_cross_entropy_inplace(const Tensor& logits,
   return result;
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -7,7 +7,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // Sums over the non-padding rows (accumulated in double).
 struct CrossEntropyResult {
@@ -32,4 +32,4 @@ CrossEntropyResult label_smoothed_cross_entropy_inplace(const Tensor& logits,
                                                         int32_t padding_idx, double grad_scale,
                                                         bool gradient);
 
-}  // namespace hat
+}  // namespace hat::ops

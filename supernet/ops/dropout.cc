@@ -4,7 +4,7 @@
 #include "devices/random.h"
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -71,4 +71,4 @@ void dropout_backward(const Tensor& dy, double p, uint64_t seed, const Tensor& d
     apply_mask<double, true>(dyf, p, seed, dxf);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -7,7 +7,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // Uniform in [0, 1) drawn from (seed, index) alone: 53 bits of
 // splitmix64(splitmix64(seed) + (index + 1) * golden), i.e. element `index` of the splitmix64
@@ -27,4 +27,4 @@ void dropout_forward(const Tensor& x, double p, uint64_t seed, Tensor& y);
 // y = D x with D diagonal, so dx += D dy. Same p and seed as the forward. Undefined dx: skipped.
 void dropout_backward(const Tensor& dy, double p, uint64_t seed, const Tensor& dx);
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <string>
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -116,4 +116,4 @@ void embedding_backward(const Tensor& tokens, const Tensor& dout, double scale,
                              dtable);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -5,7 +5,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // out[..., :] = scale * table[tokens[...], :]
 //   tokens: i32, any shape [...] (dense); table: [V, d], any strides (usually the leading
@@ -22,4 +22,4 @@ void embedding_forward(const Tensor& tokens, const Tensor& table, double scale, 
 void embedding_backward(const Tensor& tokens, const Tensor& dout, double scale,
                         int64_t padding_idx, const Tensor& dtable);
 
-}  // namespace hat
+}  // namespace hat::ops

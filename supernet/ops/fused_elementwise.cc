@@ -10,7 +10,7 @@
 #include "devices/random.h"
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -145,4 +145,4 @@ void relu_dropout_backward_inplace(const Tensor& y, double p, const Tensor& d) {
     relu_dropout_backward<double>(yf, p, df);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -8,7 +8,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // y = dropout(x): y[i] = x[i] / (1 - p) if dropout_keeps(seed, i, p), else 0: the same mask and
 // values as dropout_forward. x, y dense, one shape and type; y may alias x. Written, not added.
@@ -26,4 +26,4 @@ void dropout_add_forward(const Tensor& x, double p, uint64_t seed, const Tensor&
 // the derivative there is 1 / (1 - p) (0 elsewhere, as PyTorch takes ReLU's at 0).
 void relu_dropout_backward_inplace(const Tensor& y, double p, const Tensor& d);
 
-}  // namespace hat
+}  // namespace hat::ops

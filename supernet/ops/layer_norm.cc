@@ -8,7 +8,7 @@
 #include "devices/kernels.h"
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -183,4 +183,4 @@ void layer_norm_backward_write(const Tensor& x, const Tensor& gamma, const Layer
   layer_norm_backward_impl("layer_norm_backward_write", x, gamma, ctx, dy, dx, dgamma, dbeta, true);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -3,7 +3,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // PyTorch's default epsilon.
 inline constexpr double kLayerNormEps = 1e-5;
@@ -37,4 +37,4 @@ void layer_norm_backward_write(const Tensor& x, const Tensor& gamma, const Layer
                                const Tensor& dy, const Tensor& dx, const Tensor& dgamma,
                                const Tensor& dbeta);
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -4,7 +4,7 @@
 #include "supernet/ops/bias_add.h"
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -48,4 +48,4 @@ void linear_backward(const Tensor& x, const Tensor& weight, const Tensor& dy, co
   if (dbias.defined()) accumulate_bias_grad(dy2, dbias, "linear_backward");  // db += sum_n dy
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -3,7 +3,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // y[n, :] = x[n, :] W^T + b        x: [..., in], W: [out, in] (any row stride), b: [out] or none
 void linear_forward(const Tensor& x, const Tensor& weight, const Tensor* bias, Tensor& y);
@@ -13,4 +13,4 @@ void linear_forward(const Tensor& x, const Tensor& weight, const Tensor* bias, T
 void linear_backward(const Tensor& x, const Tensor& weight, const Tensor& dy, const Tensor& dx,
                      const Tensor& dweight, const Tensor& dbias);
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -7,7 +7,7 @@
 
 #include "devices/kernels.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -39,4 +39,4 @@ void log_softmax_rows_inplace(const Tensor& x) {
     log_softmax_rows_f64(x);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

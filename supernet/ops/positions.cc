@@ -16,7 +16,7 @@
 
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -106,4 +106,4 @@ void add_positions_backward(const Tensor& dy, const Tensor& dx) {
   if (dx.defined()) add_into(dx, dy, "add_positions_backward");  // dx += dy
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -6,7 +6,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // The [num_positions, max_dim] table of fairseq's SinusoidalPositionalEmbedding.get_embedding:
 //   half = max_dim / 2,  f_j = exp(-j ln(10000) / (half - 1))
@@ -26,4 +26,4 @@ void add_positions_forward(const Tensor& x, const Tensor& table, int64_t first_p
 // dx += dy   (the positions are constants: no parameter gradient)
 void add_positions_backward(const Tensor& dy, const Tensor& dx);
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -5,7 +5,7 @@
 #include "devices/kernels.h"
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -58,4 +58,4 @@ void relu_backward(const Tensor& x_or_y, const Tensor& dy, const Tensor& dx) {
     relu_backward_f64(xf, dyf, dxf);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -3,7 +3,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // y = max(x, 0)        x: dense, any shape; y may alias x (in place).
 void relu_forward(const Tensor& x, Tensor& y);
@@ -12,4 +12,4 @@ void relu_forward(const Tensor& x, Tensor& y);
 // passed as `x_or_y` (pass y when x was overwritten in place). An undefined dx is skipped.
 void relu_backward(const Tensor& x_or_y, const Tensor& dy, const Tensor& dx);
 
-}  // namespace hat
+}  // namespace hat::ops

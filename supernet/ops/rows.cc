@@ -1,6 +1,6 @@
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 Tensor as_rows(const Tensor& x, const char* op, const char* name) {
   HAT_CHECK(x.defined(), op, ": ", name, " is undefined");
@@ -57,4 +57,4 @@ void add_into(const Tensor& dst, const Tensor& src, const char* op) {
     add_rows<double>(d, s);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

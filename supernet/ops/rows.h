@@ -3,7 +3,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::ops {
 
 // x: [..., width], dense  ->  [rows, width] view.
 Tensor as_rows(const Tensor& x, const char* op, const char* name);
@@ -15,4 +15,4 @@ Shape with_last_dim(const Shape& shape, int64_t width);
 // Adds src into dst element-wise (same shape, dense or strided): dst += src.
 void add_into(const Tensor& dst, const Tensor& src, const char* op);
 
-}  // namespace hat
+}  // namespace hat::ops

@@ -9,7 +9,7 @@
 #include "devices/kernels.h"
 #include "supernet/ops/rows.h"
 
-namespace hat {
+namespace hat::ops {
 
 namespace {
 
@@ -133,4 +133,4 @@ void softmax_backward_overwrite(const Tensor& probs, const Tensor& dprobs, const
   kernels(probs.device()).softmax_backward(probs, dprobs, dscores);
 }
 
-}  // namespace hat
+}  // namespace hat::ops

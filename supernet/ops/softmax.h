@@ -4,7 +4,7 @@
 #include "devices/tensor.h"
 #include "supernet/ops/attention_mask.h"
 
-namespace hat {
+namespace hat::ops {
 
 // probs[b, h, i, :] = softmax(scores[b, h, i, :]) over the keys the mask allows; masked keys get
 // probability exactly 0.   scores: [B, H, Tq, Tk] dense; probs may alias scores (in place).
@@ -19,4 +19,4 @@ void softmax_backward(const Tensor& probs, const Tensor& dprobs, const Tensor& d
 // own a scratch buffer (attention), to save a temporary and a pass.
 void softmax_backward_overwrite(const Tensor& probs, const Tensor& dprobs, const Tensor& dscores);
 
-}  // namespace hat
+}  // namespace hat::ops

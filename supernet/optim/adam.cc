@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace hat {
+namespace hat::optim {
 
 namespace {
 
@@ -48,4 +48,4 @@ void Adam::step(double lr) {
                 exp_avg_sq_.data<double>(), n, lr, options_, steps_);
 }
 
-}  // namespace hat
+}  // namespace hat::optim

@@ -6,7 +6,7 @@
 
 #include "devices/parameters.h"
 
-namespace hat {
+namespace hat::optim {
 
 struct AdamOptions {
   double beta1 = 0.9;
@@ -41,4 +41,4 @@ class Adam {
   int64_t steps_ = 0;
 };
 
-}  // namespace hat
+}  // namespace hat::optim

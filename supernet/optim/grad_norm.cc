@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace hat {
+namespace hat::optim {
 
 namespace {
 
@@ -53,4 +53,4 @@ double clip_grad_norm(const Tensor& grads, double max_norm) {
   return norm;
 }
 
-}  // namespace hat
+}  // namespace hat::optim

@@ -3,7 +3,7 @@
 
 #include "devices/tensor.h"
 
-namespace hat {
+namespace hat::optim {
 
 // The L2 norm of all gradients, accumulated in double.
 double grad_norm(const Tensor& grads);
@@ -16,4 +16,4 @@ void scale_grads(const Tensor& grads, double factor);
 // skipped (as fairseq does), never applied.
 double clip_grad_norm(const Tensor& grads, double max_norm);
 
-}  // namespace hat
+}  // namespace hat::optim

@@ -5,7 +5,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::optim {
 
 namespace {
 
@@ -83,4 +83,4 @@ std::unique_ptr<LrSchedule> make_cosine_schedule(const CosineOptions& options) {
   return std::make_unique<Cosine>(options);
 }
 
-}  // namespace hat
+}  // namespace hat::optim

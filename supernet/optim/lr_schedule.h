@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-namespace hat {
+namespace hat::optim {
 
 class LrSchedule {
  public:
@@ -45,4 +45,4 @@ struct CosineOptions {
 std::unique_ptr<LrSchedule> make_inverse_sqrt_schedule(const InverseSqrtOptions& options);
 std::unique_ptr<LrSchedule> make_cosine_schedule(const CosineOptions& options);
 
-}  // namespace hat
+}  // namespace hat::optim

@@ -6,8 +6,8 @@
 #include "supernet/arch/train_settings.h"
 #include "supernet/optim/lr_schedule.h"
 
-namespace hat {
+namespace hat::train {
 
-std::unique_ptr<LrSchedule> make_schedule(const TrainSettings& s);
+std::unique_ptr<optim::LrSchedule> make_schedule(const arch::TrainSettings& s);
 
-}  // namespace hat
+}  // namespace hat::train

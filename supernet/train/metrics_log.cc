@@ -6,7 +6,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::train {
 
 namespace fs = std::filesystem;
 
@@ -65,4 +65,4 @@ void MetricsLog::write(const ValidationRecord& v) {
   out_.flush();
 }
 
-}  // namespace hat
+}  // namespace hat::train

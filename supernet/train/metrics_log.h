@@ -8,7 +8,7 @@
 
 #include "supernet/train/trainer.h"
 
-namespace hat {
+namespace hat::train {
 
 class MetricsLog {
  public:
@@ -27,4 +27,4 @@ class MetricsLog {
   std::ofstream out_;
 };
 
-}  // namespace hat
+}  // namespace hat::train

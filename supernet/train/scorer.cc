@@ -6,7 +6,7 @@
 #include "supernet/data/collate.h"
 #include "supernet/data/token_batches.h"
 
-namespace hat {
+namespace hat::train {
 
 Scorer::Scorer(const data::TokenSplit& split, int64_t max_sentences, int64_t max_tokens,
                int32_t padding_idx, double label_smoothing)
@@ -29,13 +29,14 @@ Scorer::Scorer(const data::TokenSplit& split, int64_t max_sentences, int64_t max
             split.name, "' are longer than max tokens ", max_tokens, "; raise --max-tokens");
   const data::EpochBatches epoch = batcher.epoch(1);
   for (size_t b = 0; b < epoch.size(); ++b)
-    batches_.push_back(to_model_batch(data::collate(source, target, epoch[b]), padding_idx));
+    batches_.push_back(model::to_model_batch(data::collate(source, target, epoch[b]), padding_idx));
   sentences_ = static_cast<int64_t>(n);
 }
 
-Score Scorer::score(SuperTransformer& model, const ArchConfig& arch) const {
-  LossSums sums;
-  for (const ModelBatch& batch : batches_) sums += model.evaluate(arch, batch, label_smoothing_);
+Score Scorer::score(model::SuperTransformer& model, const arch::ArchConfig& arch) const {
+  model::LossSums sums;
+  for (const model::ModelBatch& batch : batches_)
+    sums += model.evaluate(arch, batch, label_smoothing_);
   HAT_CHECK(sums.tokens > 0, "scorer: no target tokens scored");
   const double per_token_bits = 1.0 / (static_cast<double>(sums.tokens) * std::numbers::ln2);
   Score s;
@@ -48,4 +49,4 @@ Score Scorer::score(SuperTransformer& model, const ArchConfig& arch) const {
   return s;
 }
 
-}  // namespace hat
+}  // namespace hat::train

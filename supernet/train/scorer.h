@@ -9,7 +9,7 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::train {
 
 struct Score {
   double loss_bits = 0;  // label-smoothed cross-entropy per target token, in bits (HAT's fitness)
@@ -26,14 +26,14 @@ class Scorer {
          int32_t padding_idx, double label_smoothing);
 
   // No dropout, no gradients; the model's buffers are reused.
-  Score score(SuperTransformer& model, const ArchConfig& arch) const;
+  Score score(model::SuperTransformer& model, const arch::ArchConfig& arch) const;
 
   int64_t sentences() const { return sentences_; }
 
  private:
-  std::vector<ModelBatch> batches_;
+  std::vector<model::ModelBatch> batches_;
   int64_t sentences_ = 0;
   double label_smoothing_;
 };
 
-}  // namespace hat
+}  // namespace hat::train

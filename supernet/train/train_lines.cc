@@ -4,7 +4,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::train {
 
 std::string format_progress_line(const TrainProgress& p, const std::string& elapsed) {
   char line[256];
@@ -27,4 +27,4 @@ std::string format_train_result(const TrainResult& result, const std::filesystem
              result.last_checkpoint.string(), "; metrics ", (save_dir / "metrics.csv").string());
 }
 
-}  // namespace hat
+}  // namespace hat::train

@@ -7,7 +7,7 @@
 
 #include "supernet/train/trainer.h"
 
-namespace hat {
+namespace hat::train {
 
 // "update 120/1000 epoch 2 | loss 7.123 bits | lr 0.000125 | 5230 tok/s | 1:05"; `elapsed` is
 // the run's wall time as the caller shows durations.
@@ -19,4 +19,4 @@ std::string format_validation_line(const ValidationRecord& validation);
 // "1000 updates (max-update); last checkpoint DIR; metrics SAVE/metrics.csv".
 std::string format_train_result(const TrainResult& result, const std::filesystem::path& save_dir);
 
-}  // namespace hat
+}  // namespace hat::train

@@ -6,7 +6,8 @@
 
 #include "supernet/arch/train_settings.h"
 
-namespace hat {
+// In TrainSettings' own namespace: nlohmann finds to_json/from_json by argument-dependent lookup.
+namespace hat::arch {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainSettings, adam_beta1, adam_beta2, adam_eps, weight_decay,
                                    clip_norm, lr_scheduler, lr, max_lr, warmup_init_lr,
@@ -15,4 +16,4 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainSettings, adam_beta1, adam_beta2, adam_e
                                    activation_dropout, label_smoothing, validate_interval_updates,
                                    save_interval_updates, keep_last, seed)
 
-}  // namespace hat
+}  // namespace hat::arch

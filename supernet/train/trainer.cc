@@ -24,7 +24,7 @@
 #include "supernet/train/scorer.h"
 #include "supernet/train/train_settings_json.h"
 
-namespace hat {
+namespace hat::train {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -54,7 +54,7 @@ std::string vocabulary_checksum(const data::DataDirectory& data) {
 }
 
 // Settings that may differ when a run resumes: how long to train and how often to report.
-TrainSettings comparable(TrainSettings s) {
+arch::TrainSettings comparable(arch::TrainSettings s) {
   s.max_update = 0;
   s.validate_interval_updates = s.save_interval_updates = s.keep_last = 0;
   return s;
@@ -64,22 +64,24 @@ class TrainingRun {
  public:
   TrainingRun(const TrainerConfig& config, const TrainerEvents& events)
       : config_(config), events_(events), s_(config.settings), data_(config.data_dir) {
-    validate_space(config.space.space);
+    arch::validate_space(config.space.space);
     HAT_CHECK(s_.update_freq >= 1 && s_.max_update >= 0 && s_.max_tokens > 0,
               "hattrain: update-freq (", s_.update_freq, ") must be >= 1, max-update (",
               s_.max_update, ") >= 0 and max-tokens (", s_.max_tokens, ") > 0");
     HAT_CHECK(s_.validate_interval_updates > 0 && s_.save_interval_updates > 0 && s_.keep_last >= 1,
               "hattrain: validate and save intervals must be > 0 and keep-last >= 1");
-    if (config.arch) validate_arch(config.space.space, *config.arch);
+    if (config.arch) arch::validate_arch(config.space.space, *config.arch);
     dims_ = config.space.space.super_dims;
     dims_.vocab_size = data_.vocab_size();
     dims_.padding_idx = data::kPadId;
-    model_ = std::make_unique<SuperTransformer>(dims_);
+    model_ = std::make_unique<model::SuperTransformer>(dims_);
     model_->init_parameters(s_.seed);
     if (config.init_model) inherit_weights(*config.init_model);
-    adam_ = std::make_unique<Adam>(model_->parameters(),
-                                   AdamOptions{.beta1 = s_.adam_beta1, .beta2 = s_.adam_beta2,
-                                               .eps = s_.adam_eps, .weight_decay = s_.weight_decay});
+    adam_ = std::make_unique<optim::Adam>(model_->parameters(),
+                                          optim::AdamOptions{.beta1 = s_.adam_beta1,
+                                                             .beta2 = s_.adam_beta2,
+                                                             .eps = s_.adam_eps,
+                                                             .weight_decay = s_.weight_decay});
     schedule_ = make_schedule(s_);
     train_ = data_.load_split("train");
     batcher_ = std::make_unique<data::TokenBatcher>(
@@ -177,30 +179,32 @@ class TrainingRun {
 
   double elapsed() const { return elapsed_before_ + seconds_since(start_); }
 
-  ArchConfig arch_of_update(int64_t update) const {
-    return config_.arch ? *config_.arch : sample_arch(config_.space.space, arch_seed(s_.seed, update));
+  arch::ArchConfig arch_of_update(int64_t update) const {
+    return config_.arch ? *config_.arch
+                        : arch::sample_arch(config_.space.space, arch_seed(s_.seed, update));
   }
 
   // One optimizer update: update_freq micro-batches accumulated, gradients normalised by the
   // target tokens of the whole update (fairseq's sample_size), clipped, one Adam step.
   void train_one_update(data::BatchIterator& batches, Interval& interval) {
     const auto start = std::chrono::steady_clock::now();
-    const ArchConfig arch = arch_of_update(update_);
-    const Regularization reg{.dropout = s_.dropout, .attention_dropout = s_.attention_dropout,
-                             .activation_dropout = s_.activation_dropout,
-                             .label_smoothing = s_.label_smoothing};
+    const arch::ArchConfig arch = arch_of_update(update_);
+    const model::Regularization reg{.dropout = s_.dropout,
+                                    .attention_dropout = s_.attention_dropout,
+                                    .activation_dropout = s_.activation_dropout,
+                                    .label_smoothing = s_.label_smoothing};
     model_->parameters().zero_grad();
-    LossSums sums;
+    model::LossSums sums;
     for (int64_t k = 0; k < s_.update_freq; ++k) {
-      const ModelBatch batch =
-          to_model_batch(data::collate(train_.source, train_.target, batches.next()), data::kPadId);
+      const model::ModelBatch batch = model::to_model_batch(
+          data::collate(train_.source, train_.target, batches.next()), data::kPadId);
       sums += model_->forward_backward(arch, batch, reg, dropout_seed(s_.seed, update_, k));
     }
     const Tensor& grads = model_->parameters().grads();
-    scale_grads(grads, 1.0 / static_cast<double>(sums.tokens));
+    optim::scale_grads(grads, 1.0 / static_cast<double>(sums.tokens));
     double norm = 0;
     try {
-      norm = clip_grad_norm(grads, s_.clip_norm);
+      norm = optim::clip_grad_norm(grads, s_.clip_norm);
     } catch (const Error& e) {
       throw Error(str("hattrain: update ", update_ + 1, " diverged (", e.what(),
                       "); the last checkpoint is intact: resume with a lower lr"));
@@ -215,22 +219,25 @@ class TrainingRun {
     interval.grad_norm += norm;
     interval.lr = lr;
     interval.seconds += seconds_since(start);
-    interval.arch_hash = arch_hash(arch);
+    interval.arch_hash = arch::arch_hash(arch);
     cursor_ = batches.cursor();
   }
 
   void validate(MetricsLog& metrics) {
-    std::vector<std::pair<std::string, ArchConfig>> archs;
+    std::vector<std::pair<std::string, arch::ArchConfig>> archs;
     if (config_.arch)
       archs.emplace_back("arch", *config_.arch);
     else
-      archs = {{"largest", largest_arch(config_.space.space)},
-               {"smallest", smallest_arch(config_.space.space)}};
+      archs = {{"largest", arch::largest_arch(config_.space.space)},
+               {"smallest", arch::smallest_arch(config_.space.space)}};
     bool first = true;
     for (const auto& [name, arch] : archs) {
       const Score score = scorer_->score(*model_, arch);
-      ValidationRecord v{.update = update_, .elapsed_seconds = elapsed(), .name = name,
-                         .arch_hash = arch_hash(arch), .loss_bits = score.loss_bits,
+      ValidationRecord v{.update = update_,
+                         .elapsed_seconds = elapsed(),
+                         .name = name,
+                         .arch_hash = arch::arch_hash(arch),
+                         .loss_bits = score.loss_bits,
                          .nll_bits = score.nll_bits};
       metrics.write(v);
       if (events_.on_validation) events_.on_validation(v);
@@ -246,13 +253,15 @@ class TrainingRun {
   // Fine-tuning: the model directory's tensors into the leading blocks (a resumed run then
   // replaces every parameter from its checkpoint).
   void inherit_weights(const fs::path& dir) {
-    const ModelConfig init = read_model_config(dir);
+    const standalone::ModelConfig init = standalone::read_model_config(dir);
     HAT_CHECK(config_.arch.has_value() && *config_.arch == init.arch, "hattrain: --init ",
-              dir.string(), " holds architecture ", arch_hash(init.arch),
-              config_.arch ? ", not the --arch given (" + arch_hash(*config_.arch) + ")" : std::string());
-    check_model_vocabulary(init, dir, data_);
-    load_model_tensors(dir, init, *model_);
-    message(str("inherited the weights of ", dir.string(), " (", arch_summary(init.arch), ")"));
+              dir.string(), " holds architecture ", arch::arch_hash(init.arch),
+              config_.arch ? ", not the --arch given (" + arch::arch_hash(*config_.arch) + ")"
+                           : std::string());
+    standalone::check_model_vocabulary(init, dir, data_);
+    standalone::load_model_tensors(dir, init, *model_);
+    message(
+        str("inherited the weights of ", dir.string(), " (", arch::arch_summary(init.arch), ")"));
   }
 
   json state() const {
@@ -261,10 +270,13 @@ class TrainingRun {
             {"elapsed_seconds", elapsed()},
             {"best_valid_loss_bits", std::isfinite(best_loss_) ? json(best_loss_) : json(nullptr)},
             {"settings", s_},
-            {"space", {{"name", config_.space.space.name}, {"hash", config_.space.hash},
-                       {"text", config_.space.text}}},
-            {"arch", config_.arch ? json(arch_to_yaml(*config_.arch)) : json(nullptr)},
-            {"init_model", config_.init_model ? json(fs::absolute(*config_.init_model).string()) : json(nullptr)},
+            {"space",
+             {{"name", config_.space.space.name},
+              {"hash", config_.space.hash},
+              {"text", config_.space.text}}},
+            {"arch", config_.arch ? json(arch::arch_to_yaml(*config_.arch)) : json(nullptr)},
+            {"init_model",
+             config_.init_model ? json(fs::absolute(*config_.init_model).string()) : json(nullptr)},
             {"vocab_size", dims_.vocab_size},
             {"vocab_sha256", vocabulary_checksum(data_)},
             {"data_dir", fs::absolute(config_.data_dir).string()}};
@@ -300,12 +312,12 @@ class TrainingRun {
     HAT_CHECK(st.at("vocab_sha256") == vocabulary_checksum(data_), "hattrain: ", where,
               " was trained with another vocabulary than ", config_.data_dir.string(),
               "'s spm.model (checksums differ)");
-    const json arch = config_.arch ? json(arch_to_yaml(*config_.arch)) : json(nullptr);
+    const json arch = config_.arch ? json(arch::arch_to_yaml(*config_.arch)) : json(nullptr);
     HAT_CHECK(st.at("arch") == arch, "hattrain: ", where, " trained ",
               st.at("arch").is_null() ? "the SuperTransformer" : "a fixed SubTransformer",
               "; resume it with the same --arch");
-    HAT_CHECK(comparable(st.at("settings").get<TrainSettings>()) == comparable(s_), "hattrain: ",
-              where, " was trained with other settings: ", st.at("settings").dump(),
+    HAT_CHECK(comparable(st.at("settings").get<arch::TrainSettings>()) == comparable(s_),
+              "hattrain: ", where, " was trained with other settings: ", st.at("settings").dump(),
               "; only max-update and the intervals may change on resume");
     update_ = st.at("update").get<int64_t>();
     cursor_ = data::BatchCursor::parse(st.at("cursor").get<std::string>());
@@ -317,12 +329,12 @@ class TrainingRun {
 
   const TrainerConfig& config_;
   const TrainerEvents& events_;
-  TrainSettings s_;
+  arch::TrainSettings s_;
   data::DataDirectory data_;
-  ModelDims dims_;
-  std::unique_ptr<SuperTransformer> model_;
-  std::unique_ptr<Adam> adam_;
-  std::unique_ptr<LrSchedule> schedule_;
+  arch::ModelDims dims_;
+  std::unique_ptr<model::SuperTransformer> model_;
+  std::unique_ptr<optim::Adam> adam_;
+  std::unique_ptr<optim::LrSchedule> schedule_;
   data::TokenSplit train_;
   std::unique_ptr<data::TokenBatcher> batcher_;
   std::unique_ptr<Scorer> scorer_;
@@ -344,4 +356,4 @@ TrainResult train(const TrainerConfig& config, const TrainerEvents& events) {
   return run.run();
 }
 
-}  // namespace hat
+}  // namespace hat::train

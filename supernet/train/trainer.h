@@ -14,14 +14,15 @@
 #include "supernet/arch/space_file.h"
 #include "supernet/arch/train_settings.h"
 
-namespace hat {
+namespace hat::train {
 
 struct TrainerConfig {
   std::filesystem::path data_dir;
   std::filesystem::path save_dir;        // checkpoints and metrics.csv
-  SpaceFile space;                       // search space and HAT's training settings
-  TrainSettings settings;                // space.settings with command-line overrides
-  std::optional<ArchConfig> arch;        // train only this SubTransformer (HAT's train-subtransformer)
+  arch::SpaceFile space;                 // search space and HAT's training settings
+  arch::TrainSettings settings;          // space.settings with command-line overrides
+  std::optional<arch::ArchConfig>
+      arch;  // train only this SubTransformer (HAT's train-subtransformer)
   // Fine-tuning (HAT's Table 6): a model directory (hatexport's) of `arch` whose tensors
   // replace the fresh initialisation's leading blocks; its vocabulary must be the data's.
   std::optional<std::filesystem::path> init_model;
@@ -69,4 +70,4 @@ struct TrainResult {
 
 TrainResult train(const TrainerConfig& config, const TrainerEvents& events = {});
 
-}  // namespace hat
+}  // namespace hat::train

@@ -11,7 +11,7 @@
 #include "supernet/checkpoint/safetensors.h"
 #include "supernet/data/special_tokens.h"
 
-namespace hat {
+namespace hat::translate {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -48,22 +48,24 @@ LoadedModel load_model(const fs::path& path, const data::DataDirectory& data,
     out.trainer = state.at("trainer");
     out.update = state.at("update").get<int64_t>();
     const json& space = out.trainer.at("space");
-    out.space = parse_space_file(space.at("text").get<std::string>(),
-                                 space.at("name").get<std::string>(), where + " (trainer.space)");
+    out.space =
+        arch::parse_space_file(space.at("text").get<std::string>(),
+                               space.at("name").get<std::string>(), where + " (trainer.space)");
     const std::string vocab = out.trainer.at("vocab_sha256").get<std::string>();
     HAT_CHECK(vocab == spm_checksum(data), "checkpoint ", where,
               " was trained with another vocabulary than ", data.path().string(),
               "'s spm.model (SHA-256 ", vocab, " in the checkpoint, ", spm_checksum(data),
               " in the data directory)");
     if (out.trainer.contains("arch") && !out.trainer.at("arch").is_null())
-      out.trained_arch = arch_from_yaml(out.trainer.at("arch").get<std::string>(), where + " (trainer.arch)");
+      out.trained_arch = arch::arch_from_yaml(out.trainer.at("arch").get<std::string>(),
+                                              where + " (trainer.arch)");
   } catch (const json::exception& e) {
     throw Error(str("checkpoint ", where, ": state.json lacks the trainer's fields: ", e.what()));
   }
-  ModelDims dims = out.space.space.super_dims;
+  arch::ModelDims dims = out.space.space.super_dims;
   dims.vocab_size = data.vocab_size();
   dims.padding_idx = data::kPadId;
-  out.model = std::make_unique<SuperTransformer>(dims);
+  out.model = std::make_unique<model::SuperTransformer>(dims);
 
   const fs::path file = out.checkpoint / checkpoint::kModelFile;
   const checkpoint::SafetensorsHeader header = checkpoint::read_safetensors_header(file);
@@ -83,19 +85,21 @@ LoadedModel load_model(const fs::path& path, const data::DataDirectory& data,
   return out;
 }
 
-ArchConfig resolve_arch(const std::string& spec, const LoadedModel& loaded) {
-  ArchConfig arch;
-  if (spec == "largest") arch = largest_arch(loaded.space.space);
-  else if (spec == "smallest") arch = smallest_arch(loaded.space.space);
+arch::ArchConfig resolve_arch(const std::string& spec, const LoadedModel& loaded) {
+  arch::ArchConfig arch;
+  if (spec == "largest")
+    arch = arch::largest_arch(loaded.space.space);
+  else if (spec == "smallest")
+    arch = arch::smallest_arch(loaded.space.space);
   else if (spec == "trained") {
     HAT_CHECK(loaded.trained_arch.has_value(), "--arch trained: ", loaded.checkpoint.string(),
               " trained the whole SuperTransformer, not one SubTransformer");
     arch = *loaded.trained_arch;
   } else {
-    arch = arch_from_file(spec);
+    arch = arch::arch_from_file(spec);
   }
   loaded.model->check_arch(arch);
   return arch;
 }
 
-}  // namespace hat
+}  // namespace hat::translate

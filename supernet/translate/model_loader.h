@@ -16,17 +16,17 @@
 #include "supernet/data/data_directory.h"
 #include "supernet/model/super_transformer.h"
 
-namespace hat {
+namespace hat::translate {
 
 // Receives warnings (damaged checkpoints skipped, lines cut); library code never prints.
 using TranslateWarning = std::function<void(const std::string&)>;
 
 struct LoadedModel {
-  std::unique_ptr<SuperTransformer> model;
-  SpaceFile space;                  // parsed from state.json's trainer.space.text
+  std::unique_ptr<model::SuperTransformer> model;
+  arch::SpaceFile space;            // parsed from state.json's trainer.space.text
   std::filesystem::path checkpoint; // the checkpoint directory read
   int64_t update = 0;
-  std::optional<ArchConfig> trained_arch;  // when the run trained one fixed SubTransformer
+  std::optional<arch::ArchConfig> trained_arch;  // when the run trained one fixed SubTransformer
   nlohmann::json trainer;                  // state.json's trainer object
 };
 
@@ -45,6 +45,6 @@ LoadedModel load_model(const std::filesystem::path& path, const data::DataDirect
 
 // "largest", "smallest", "trained" (the fixed SubTransformer the run trained, when it did), or
 // an architecture YAML file (ours or HAT's), validated against the loaded model.
-ArchConfig resolve_arch(const std::string& spec, const LoadedModel& loaded);
+arch::ArchConfig resolve_arch(const std::string& spec, const LoadedModel& loaded);
 
-}  // namespace hat
+}  // namespace hat::translate

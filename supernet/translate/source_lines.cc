@@ -5,7 +5,7 @@
 
 #include "devices/error.h"
 
-namespace hat {
+namespace hat::translate {
 
 std::vector<std::string> read_source_lines(std::istream& in) {
   std::vector<std::string> lines;
@@ -24,4 +24,4 @@ std::vector<std::string> read_source_lines(const std::string& input) {
   return read_source_lines(in);
 }
 
-}  // namespace hat
+}  // namespace hat::translate

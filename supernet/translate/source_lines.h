@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace hat {
+namespace hat::translate {
 
 // Lines of a stream: "\n"-separated, one trailing "\r" dropped, a last line without "\n" counts.
 std::vector<std::string> read_source_lines(std::istream& in);
@@ -15,4 +15,4 @@ std::vector<std::string> read_source_lines(std::istream& in);
 // file that cannot be read.
 std::vector<std::string> read_source_lines(const std::string& input);
 
-}  // namespace hat
+}  // namespace hat::translate

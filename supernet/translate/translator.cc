@@ -8,13 +8,17 @@
 #include "supernet/data/normalize.h"
 #include "util/utf8.h"
 
-namespace hat {
+namespace hat::translate {
 
-Translator::Translator(const SuperTransformer& model, const ArchConfig& arch,
-                       const data::Vocabulary& vocabulary, const BeamSearchOptions& beam,
+Translator::Translator(const model::SuperTransformer& model, const arch::ArchConfig& arch,
+                       const data::Vocabulary& vocabulary, const decode::BeamSearchOptions& beam,
                        int64_t max_tokens, TranslateWarning warn)
-    : model_(model), vocabulary_(vocabulary), beam_(beam), max_tokens_(max_tokens),
-      warn_(std::move(warn)), decoder_(model, arch) {
+    : model_(model),
+      vocabulary_(vocabulary),
+      beam_(beam),
+      max_tokens_(max_tokens),
+      warn_(std::move(warn)),
+      decoder_(model, arch) {
   HAT_CHECK(max_tokens >= 1, "Translator: max_tokens must be >= 1, not ", max_tokens);
   HAT_CHECK(beam.beam >= 1, "Translator: beam must be >= 1, not ", beam.beam);
   HAT_CHECK(vocabulary.size() == model.dims().vocab_size, "Translator: the vocabulary has ",
@@ -45,7 +49,7 @@ std::vector<std::vector<int32_t>> Translator::translate_ids(
     while (end < order.size() && static_cast<int64_t>(end - begin + 1) * width <= max_tokens_) ++end;
     std::vector<std::vector<int32_t>> batch;
     for (size_t k = begin; k < end; ++k) batch.push_back(sources[order[k]]);
-    std::vector<Hypothesis> hyps = beam_search(decoder_, batch, beam_);
+    std::vector<decode::Hypothesis> hyps = decode::beam_search(decoder_, batch, beam_);
     for (size_t k = begin; k < end; ++k) {
       generated_tokens_ += static_cast<int64_t>(hyps[k - begin].tokens.size());
       out[order[k]] = std::move(hyps[k - begin].tokens);
@@ -82,4 +86,4 @@ std::vector<std::string> Translator::translate(const std::vector<std::string>& l
   return out;
 }
 
-}  // namespace hat
+}  // namespace hat::translate

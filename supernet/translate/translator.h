@@ -14,16 +14,16 @@
 #include "supernet/model/super_transformer.h"
 #include "supernet/translate/model_loader.h"
 
-namespace hat {
+namespace hat::translate {
 
 class Translator {
  public:
   // Keeps references to `model` and `vocabulary` (which must outlive this). max_tokens bounds
   // each batch: sentences * (longest source + 1) <= max_tokens (a longer single sentence goes
   // alone). Throws hat::Error when the arch does not fit the model or max_tokens < 1.
-  Translator(const SuperTransformer& model, const ArchConfig& arch,
-             const data::Vocabulary& vocabulary, const BeamSearchOptions& beam, int64_t max_tokens,
-             TranslateWarning warn = {});
+  Translator(const model::SuperTransformer& model, const arch::ArchConfig& arch,
+             const data::Vocabulary& vocabulary, const decode::BeamSearchOptions& beam,
+             int64_t max_tokens, TranslateWarning warn = {});
   ~Translator();
 
   // One output line per input line, in input order. Each line is validated (invalid UTF-8:
@@ -42,13 +42,13 @@ class Translator {
   int64_t generated_tokens() const { return generated_tokens_; }
 
  private:
-  const SuperTransformer& model_;
+  const model::SuperTransformer& model_;
   const data::Vocabulary& vocabulary_;
-  BeamSearchOptions beam_;
+  decode::BeamSearchOptions beam_;
   int64_t max_tokens_;
   TranslateWarning warn_;
-  IncrementalDecoder decoder_;
+  decode::IncrementalDecoder decoder_;
   int64_t generated_tokens_ = 0;
 };
 
-}  // namespace hat
+}  // namespace hat::translate

@@ -10,11 +10,11 @@ namespace {
 
 class SplitEvaluation : public test::ExportFixture {
  protected:
-  static InferenceModel open_largest() {
-    ModelChoice choice;
+  static standalone::InferenceModel open_largest() {
+    standalone::ModelChoice choice;
     choice.checkpoint = save_dir("shared");
     choice.data = data_dir();
-    return open_inference_model(choice);
+    return standalone::open_inference_model(choice);
   }
 };
 
@@ -30,12 +30,12 @@ TEST_F(SplitEvaluation, FirstPairsCutsTheSplitOnlyWhenAsked) {
 }
 
 TEST_F(SplitEvaluation, TranslationsAreTheTranslatorsInInputOrder) {
-  const InferenceModel m = open_largest();
+  const standalone::InferenceModel m = open_largest();
   const data::ParallelText text = first_pairs(data::DataDirectory(data_dir()), "valid", 6);
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = 2;
   const SplitTranslation t = translate_sources(m, text.source, search, 64);
-  Translator direct(*m.loaded.model, m.arch, m.vocabulary, search, 64);
+  translate::Translator direct(*m.loaded.model, m.arch, m.vocabulary, search, 64);
   EXPECT_EQ(t.hypotheses, direct.translate(text.source));
   EXPECT_EQ(t.generated_tokens, direct.generated_tokens());
   EXPECT_GE(t.seconds, 0.0);
@@ -43,7 +43,7 @@ TEST_F(SplitEvaluation, TranslationsAreTheTranslatorsInInputOrder) {
 }
 
 TEST_F(SplitEvaluation, LossIsSmoothedAsTheModelTrained) {
-  InferenceModel m = open_largest();
+  standalone::InferenceModel m = open_largest();
   const data::DataDirectory data(data_dir());
   const SplitLoss recorded = split_loss(m, data, "test", 4, 4096);
   EXPECT_EQ(recorded.label_smoothing, 0.1);  // the checkpoint's trainer settings
@@ -64,12 +64,12 @@ TEST_F(SplitEvaluation, LossIsSmoothedAsTheModelTrained) {
 }
 
 TEST_F(SplitEvaluation, HeaderNamesModelArchSplitAndSearch) {
-  const InferenceModel m = open_largest();
-  BeamSearchOptions search;
+  const standalone::InferenceModel m = open_largest();
+  decode::BeamSearchOptions search;
   search.beam = 4;
   search.len_penalty = 0.6;
   EXPECT_EQ(format_evaluation_header(m, "test", 3, search),
-            "model: " + m.description + ", arch " + arch_summary(m.arch) +
+            "model: " + m.description + ", arch " + arch::arch_summary(m.arch) +
                 "\nsplit: test, 3 sentences, beam 4, lenpen 0.6\n");
 }
 

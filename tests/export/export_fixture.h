@@ -114,13 +114,13 @@ class ExportFixture : public ::testing::Test {
   // hattrain would save it; the space also goes to NAME.yml.
   static void save_checkpoint(const std::string& name, const std::string& yaml, uint64_t seed) {
     const data::DataDirectory data(data_dir());
-    const SpaceFile space = parse_space_file(yaml, name, "test");
+    const arch::SpaceFile space = arch::parse_space_file(yaml, name, "test");
     std::ofstream(space_file(name)) << yaml;
-    ModelDims dims = space.space.super_dims;
+    arch::ModelDims dims = space.space.super_dims;
     dims.vocab_size = data.vocab_size();
-    SuperTransformer model(dims);
+    model::SuperTransformer model(dims);
     randomize(model, seed);
-    const Adam adam(model.parameters());
+    const optim::Adam adam(model.parameters());
     const nlohmann::json trainer = {
         {"space", {{"name", name}, {"hash", space.hash}, {"text", space.text}}},
         {"arch", nullptr},
@@ -129,7 +129,9 @@ class ExportFixture : public ::testing::Test {
     CheckpointStore(save_dir(name), 3).save(7, model.parameters(), adam, trainer, true);
   }
 
-  static ArchConfig arch_of(const char* yaml) { return arch_from_yaml(yaml, "test arch"); }
+  static arch::ArchConfig arch_of(const char* yaml) {
+    return arch::arch_from_yaml(yaml, "test arch");
+  }
 
   // No ".tmp-" entry left in `dir`.
   static ::testing::AssertionResult no_temporaries(const std::filesystem::path& dir) {

@@ -29,27 +29,27 @@ class ExportRoundTrip : public test::ExportFixture, public ::testing::WithParamI
  protected:
   void SetUp() override {
     const data::DataDirectory data(data_dir());
-    loaded_ = load_model(save_dir(GetParam().space), data);
-    arch_ = std::string(GetParam().arch) == "largest" ? resolve_arch("largest", loaded_)
+    loaded_ = translate::load_model(save_dir(GetParam().space), data);
+    arch_ = std::string(GetParam().arch) == "largest" ? translate::resolve_arch("largest", loaded_)
                                                       : arch_of(GetParam().arch);
-    out_ = root() / str("model-", GetParam().space, "-", arch_hash(arch_));
-    ExportOptions options;
+    out_ = root() / str("model-", GetParam().space, "-", arch::arch_hash(arch_));
+    standalone::ExportOptions options;
     options.out = out_;
     options.force = true;
-    summary_ = export_model(loaded_, arch_, data, options);
+    summary_ = standalone::export_model(loaded_, arch_, data, options);
   }
-  LoadedModel loaded_;
-  ArchConfig arch_;
+  translate::LoadedModel loaded_;
+  arch::ArchConfig arch_;
   fs::path out_;
-  ExportSummary summary_;
+  standalone::ExportSummary summary_;
 };
 
 TEST_P(ExportRoundTrip, HoldsOnlyTrueSizeTensorsCountedAnalytically) {
-  const SuperTransformer& super = *loaded_.model;
+  const model::SuperTransformer& super = *loaded_.model;
   EXPECT_EQ(summary_.parameters, super.parameter_count(arch_, true));
   EXPECT_EQ(summary_.parameters_without_embeddings, super.parameter_count(arch_, false));
   const checkpoint::SafetensorsContents file =
-      checkpoint::read_safetensors(out_ / kModelWeightsFile);
+      checkpoint::read_safetensors(out_ / standalone::kModelWeightsFile);
   int64_t elements = 0;
   for (const auto& [name, t] : file.tensors) elements += t.numel();
   EXPECT_EQ(elements, super.parameter_count(arch_, true));
@@ -80,7 +80,7 @@ TEST_P(ExportRoundTrip, HoldsOnlyTrueSizeTensorsCountedAnalytically) {
 }
 
 TEST_P(ExportRoundTrip, LoadsWithTheArchitectureVocabularyAndProvenance) {
-  const ModelDirectory m = load_model_directory(out_);
+  const standalone::ModelDirectory m = standalone::load_model_directory(out_);
   EXPECT_EQ(m.arch, arch_);
   EXPECT_EQ(m.loaded.trained_arch, arch_);
   EXPECT_EQ(m.vocabulary.size(), loaded_.model->dims().vocab_size);
@@ -90,18 +90,18 @@ TEST_P(ExportRoundTrip, LoadsWithTheArchitectureVocabularyAndProvenance) {
   EXPECT_EQ(m.config.provenance.at("checkpoint_model_sha256"),
             util::sha256_file(loaded_.checkpoint / checkpoint::kModelFile));
   // The standalone model is no larger than the SubTransformer (plus zeros it never reads).
-  const ModelDims& d = m.loaded.model->dims();
+  const arch::ModelDims& d = m.loaded.model->dims();
   EXPECT_EQ(d.encoder_layers_max, arch_.encoder_layers);
-  EXPECT_EQ(encoder_positions_width(d), encoder_positions_width(loaded_.model->dims()));
+  EXPECT_EQ(arch::encoder_positions_width(d), arch::encoder_positions_width(loaded_.model->dims()));
   EXPECT_EQ(m.loaded.model->parameter_count(arch_, true), summary_.parameters);
 }
 
 TEST_P(ExportRoundTrip, LogProbabilitiesAndLossEqualTheSuperTransformers) {
-  ModelDirectory m = load_model_directory(out_);
-  const ModelBatch batch = test::make_batch({{4, 9, 11, 5, 7, 20, 33}, {12, 6, 8}, {40, 41}},
-                                            {{5, 10, 4, 12, 50}, {7, 9}, {17, 18, 19}});
-  IncrementalDecoder inside(*loaded_.model, arch_);
-  IncrementalDecoder alone(*m.loaded.model, m.arch);
+  standalone::ModelDirectory m = standalone::load_model_directory(out_);
+  const model::ModelBatch batch = test::make_batch({{4, 9, 11, 5, 7, 20, 33}, {12, 6, 8}, {40, 41}},
+                                                   {{5, 10, 4, 12, 50}, {7, 9}, {17, 18, 19}});
+  decode::IncrementalDecoder inside(*loaded_.model, arch_);
+  decode::IncrementalDecoder alone(*m.loaded.model, m.arch);
   inside.encode(batch.source, batch.source_lengths);
   alone.encode(batch.source, batch.source_lengths);
   std::vector<int32_t> prev(3, 2);
@@ -111,22 +111,22 @@ TEST_P(ExportRoundTrip, LogProbabilitiesAndLossEqualTheSuperTransformers) {
     EXPECT_TRUE(test::all_close(b, a, 0, 1e-5)) << "step " << step;
     for (int32_t& t : prev) t = 4 + (t * 7 + step) % 50;
   }
-  const LossSums x = loaded_.model->evaluate(arch_, batch, 0.1);
-  const LossSums y = m.loaded.model->evaluate(m.arch, batch, 0.1);
+  const model::LossSums x = loaded_.model->evaluate(arch_, batch, 0.1);
+  const model::LossSums y = m.loaded.model->evaluate(m.arch, batch, 0.1);
   EXPECT_NEAR(y.loss, x.loss, 1e-4 * std::abs(x.loss));
   EXPECT_NEAR(y.nll, x.nll, 1e-4 * std::abs(x.nll));
 }
 
 TEST_P(ExportRoundTrip, BeamSearchTranslationsAreIdentical) {
-  const ModelDirectory m = load_model_directory(out_);
+  const standalone::ModelDirectory m = standalone::load_model_directory(out_);
   const data::DataDirectory data(data_dir());
   const data::ParallelText text = data.load_text("test");
-  BeamSearchOptions search;
+  decode::BeamSearchOptions search;
   search.beam = 4;
   search.max_len_b = 15;
   const data::Vocabulary vocabulary = data.vocabulary();
-  Translator inside(*loaded_.model, arch_, vocabulary, search, 4096);
-  Translator alone(*m.loaded.model, m.arch, m.vocabulary, search, 4096);
+  translate::Translator inside(*loaded_.model, arch_, vocabulary, search, 4096);
+  translate::Translator alone(*m.loaded.model, m.arch, m.vocabulary, search, 4096);
   const std::vector<std::string> expected = inside.translate(text.source);
   EXPECT_EQ(alone.translate(text.source), expected);
   EXPECT_GT(inside.generated_tokens(), 0);

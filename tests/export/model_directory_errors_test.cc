@@ -19,17 +19,17 @@ namespace fs = std::filesystem;
 class ModelDirectoryErrors : public test::ExportFixture {
  protected:
   void SetUp() override {
-    loaded_ = load_model(save_dir("shared"), data::DataDirectory(data_dir()));
+    loaded_ = translate::load_model(save_dir("shared"), data::DataDirectory(data_dir()));
     model_ = root() / "model";
     fs::remove_all(model_);
     export_to(model_);
   }
-  ExportSummary export_to(const fs::path& out, bool force = false) {
-    ExportOptions options;
+  standalone::ExportSummary export_to(const fs::path& out, bool force = false) {
+    standalone::ExportOptions options;
     options.out = out;
     options.force = force;
-    return export_model(loaded_, arch_of(test::kSharedArch), data::DataDirectory(data_dir()),
-                        options);
+    return standalone::export_model(loaded_, arch_of(test::kSharedArch),
+                                    data::DataDirectory(data_dir()), options);
   }
   // A copy of the model directory to damage.
   fs::path copy(const std::string& name) {
@@ -38,7 +38,7 @@ class ModelDirectoryErrors : public test::ExportFixture {
     fs::copy(model_, dir);
     return dir;
   }
-  LoadedModel loaded_;
+  translate::LoadedModel loaded_;
   fs::path model_;
 };
 
@@ -46,7 +46,7 @@ TEST_F(ModelDirectoryErrors, AMissingFileIsRefusedByName) {
   for (const char* file : {"spm.model", "model.safetensors", "config.json"}) {
     const fs::path dir = copy(str("missing-", file));
     fs::remove(dir / file);
-    test::expect_error([&] { load_model_directory(dir); }, {dir.string(), file});
+    test::expect_error([&] { standalone::load_model_directory(dir); }, {dir.string(), file});
   }
 }
 
@@ -60,28 +60,31 @@ TEST_F(ModelDirectoryErrors, AnAlteredByteIsRefusedByName) {
       f.seekp(100);
       f.put(static_cast<char>(c ^ 0x01));
     }
-    test::expect_error([&] { load_model_directory(dir); }, {file, "SHA-256", "altered"});
+    test::expect_error([&] { standalone::load_model_directory(dir); },
+                       {file, "SHA-256", "altered"});
   }
   const fs::path truncated = copy("truncated");
   fs::resize_file(truncated / "model.safetensors",
                   fs::file_size(truncated / "model.safetensors") - 4);
-  test::expect_error([&] { load_model_directory(truncated); }, {"model.safetensors", "truncated"});
+  test::expect_error([&] { standalone::load_model_directory(truncated); },
+                     {"model.safetensors", "truncated"});
 }
 
 TEST_F(ModelDirectoryErrors, ACorruptConfigIsRefusedByName) {
   const fs::path garbage = copy("garbage");
   std::ofstream(garbage / "config.json") << "{\"format\": \"hat-model\", ";
-  test::expect_error([&] { load_model_directory(garbage); }, {"config.json", "not valid JSON"});
+  test::expect_error([&] { standalone::load_model_directory(garbage); },
+                     {"config.json", "not valid JSON"});
   const fs::path other = copy("other");
   std::ofstream(other / "config.json") << "{\"format\": \"something\"}";
-  test::expect_error([&] { load_model_directory(other); },
+  test::expect_error([&] { standalone::load_model_directory(other); },
                      {"config.json", "not a hat model config"});
   // Valid JSON whose dims do not match the architecture.
   const fs::path dims = copy("dims");
   nlohmann::json config = nlohmann::json::parse(util::read_file(model_ / "config.json"));
   config["model"]["encoder_layers"] = 3;
   std::ofstream(dims / "config.json") << config.dump();
-  test::expect_error([&] { load_model_directory(dims); },
+  test::expect_error([&] { standalone::load_model_directory(dims); },
                      {"config.json", "do not match the architecture"});
 }
 
@@ -91,7 +94,7 @@ TEST_F(ModelDirectoryErrors, AnExistingOutputIsRefusedWithoutForceAndReplacedWit
   EXPECT_EQ(util::read_file(model_ / "config.json"), before);
   EXPECT_TRUE(no_temporaries(root()));
   EXPECT_NO_THROW(export_to(model_, true));
-  EXPECT_NO_THROW(load_model_directory(model_));
+  EXPECT_NO_THROW(standalone::load_model_directory(model_));
   EXPECT_TRUE(no_temporaries(root()));
   // Force replaces a model directory, never anything else.
   const fs::path other = root() / "not-a-model";
@@ -103,17 +106,18 @@ TEST_F(ModelDirectoryErrors, AnExistingOutputIsRefusedWithoutForceAndReplacedWit
 
 TEST_F(ModelDirectoryErrors, FailuresLeaveNothingBehind) {
   const fs::path out = root() / "never";
-  ArchConfig outside = arch_of(test::kSharedArch);
+  arch::ArchConfig outside = arch_of(test::kSharedArch);
   outside.decoder_ffn_dims[0] = 56;  // fits the maxima, not the space's choices
-  ExportOptions options;
+  standalone::ExportOptions options;
   options.out = out;
   const data::DataDirectory data(data_dir());
-  test::expect_error([&] { export_model(loaded_, outside, data, options); },
+  test::expect_error([&] { standalone::export_model(loaded_, outside, data, options); },
                      {"56", "not in the space"});
   std::ofstream(root() / "result.json") << "{ not json";
   options.search_result = root() / "result.json";
-  test::expect_error([&] { export_model(loaded_, arch_of(test::kSharedArch), data, options); },
-                     {"result.json", "not valid JSON"});
+  test::expect_error(
+      [&] { standalone::export_model(loaded_, arch_of(test::kSharedArch), data, options); },
+      {"result.json", "not valid JSON"});
   EXPECT_FALSE(fs::exists(out));
   EXPECT_TRUE(no_temporaries(root()));
 }
@@ -130,40 +134,42 @@ TEST_F(ModelDirectoryErrors, AnotherVocabularyIsRefused) {
     f.put('\x7f');
   }
   const data::DataDirectory data(other);
-  ExportOptions options;
+  standalone::ExportOptions options;
   options.out = root() / "other-model";
-  test::expect_error([&] { export_model(loaded_, arch_of(test::kSharedArch), data, options); },
-                     {"spm.model", "another vocabulary"});
+  test::expect_error(
+      [&] { standalone::export_model(loaded_, arch_of(test::kSharedArch), data, options); },
+      {"spm.model", "another vocabulary"});
   EXPECT_FALSE(fs::exists(options.out));
   // A model directory against a data directory of another vocabulary (metadata says so).
-  const ModelConfig config = read_model_config(model_);
-  ModelConfig changed = config;
+  const standalone::ModelConfig config = standalone::read_model_config(model_);
+  standalone::ModelConfig changed = config;
   changed.vocab_sha256 = std::string(64, '0');
   test::expect_error(
-      [&] { check_model_vocabulary(changed, model_, data::DataDirectory(data_dir())); },
+      [&] { standalone::check_model_vocabulary(changed, model_, data::DataDirectory(data_dir())); },
       {"another vocabulary"});
-  EXPECT_NO_THROW(check_model_vocabulary(config, model_, data::DataDirectory(data_dir())));
+  EXPECT_NO_THROW(
+      standalone::check_model_vocabulary(config, model_, data::DataDirectory(data_dir())));
 }
 
 TEST_F(ModelDirectoryErrors, ArchAndSearchResultAreChecked) {
-  const ModelDirectory m = load_model_directory(model_);
-  EXPECT_EQ(resolve_model_arch("", m), m.arch);
-  EXPECT_EQ(resolve_model_arch("trained", m), m.arch);
+  const standalone::ModelDirectory m = standalone::load_model_directory(model_);
+  EXPECT_EQ(standalone::resolve_model_arch("", m), m.arch);
+  EXPECT_EQ(standalone::resolve_model_arch("trained", m), m.arch);
   std::ofstream(root() / "other.yml") << test::kSeparateArch;
-  test::expect_error([&] { resolve_model_arch((root() / "other.yml").string(), m); },
+  test::expect_error([&] { standalone::resolve_model_arch((root() / "other.yml").string(), m); },
                      {"is not the architecture of", "leave --arch out"});
   // A search result is kept in config.json; one naming another architecture is a warning.
   const nlohmann::json result = {{"runs", {{{"arch", test::kSeparateArch}}}}};
   std::ofstream(root() / "result.json") << result.dump();
-  ExportOptions options;
+  standalone::ExportOptions options;
   options.out = root() / "searched";
   options.search_result = root() / "result.json";
   std::vector<std::string> warnings;
-  export_model(loaded_, arch_of(test::kSharedArch), data::DataDirectory(data_dir()), options,
-               [&](const std::string& w) { warnings.push_back(w); });
+  standalone::export_model(loaded_, arch_of(test::kSharedArch), data::DataDirectory(data_dir()),
+                           options, [&](const std::string& w) { warnings.push_back(w); });
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("does not name"), std::string::npos) << warnings[0];
-  const ModelConfig config = read_model_config(options.out);
+  const standalone::ModelConfig config = standalone::read_model_config(options.out);
   EXPECT_EQ(config.provenance.at("search_result").at("result"), result);
 }
 

@@ -12,20 +12,20 @@ namespace fs = std::filesystem;
 
 class TrainedExportTest : public test::ExportFixture {
  protected:
-  static ExportOptions to(const std::string& name) {
-    ExportOptions request;
+  static standalone::ExportOptions to(const std::string& name) {
+    standalone::ExportOptions request;
     request.out = root() / name;
     return request;
   }
 };
 
 TEST_F(TrainedExportTest, ExportsTheBestCheckpointRatherThanTheLast) {
-  const ArchConfig arch = arch_of(test::kSharedArch);
-  const TrainedExport e =
-      export_trained_model(save_dir("shared"), save_dir("shared") / "no-such-checkpoint", data_dir(), arch, to("best"));
+  const arch::ArchConfig arch = arch_of(test::kSharedArch);
+  const standalone::TrainedExport e = standalone::export_trained_model(
+      save_dir("shared"), save_dir("shared") / "no-such-checkpoint", data_dir(), arch, to("best"));
   EXPECT_TRUE(fs::equivalent(e.checkpoint, save_dir("shared") / "checkpoint_00000007")) << e.checkpoint;
   EXPECT_EQ(e.summary.dir, root() / "best");
-  const ModelConfig config = read_model_config(root() / "best");
+  const standalone::ModelConfig config = standalone::read_model_config(root() / "best");
   EXPECT_EQ(config.arch, arch);
   EXPECT_EQ(config.parameters, e.summary.parameters);
   EXPECT_GT(e.summary.parameters, e.summary.parameters_without_embeddings);
@@ -35,20 +35,24 @@ TEST_F(TrainedExportTest, WithoutABestCheckpointTheLastIsExported) {
   const fs::path save = root() / "save-unvalidated";
   fs::create_directories(save);
   fs::copy(save_dir("separate") / "checkpoint_00000007", save / "checkpoint_00000007", fs::copy_options::recursive);
-  const ArchConfig arch = arch_of(test::kSeparateArch);
-  const TrainedExport e =
-      export_trained_model(save, save / "checkpoint_00000007", data_dir(), arch, to("last"));
+  const arch::ArchConfig arch = arch_of(test::kSeparateArch);
+  const standalone::TrainedExport e = standalone::export_trained_model(
+      save, save / "checkpoint_00000007", data_dir(), arch, to("last"));
   EXPECT_EQ(e.checkpoint, save / "checkpoint_00000007");
-  EXPECT_EQ(read_model_config(root() / "last").arch, arch);
+  EXPECT_EQ(standalone::read_model_config(root() / "last").arch, arch);
 }
 
 TEST_F(TrainedExportTest, AnExistingModelDirectoryNeedsForce) {
-  const ArchConfig arch = arch_of(test::kSharedArch);
-  export_trained_model(save_dir("shared"), {}, data_dir(), arch, to("twice"));
-  EXPECT_THROW(export_trained_model(save_dir("shared"), {}, data_dir(), arch, to("twice")), Error);
-  ExportOptions forced = to("twice");
+  const arch::ArchConfig arch = arch_of(test::kSharedArch);
+  standalone::export_trained_model(save_dir("shared"), {}, data_dir(), arch, to("twice"));
+  EXPECT_THROW(
+      standalone::export_trained_model(save_dir("shared"), {}, data_dir(), arch, to("twice")),
+      Error);
+  standalone::ExportOptions forced = to("twice");
   forced.force = true;
-  EXPECT_EQ(export_trained_model(save_dir("shared"), {}, data_dir(), arch, forced).summary.dir, root() / "twice");
+  EXPECT_EQ(standalone::export_trained_model(save_dir("shared"), {}, data_dir(), arch, forced)
+                .summary.dir,
+            root() / "twice");
 }
 
 }  // namespace

@@ -65,13 +65,13 @@ TEST_F(DatasetSchema, StoresAndReadsBackAMeasurement) {
 
 TEST_F(DatasetSchema, MigratesAVersionOneFileWithItsRows) {
   const auto path = root_ / "old.sqlite";
-  const ArchConfig arch = sample_arch(test::tiny_space(), 11);
+  const arch::ArchConfig arch = arch::sample_arch(test::tiny_space(), 11);
   {
     SqliteDb db(path, false, true, 1000);
     create_latency_schema_v1(db);
     db.exec("INSERT INTO devices VALUES(1, 'host', 'old cpu', 'cpu', 2)");
     SqliteStatement a(db, "INSERT INTO architectures VALUES(1, ?, ?, 32, 2, 64, 2, 32, 2, 64, 2, 2, 1)");
-    a.bind(1, arch_hash(arch)).bind(2, arch_to_yaml(arch)).run();
+    a.bind(1, arch::arch_hash(arch)).bind(2, arch::arch_to_yaml(arch)).run();
     db.exec("INSERT INTO measurements VALUES(1, 1, 1, 1.5, 0.1, 12.5, 0.2, 30, 5, 20, 'box', '2024-01-01T00:00:00Z')");
     db.exec("INSERT INTO measurements VALUES(2, 1, 1, 1.6, 0.1, 12.6, 0.2, 30, 5, 20, 'box', '2024-01-02T00:00:00Z')");
   }

@@ -22,15 +22,15 @@ class DatasetTest : public hat::test::TempDirectoryTest {
   }
 };
 
-inline SearchSpace tiny_space() {
-  return parse_space_file(hat::test::kTinySpaceYaml, "tiny", "tiny space").space;
+inline arch::SearchSpace tiny_space() {
+  return arch::parse_space_file(hat::test::kTinySpaceYaml, "tiny", "tiny space").space;
 }
 
 // A measurement of sample `seed` of the tiny space on `device`, latencies derived from the seed.
 inline Measurement synthetic_measurement(const std::string& device, uint64_t seed) {
   Measurement m;
   m.device = device;
-  m.arch = sample_arch(tiny_space(), seed);
+  m.arch = arch::sample_arch(tiny_space(), seed);
   m.features = hat_features(*m.arch);
   m.encoder = {1.0 + static_cast<double>(seed % 7), 0.1, 1.0 + static_cast<double>(seed % 7)};
   m.decoder = {10.0 + static_cast<double>(seed % 13), 0.5, std::nullopt};

@@ -6,7 +6,7 @@ namespace hat::latency {
 namespace {
 
 TEST(HatFeatures, AveragesPerLayerChoicesAndCountsAttendedEncoderLayers) {
-  ArchConfig a;
+  arch::ArchConfig a;
   a.encoder_embed_dim = 512;
   a.encoder_layers = 2;
   a.encoder_ffn_dims = {1024, 2048};

@@ -59,7 +59,7 @@ TEST(TimeUntil, ATickThatThrowsStopsTheLoop) {
 }
 
 TEST(MeasureArchitecture, TranslateModeTimesWholeSearchesAndRefusesOtherModes) {
-  SuperTransformer model(test::tiny_dims());
+  model::SuperTransformer model(test::tiny_dims());
   model.init_parameters(3);
   MeasureOptions options;
   options.protocol.source_length = 5;
@@ -113,8 +113,8 @@ TEST_F(ProfiledModelTest, AFixedArchitectureIsResolvedAndChecked) {
   const ProfiledModel m =
       open_profiled_model(std::nullopt, {space_, 40, 1}, std::string("smallest"));
   ASSERT_TRUE(m.fixed_arch);
-  EXPECT_EQ(*m.fixed_arch, smallest_arch(m.space.space));
-  EXPECT_EQ(resolve_space_arch("largest", m), largest_arch(m.space.space));
+  EXPECT_EQ(*m.fixed_arch, arch::smallest_arch(m.space.space));
+  EXPECT_EQ(resolve_space_arch("largest", m), arch::largest_arch(m.space.space));
   test::expect_error([&] { resolve_space_arch((root_ / "missing.yml").string(), m); },
                      {"missing.yml"});
 }

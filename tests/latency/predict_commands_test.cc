@@ -52,9 +52,9 @@ TEST(TrainAndTest, ScoresOnTheTestSplitAndRefusesTooFewRows) {
 
 TEST_F(PredictCommands, QueriesTakeThePredictorsSettingAndTheOverrides) {
   uint64_t seed = 4;
-  const ArchConfig arch = test_data::random_arch(seed);
+  const arch::ArchConfig arch = test_data::random_arch(seed);
   const std::string file = (root_ / "arch.yml").string();
-  std::ofstream(file) << arch_to_yaml(arch);
+  std::ofstream(file) << arch::arch_to_yaml(arch);
   InferenceSetting base;
   base.vocab_size = 8000;
   base.beam = 4;

@@ -267,7 +267,8 @@ TEST_F(KernelCostsFile, BadFilesSayWhatIsWrong) {
 }
 
 // The step's kernels summed layer by layer and step by step, the long way round.
-double kernel_ms_by_hand(const ArchConfig& a, const InferenceSetting& s, const KernelCosts& k) {
+double kernel_ms_by_hand(const arch::ArchConfig& a, const InferenceSetting& s,
+                         const KernelCosts& k) {
   const double B = s.beam, L = s.source_length, V = s.vocab_size, Q = s.qkv_dim;
   const double dd = a.decoder_embed_dim;
   double F = dd * V;
@@ -304,7 +305,7 @@ TEST(KernelCosts, PriceTheDecoderStepsAndLeaveTheEncoderAnalytic) {
   uint64_t seed = 11;
   for (int trial = 0; trial < 40; ++trial) {
     const KernelCosts k = trial % 2 ? hand_costs_with_replay() : hand_costs();
-    const ArchConfig a = test_data::random_arch(seed);
+    const arch::ArchConfig a = test_data::random_arch(seed);
     InferenceSetting s;
     s.vocab_size = test_data::pick(seed, {8000, 32000});
     s.beam = test_data::pick(seed, {1, 2, 5});

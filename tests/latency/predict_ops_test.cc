@@ -14,7 +14,7 @@ namespace {
 
 TEST(PredictOps, TermsCountTheProtocolsCalls) {
   // One encoder layer and one decoder layer, every dim tiny enough to count by hand.
-  ArchConfig a;
+  arch::ArchConfig a;
   a.encoder_embed_dim = 4, a.decoder_embed_dim = 4, a.encoder_layers = 1, a.decoder_layers = 1;
   a.encoder_ffn_dims = {8}, a.encoder_self_heads = {2};
   a.decoder_ffn_dims = {8}, a.decoder_self_heads = {2}, a.decoder_ende_heads = {1};

@@ -17,8 +17,8 @@ inline int64_t pick(uint64_t& s, std::initializer_list<int64_t> choices) {
   return *(choices.begin() + splitmix64(s) % choices.size());
 }
 
-inline ArchConfig random_arch(uint64_t& s) {
-  ArchConfig a;
+inline arch::ArchConfig random_arch(uint64_t& s) {
+  arch::ArchConfig a;
   a.encoder_embed_dim = pick(s, {512, 640});
   a.decoder_embed_dim = pick(s, {512, 640});
   a.encoder_layers = pick(s, {4, 5, 6});

@@ -28,7 +28,7 @@ TEST(SummarizeTimings, TrimsTenPercentAtEachEndAsHat) {
 }
 
 TEST(MeasureProtocol, TimesEveryIterationOfEachPart) {
-  SuperTransformer model(test::tiny_dims());
+  model::SuperTransformer model(test::tiny_dims());
   model.init_parameters(3);
   ProtocolOptions options;
   options.source_length = 6;
@@ -52,7 +52,7 @@ TEST(MeasureProtocol, TimesEveryIterationOfEachPart) {
 }
 
 TEST(MeasureProtocol, RefusesImpossibleSettings) {
-  SuperTransformer model(test::tiny_dims());
+  model::SuperTransformer model(test::tiny_dims());
   model.init_parameters(3);
   ProtocolOptions options;
   options.source_length = 16;  // max_positions 16
@@ -61,7 +61,7 @@ TEST(MeasureProtocol, RefusesImpossibleSettings) {
   options.source_length = 5;
   options.beam = 0;
   test::expect_error([&] { measure_protocol(model, test::tiny_arch(), options); }, {"beam 0"});
-  ArchConfig bad = test::tiny_arch();
+  arch::ArchConfig bad = test::tiny_arch();
   bad.encoder_embed_dim = 99;
   options.beam = 2;
   EXPECT_THROW(measure_protocol(model, bad, options), Error);

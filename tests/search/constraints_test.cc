@@ -10,16 +10,18 @@
 namespace hat::search {
 namespace {
 
-const SearchSpace& space() {
-  static const SearchSpace s = test::search_test_space();
+const arch::SearchSpace& space() {
+  static const arch::SearchSpace s = test::search_test_space();
   return s;
 }
 
-double predicted(const ArchConfig& arch) { return test::test_latency_bound(0).predict_ms(arch); }
+double predicted(const arch::ArchConfig& arch) {
+  return test::test_latency_bound(0).predict_ms(arch);
+}
 
 TEST(Constraints, ALatencyBoundAdmitsExactlyTheArchitecturesPredictedWithinIt) {
-  const SuperTransformer& model = test::search_test_model();
-  const ArchConfig small = smallest_arch(space()), large = largest_arch(space());
+  const model::SuperTransformer& model = test::search_test_model();
+  const arch::ArchConfig small = arch::smallest_arch(space()), large = arch::largest_arch(space());
   const double lo = predicted(small), hi = predicted(large);
   ASSERT_GT(lo, 0);
   ASSERT_LT(lo, hi);
@@ -37,8 +39,8 @@ TEST(Constraints, ALatencyBoundAdmitsExactlyTheArchitecturesPredictedWithinIt) {
 }
 
 TEST(Constraints, ParameterAndMemoryLimitsCountWhatTheyDocument) {
-  const SuperTransformer& model = test::search_test_model();
-  const ArchConfig small = smallest_arch(space()), large = largest_arch(space());
+  const model::SuperTransformer& model = test::search_test_model();
+  const arch::ArchConfig small = arch::smallest_arch(space()), large = arch::largest_arch(space());
   Constraints c(model);
   c.set_max_parameters(model.parameter_count(small, false));
   EXPECT_TRUE(c.satisfied(small));
@@ -66,8 +68,8 @@ TEST(Constraints, ParameterAndMemoryLimitsCountWhatTheyDocument) {
 }
 
 TEST(Constraints, FactsGiveParametersAndEveryDevicesPrediction) {
-  const SuperTransformer& model = test::search_test_model();
-  const ArchConfig arch = sample_arch(space(), 3);
+  const model::SuperTransformer& model = test::search_test_model();
+  const arch::ArchConfig arch = arch::sample_arch(space(), 3);
   Constraints c(model);
   c.add_latency(test::test_latency_bound(1e9, "a"));
   c.add_latency(test::test_latency_bound(1e9, "b"));
@@ -80,8 +82,8 @@ TEST(Constraints, FactsGiveParametersAndEveryDevicesPrediction) {
 }
 
 TEST(Constraints, AnImpossibleBoundNamesTheFeasibleRange) {
-  const SuperTransformer& model = test::search_test_model();
-  const ArchConfig small = smallest_arch(space()), large = largest_arch(space());
+  const model::SuperTransformer& model = test::search_test_model();
+  const arch::ArchConfig small = arch::smallest_arch(space()), large = arch::largest_arch(space());
   const double lo = predicted(small), hi = predicted(large);
 
   Constraints latency(model);

@@ -108,7 +108,8 @@ TEST(EvolutionarySearch, AnImpossibleConstraintIsAClearError) {
   test::SyntheticProblem p;
   EvolutionOptions o = small_options(1);
   o.max_draws = 500;
-  EvolutionarySearch search(p.space, o, p.fitness_fn(), [](const ArchConfig&) { return false; });
+  EvolutionarySearch search(p.space, o, p.fitness_fn(),
+                            [](const arch::ArchConfig&) { return false; });
   test::expect_error([&] { search.run(); }, {"no architecture met the constraints", "500 draws"});
   o.parents = 0;
   test::expect_error([&] { EvolutionarySearch(p.space, o, p.fitness_fn(), {}); }, {"parents"});

@@ -15,11 +15,11 @@ struct CountingFitness {
   std::vector<size_t> batches;  // the size of each call
   std::vector<std::string> scored;
   FitnessFn fn() {
-    return [this](const std::vector<ArchConfig>& archs) {
+    return [this](const std::vector<arch::ArchConfig>& archs) {
       batches.push_back(archs.size());
       std::vector<double> out;
-      for (const ArchConfig& a : archs) {
-        scored.push_back(arch_hash(a));
+      for (const arch::ArchConfig& a : archs) {
+        scored.push_back(arch::arch_hash(a));
         out.push_back(static_cast<double>(test::synthetic_cost(a)));
       }
       return out;
@@ -28,9 +28,10 @@ struct CountingFitness {
 };
 
 TEST(FitnessCache, ScoresEachArchitectureOnceAcrossAndWithinBatches) {
-  const SearchSpace space = test::search_test_space();
-  const ArchConfig a = sample_arch(space, 1), b = sample_arch(space, 2), c = sample_arch(space, 3);
-  ASSERT_NE(arch_hash(a), arch_hash(b));
+  const arch::SearchSpace space = test::search_test_space();
+  const arch::ArchConfig a = arch::sample_arch(space, 1), b = arch::sample_arch(space, 2),
+                         c = arch::sample_arch(space, 3);
+  ASSERT_NE(arch::arch_hash(a), arch::arch_hash(b));
   CountingFitness counter;
   FitnessCache cache(counter.fn());
   const std::vector<double> first = cache({a, b, a});
@@ -46,25 +47,28 @@ TEST(FitnessCache, ScoresEachArchitectureOnceAcrossAndWithinBatches) {
   EXPECT_EQ(cache.evaluations(), 3);
   cache({a, b, c});  // all known: no call at all
   EXPECT_EQ(counter.batches.size(), 2u);
-  EXPECT_EQ(cache.find(arch_hash(c)), test::synthetic_cost(c));
+  EXPECT_EQ(cache.find(arch::arch_hash(c)), test::synthetic_cost(c));
   EXPECT_FALSE(cache.find("no such hash").has_value());
 }
 
 TEST(FitnessCache, RememberedValuesAreUsedButNotCountedAsEvaluations) {
-  const SearchSpace space = test::search_test_space();
-  const ArchConfig a = sample_arch(space, 1);
+  const arch::SearchSpace space = test::search_test_space();
+  const arch::ArchConfig a = arch::sample_arch(space, 1);
   CountingFitness counter;
   FitnessCache cache(counter.fn());
-  cache.remember(arch_hash(a), 42);
+  cache.remember(arch::arch_hash(a), 42);
   EXPECT_EQ(cache({a}), (std::vector<double>{42}));
   EXPECT_TRUE(counter.batches.empty());
   EXPECT_EQ(cache.evaluations(), 0);
 }
 
 TEST(FitnessCache, AFitnessThatAnswersTheWrongCountIsAnError) {
-  const SearchSpace space = test::search_test_space();
-  FitnessCache cache([](const std::vector<ArchConfig>&) { return std::vector<double>{1, 2}; });
-  test::expect_error([&] { cache({sample_arch(space, 1)}); }, {"fitness returned 2 values for 1"});
+  const arch::SearchSpace space = test::search_test_space();
+  FitnessCache cache([](const std::vector<arch::ArchConfig>&) {
+    return std::vector<double>{1, 2};
+  });
+  test::expect_error([&] { cache({arch::sample_arch(space, 1)}); },
+                     {"fitness returned 2 values for 1"});
   test::expect_error([] { FitnessCache none(nullptr); }, {"no fitness function"});
 }
 

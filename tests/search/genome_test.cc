@@ -28,13 +28,13 @@ TEST(Genome, EncodeDecodeRoundTripsAndRandomGenomesAreInTheSpace) {
   uint64_t rng = 5;
   for (int i = 0; i < 200; ++i) {
     const Genome g = space.random(rng);
-    const ArchConfig a = space.decode(g);
-    validate_arch(space.space(), a);
+    const arch::ArchConfig a = space.decode(g);
+    arch::validate_arch(space.space(), a);
     EXPECT_EQ(space.decode(space.encode(a)), a);
   }
   test::SyntheticProblem p;
   EXPECT_EQ(space.decode(space.encode(p.target)), p.target);
-  ArchConfig outside = p.target;
+  arch::ArchConfig outside = p.target;
   outside.encoder_embed_dim = 300;
   test::expect_error([&] { space.encode(outside); }, {"encoder embed dim", "300"});
 }

@@ -31,7 +31,7 @@ TEST_F(ResultStore, RoundTripsEveryCandidateOfARun) {
   const SearchState state = EvolutionarySearch(p.space, o, p.fitness_fn(), p.constraint()).run();
   Constraints constraints(test::search_test_model());
   constraints.add_latency(test::test_latency_bound(1e9));
-  const auto facts = [&](const ArchConfig& a) { return constraints.facts(a); };
+  const auto facts = [&](const arch::ArchConfig& a) { return constraints.facts(a); };
   {
     SearchResultStore store(root_ / "candidates.sqlite");
     store.record("testboard@100ms", state, p.space, facts);
@@ -42,7 +42,7 @@ TEST_F(ResultStore, RoundTripsEveryCandidateOfARun) {
   bool mutation = false, crossover = false;
   for (size_t i = 0; i < rows.size(); ++i) {
     const Candidate& c = state.scored[i];
-    const ArchConfig arch = p.space.decode(c.genome);
+    const arch::ArchConfig arch = p.space.decode(c.genome);
     EXPECT_EQ(rows[i].hash, c.hash);
     EXPECT_EQ(rows[i].iteration, c.iteration);
     EXPECT_EQ(rows[i].origin, c.origin);
@@ -63,7 +63,7 @@ TEST_F(ResultStore, RoundTripsEveryCandidateOfARun) {
 TEST_F(ResultStore, RecordingAfterEachIterationAddsOnlyTheNewCandidates) {
   test::SyntheticProblem p;
   Constraints constraints(test::search_test_model());
-  const auto facts = [&](const ArchConfig& a) { return constraints.facts(a); };
+  const auto facts = [&](const arch::ArchConfig& a) { return constraints.facts(a); };
   SearchResultStore store(root_ / "candidates.sqlite");
   std::vector<size_t> stored;
   const SearchState state = EvolutionarySearch(p.space, o, p.fitness_fn(), p.constraint())

@@ -12,11 +12,11 @@ namespace hat::test {
 
 inline constexpr double kMsPerWeight = 1e-5;
 
-inline const SuperTransformer& search_test_model() {
-  static const std::unique_ptr<SuperTransformer> model = [] {
-    ModelDims dims = search_test_space().super_dims;
+inline const model::SuperTransformer& search_test_model() {
+  static const std::unique_ptr<model::SuperTransformer> model = [] {
+    arch::ModelDims dims = search_test_space().super_dims;
     dims.vocab_size = 64;
-    return std::make_unique<SuperTransformer>(dims);
+    return std::make_unique<model::SuperTransformer>(dims);
   }();
   return *model;
 }

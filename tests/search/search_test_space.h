@@ -8,8 +8,8 @@
 
 namespace hat::test {
 
-inline SearchSpace search_test_space() {
-  SearchSpace s;
+inline arch::SearchSpace search_test_space() {
+  arch::SearchSpace s;
   s.name = "search-test";
   s.super_dims.encoder_embed_max = s.super_dims.decoder_embed_max = 512;
   s.super_dims.encoder_ffn_max = s.super_dims.decoder_ffn_max = 2048;
@@ -25,7 +25,7 @@ inline SearchSpace search_test_space() {
 }
 
 // The cost the constraint bounds: every active width summed, as a latency would grow.
-inline int64_t synthetic_cost(const ArchConfig& a) {
+inline int64_t synthetic_cost(const arch::ArchConfig& a) {
   int64_t c = a.encoder_embed_dim + a.decoder_embed_dim;
   for (int64_t f : a.encoder_ffn_dims) c += f;
   for (int64_t f : a.decoder_ffn_dims) c += f;
@@ -35,7 +35,7 @@ inline int64_t synthetic_cost(const ArchConfig& a) {
 // Fitness: genes (of the canonical genome) that differ from the target's; 0 only at the target.
 struct SyntheticProblem {
   search::GenomeSpace space{search_test_space()};
-  ArchConfig target;
+  arch::ArchConfig target;
   int64_t budget = 0;
   int64_t evaluations = 0;
 
@@ -52,7 +52,7 @@ struct SyntheticProblem {
     target.decoder_ende_layers = {1, 1, 1};
     budget = synthetic_cost(target);
   }
-  double fitness(const ArchConfig& a) {
+  double fitness(const arch::ArchConfig& a) {
     ++evaluations;
     const search::Genome g = space.encode(a), t = space.encode(target);
     double d = 0;
@@ -60,14 +60,14 @@ struct SyntheticProblem {
     return d;
   }
   search::FitnessFn fitness_fn() {
-    return [this](const std::vector<ArchConfig>& archs) {
+    return [this](const std::vector<arch::ArchConfig>& archs) {
       std::vector<double> out;
-      for (const ArchConfig& a : archs) out.push_back(fitness(a));
+      for (const arch::ArchConfig& a : archs) out.push_back(fitness(a));
       return out;
     };
   }
   search::ConstraintFn constraint() const {
-    return [b = budget](const ArchConfig& a) { return synthetic_cost(a) <= b; };
+    return [b = budget](const arch::ArchConfig& a) { return synthetic_cost(a) <= b; };
   }
 };
 

@@ -27,7 +27,9 @@ std::string read(const fs::path& path) {
   return out.str();
 }
 
-double predicted(const ArchConfig& arch) { return test::test_latency_bound(0).predict_ms(arch); }
+double predicted(const arch::ArchConfig& arch) {
+  return test::test_latency_bound(0).predict_ms(arch);
+}
 
 class Sweep : public test::TempDirectoryTest {
  protected:
@@ -81,11 +83,11 @@ TEST_F(Sweep, ALatencyConstrainedSearchFindsTheOptimumWithinItsBudget) {
   EXPECT_DOUBLE_EQ(r.best_facts.latency_ms.at("testboard"), target_ms);
   // Nothing over the budget was ever scored, and some architectures in the space are over it.
   for (const Candidate& c : r.state.scored) EXPECT_LE(predicted(problem->space.decode(c.genome)), target_ms);
-  EXPECT_GT(predicted(largest_arch(test::search_test_space())), target_ms);
+  EXPECT_GT(predicted(arch::largest_arch(test::search_test_space())), target_ms);
 
   // Its files: the winner in both formats, the state, every candidate, and the plot.
-  EXPECT_EQ(read(s.out / "best.yml"), arch_to_yaml(problem->target));
-  EXPECT_EQ(read(s.out / "best.hat.yml"), arch_to_hat_yaml(problem->target));
+  EXPECT_EQ(read(s.out / "best.yml"), arch::arch_to_yaml(problem->target));
+  EXPECT_EQ(read(s.out / "best.hat.yml"), arch::arch_to_hat_yaml(problem->target));
   EXPECT_TRUE(fs::exists(s.out / "state.json"));
   EXPECT_EQ(SearchResultStore(s.out / "candidates.sqlite").candidates(r.label).size(), r.state.scored.size());
   ASSERT_EQ(printed.size(), 1u);
@@ -97,7 +99,7 @@ TEST_F(Sweep, ALatencyConstrainedSearchFindsTheOptimumWithinItsBudget) {
 
   const nlohmann::json j = run_json(r);
   EXPECT_EQ(j.at("loss_bits"), 0);
-  EXPECT_EQ(j.at("arch_hash"), arch_hash(problem->target));
+  EXPECT_EQ(j.at("arch_hash"), arch::arch_hash(problem->target));
   EXPECT_EQ(j.at("evaluations"), r.state.scored.size());
   EXPECT_EQ(j.at("budgets").at(0).at("latency_ms"), target_ms);
   EXPECT_EQ(j.at("predicted_latency_ms").at("testboard"), target_ms);
@@ -105,7 +107,7 @@ TEST_F(Sweep, ALatencyConstrainedSearchFindsTheOptimumWithinItsBudget) {
 }
 
 TEST_F(Sweep, ABudgetSweepRunsEachBudgetSharingOneFitnessCache) {
-  const double tight = (predicted(smallest_arch(test::search_test_space())) + target_ms) / 2;
+  const double tight = (predicted(arch::smallest_arch(test::search_test_space())) + target_ms) / 2;
   const std::vector<std::vector<Budget>> runs = {{{"testboard", tight}}, {{"testboard", target_ms}}};
   const SweepSettings s = settings("sweep");
   const std::vector<RunResult> results = sweep(runs, s);
@@ -116,7 +118,7 @@ TEST_F(Sweep, ABudgetSweepRunsEachBudgetSharingOneFitnessCache) {
     const RunResult& r = results[i];
     EXPECT_EQ(r.label, budget_label(runs[i]));
     EXPECT_LE(r.best_facts.latency_ms.at("testboard"), runs[i][0].ms);
-    EXPECT_EQ(read(s.out / ("best-" + r.label + ".yml")), arch_to_yaml(r.best));
+    EXPECT_EQ(read(s.out / ("best-" + r.label + ".yml")), arch::arch_to_yaml(r.best));
     EXPECT_TRUE(fs::exists(s.out / ("state-" + r.label + ".json")));
     for (const Candidate& c : r.state.scored) distinct.insert(c.hash);
     listed += r.state.scored.size();
@@ -161,7 +163,7 @@ TEST_F(Sweep, RandomSearchScoresIterationsTimesPopulationWithinTheBudget) {
 }
 
 TEST_F(Sweep, AnInterruptedSweepResumesToTheUninterruptedResult) {
-  const double tight = (predicted(smallest_arch(test::search_test_space())) + target_ms) / 2;
+  const double tight = (predicted(arch::smallest_arch(test::search_test_space())) + target_ms) / 2;
   const std::vector<std::vector<Budget>> runs = {{{"testboard", tight}}, {{"testboard", target_ms}}};
   const std::vector<RunResult> whole = sweep(runs, settings("whole"));
 

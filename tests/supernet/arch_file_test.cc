@@ -21,41 +21,47 @@ using test::expect_error;
 const char* const kPi6 = "HAT_wmt14ende_raspberrypi@6.0s_bleu@28.2.yml";
 
 TEST(ArchFile, PublishedConfigIsFoundByFileNameInItsTasksFolder) {
-  const fs::path expected = published_configs_directory() / "wmt14.en-de" / "subtransformer" / kPi6;
+  const fs::path expected =
+      arch::published_configs_directory() / "wmt14.en-de" / "subtransformer" / kPi6;
   ASSERT_TRUE(fs::is_regular_file(expected)) << expected;
-  EXPECT_EQ(resolve_arch_file(kPi6), expected.string());
-  EXPECT_EQ(arch_from_file(kPi6), arch_from_file(expected.string()));
+  EXPECT_EQ(arch::resolve_arch_file(kPi6), expected.string());
+  EXPECT_EQ(arch::arch_from_file(kPi6), arch::arch_from_file(expected.string()));
   // An IWSLT one: every task's folder is searched.
   const std::string iwslt = "HAT_iwslt14deen_titanxp@45.6ms_bleu@33.4.yml";
-  EXPECT_EQ(resolve_arch_file(iwslt),
-            (published_configs_directory() / "iwslt14.de-en" / "subtransformer" / iwslt).string());
+  EXPECT_EQ(
+      arch::resolve_arch_file(iwslt),
+      (arch::published_configs_directory() / "iwslt14.de-en" / "subtransformer" / iwslt).string());
 }
 
 TEST(ArchFile, PublishedConfigIsFoundWithoutItsExtension) {
   const std::string name = kPi6;
-  EXPECT_EQ(resolve_arch_file(name.substr(0, name.size() - 4)), resolve_arch_file(name));
+  EXPECT_EQ(arch::resolve_arch_file(name.substr(0, name.size() - 4)),
+            arch::resolve_arch_file(name));
 }
 
 TEST(ArchFile, AmbiguousNameListsEveryCandidate) {
   // Both tasks have a subtransformer/common.yml.
-  expect_error([] { resolve_arch_file("common.yml"); },
-               {"'common.yml'", "2 of HAT's published configurations",
-                (published_configs_directory() / "iwslt14.de-en" / "subtransformer" / "common.yml").string(),
-                (published_configs_directory() / "wmt14.en-de" / "subtransformer" / "common.yml").string(),
-                "give the path of one"});
+  expect_error(
+      [] { arch::resolve_arch_file("common.yml"); },
+      {"'common.yml'", "2 of HAT's published configurations",
+       (arch::published_configs_directory() / "iwslt14.de-en" / "subtransformer" / "common.yml")
+           .string(),
+       (arch::published_configs_directory() / "wmt14.en-de" / "subtransformer" / "common.yml")
+           .string(),
+       "give the path of one"});
 }
 
 TEST(ArchFile, UnknownNameSaysWhereItLookedAndWhatIsThere) {
-  expect_error([] { arch_from_file("HAT_wmt14ende_raspberrypi@9.9s.yml"); },
+  expect_error([] { arch::arch_from_file("HAT_wmt14ende_raspberrypi@9.9s.yml"); },
                {"arch file 'HAT_wmt14ende_raspberrypi@9.9s.yml' does not exist",
-                published_configs_directory().string(), kPi6});
+                arch::published_configs_directory().string(), kPi6});
 }
 
 TEST(ArchFile, PathsAreNotLookedUp) {
   // A missing path keeps read_config_file's error; it is not searched for by its file name.
   const std::string path = (fs::temp_directory_path() / "hat_absent_dir" / kPi6).string();
-  EXPECT_EQ(resolve_arch_file(path), path);
-  expect_error([&] { arch_from_file(path); }, {path, "does not exist or is not a file"});
+  EXPECT_EQ(arch::resolve_arch_file(path), path);
+  expect_error([&] { arch::arch_from_file(path); }, {path, "does not exist or is not a file"});
 }
 
 class ArchFileHere : public test::TempDirectoryTest {
@@ -75,8 +81,8 @@ class ArchFileHere : public test::TempDirectoryTest {
 
 TEST_F(ArchFileHere, AFileOfThatNameHereWinsOverThePublishedOne) {
   std::ofstream(root_ / kPi6) << test::kExampleCanonical;
-  EXPECT_EQ(resolve_arch_file(kPi6), kPi6);
-  EXPECT_EQ(arch_from_file(kPi6), arch_from_yaml(test::kExampleCanonical, "example"));
+  EXPECT_EQ(arch::resolve_arch_file(kPi6), kPi6);
+  EXPECT_EQ(arch::arch_from_file(kPi6), arch::arch_from_yaml(test::kExampleCanonical, "example"));
 }
 
 }  // namespace

@@ -16,102 +16,106 @@ namespace {
 
 using test::expect_error;
 
-SearchSpace wmt() { return load_space_file("wmt14.en-de").space; }
+arch::SearchSpace wmt() { return arch::load_space_file("wmt14.en-de").space; }
 
 TEST(SearchSpace, ValidateArchNamesFieldLayerValueAllowedValuesAndSpace) {
-  const SearchSpace s = wmt();
-  ArchConfig a = largest_arch(s);
-  EXPECT_NO_THROW(validate_arch(s, a));
+  const arch::SearchSpace s = wmt();
+  arch::ArchConfig a = arch::largest_arch(s);
+  EXPECT_NO_THROW(arch::validate_arch(s, a));
 
-  ArchConfig b = a;
+  arch::ArchConfig b = a;
   b.decoder_ffn_dims[1] = 4096;
-  expect_error([&] { validate_arch(s, b); }, {"decoder layer 2 of 6", "ffn dim 4096",
-                                              "'wmt14.en-de'", "allowed 3072, 2048, 1024"});
+  expect_error([&] { arch::validate_arch(s, b); }, {"decoder layer 2 of 6", "ffn dim 4096",
+                                                    "'wmt14.en-de'", "allowed 3072, 2048, 1024"});
   b = a;
   b.encoder_embed_dim = 768;
-  expect_error([&] { validate_arch(s, b); }, {"encoder embed dim 768", "allowed 640, 512"});
+  expect_error([&] { arch::validate_arch(s, b); }, {"encoder embed dim 768", "allowed 640, 512"});
   b = a;
   b.encoder_self_heads[5] = 2;
-  expect_error([&] { validate_arch(s, b); },
+  expect_error([&] { arch::validate_arch(s, b); },
                {"encoder layer 6 of 6", "self-attention heads 2", "allowed 8, 4"});
   b = a;
   b.decoder_ende_heads[0] = 16;
-  expect_error([&] { validate_arch(s, b); },
+  expect_error([&] { arch::validate_arch(s, b); },
                {"decoder layer 1", "encoder-decoder attention heads 16"});
   b = a;
   b.decoder_ende_layers[3] = 4;
-  expect_error([&] { validate_arch(s, b); },
+  expect_error([&] { arch::validate_arch(s, b); },
                {"decoder layer 4", "attend-to encoder layers 4", "allowed 1, 2, 3"});
   b = a;
   b.encoder_layers = 5;
-  expect_error([&] { validate_arch(s, b); }, {"encoder layer count 5", "allowed 6"});
+  expect_error([&] { arch::validate_arch(s, b); }, {"encoder layer count 5", "allowed 6"});
   b = a;
   b.decoder_layers = 5;  // lists still have 6 entries
-  expect_error([&] { validate_arch(s, b); }, {"decoder ffn dim has 6 entries for 5 layers"});
+  expect_error([&] { arch::validate_arch(s, b); }, {"decoder ffn dim has 6 entries for 5 layers"});
 }
 
 TEST(SearchSpace, ValidateArchChecksAttendToAgainstTheEncoderDepth) {
   // Only reachable with a space validate_space would refuse (attend-to 3 with 2-layer encoders).
-  SearchSpace s = wmt();
+  arch::SearchSpace s = wmt();
   s.encoder_layer_choices = {6, 2};
-  ArchConfig a = smallest_arch(wmt());
+  arch::ArchConfig a = arch::smallest_arch(wmt());
   a.encoder_layers = 2;
   a.encoder_ffn_dims.resize(2);
   a.encoder_self_heads.resize(2);
   a.decoder_ende_layers = {3};
-  expect_error([&] { validate_arch(s, a); },
+  expect_error([&] { arch::validate_arch(s, a); },
                {"decoder layer 1 of 1", "last 3 encoder layers", "has 2"});
-  expect_error([&] { validate_space(s); }, {"attend-to", "choice 3", "exceeds"});
+  expect_error([&] { arch::validate_space(s); }, {"attend-to", "choice 3", "exceeds"});
 }
 
 TEST(SearchSpace, ValidateSpaceRejectsInconsistentSpaces) {
-  const SearchSpace good = wmt();
-  EXPECT_NO_THROW(validate_space(good));
-  SearchSpace s = good;
+  const arch::SearchSpace good = wmt();
+  EXPECT_NO_THROW(arch::validate_space(good));
+  arch::SearchSpace s = good;
   s.decoder_ffn_choices.clear();
-  expect_error([&] { validate_space(s); }, {"'wmt14.en-de'", "decoder ffn dim has no choices"});
+  expect_error([&] { arch::validate_space(s); },
+               {"'wmt14.en-de'", "decoder ffn dim has no choices"});
   s = good;
   s.encoder_ffn_choices.push_back(4096);
-  expect_error([&] { validate_space(s); }, {"encoder ffn dim choice 4096", "exceeds", "3072"});
+  expect_error([&] { arch::validate_space(s); },
+               {"encoder ffn dim choice 4096", "exceeds", "3072"});
   s = good;
   s.decoder_self_heads_choices = {8, 3};
-  expect_error([&] { validate_space(s); }, {"decoder self heads choice 3", "qkv_dim 512"});
+  expect_error([&] { arch::validate_space(s); }, {"decoder self heads choice 3", "qkv_dim 512"});
   s = good;
   s.decoder_layer_choices = {6, 6};
-  expect_error([&] { validate_space(s); }, {"decoder layers lists 6 twice"});
+  expect_error([&] { arch::validate_space(s); }, {"decoder layers lists 6 twice"});
   s = good;
   s.super_dims.decoder_embed_max = 512;
   s.decoder_embed_choices = {512};
-  expect_error([&] { validate_space(s); }, {"share-all-embeddings", "640 and 512"});
+  expect_error([&] { arch::validate_space(s); }, {"share-all-embeddings", "640 and 512"});
   s.super_dims.share_all_embeddings = false;
-  EXPECT_NO_THROW(validate_space(s));
+  EXPECT_NO_THROW(arch::validate_space(s));
   s = good;
   s.super_dims.qkv_dim = 0;
-  expect_error([&] { validate_space(s); }, {"qkv dim must be positive"});
+  expect_error([&] { arch::validate_space(s); }, {"qkv dim must be positive"});
 }
 
 TEST(SearchSpace, SamplingIsDeterministicFromTheSeedAlone) {
-  const SearchSpace s = wmt();
+  const arch::SearchSpace s = wmt();
   for (uint64_t seed : {0ull, 1ull, 42ull, 1ull << 40})
-    EXPECT_EQ(sample_arch(s, seed), sample_arch(s, seed));
+    EXPECT_EQ(arch::sample_arch(s, seed), arch::sample_arch(s, seed));
   std::set<std::string> distinct;
-  for (uint64_t seed = 0; seed < 100; ++seed) distinct.insert(arch_hash(sample_arch(s, seed)));
+  for (uint64_t seed = 0; seed < 100; ++seed)
+    distinct.insert(arch::arch_hash(arch::sample_arch(s, seed)));
   EXPECT_GT(distinct.size(), 95u);
   // Pinned: the same seed gives the same SubTransformer on every machine and standard library.
-  EXPECT_EQ(arch_hash(sample_arch(s, 12345)), "16af9f2c4a0ff250");
-  EXPECT_EQ(arch_hash(sample_arch(load_space_file("default").space, 12345)), "a0403e911b6e500d");
+  EXPECT_EQ(arch::arch_hash(arch::sample_arch(s, 12345)), "16af9f2c4a0ff250");
+  EXPECT_EQ(arch::arch_hash(arch::sample_arch(arch::load_space_file("default").space, 12345)),
+            "a0403e911b6e500d");
 }
 
 TEST(SearchSpace, SamplingCoversEveryChoiceUniformlyAndStaysInTheSpace) {
   for (const char* name : {"wmt14.en-de", "default"}) {
     SCOPED_TRACE(name);
-    const SearchSpace s = load_space_file(name).space;
+    const arch::SearchSpace s = arch::load_space_file(name).space;
     // field -> value -> count, per-layer fields pooled over layers.
     std::map<std::string, std::map<int64_t, int>> seen;
     const int n = 3000;
     for (int seed = 0; seed < n; ++seed) {
-      const ArchConfig a = sample_arch(s, static_cast<uint64_t>(seed));
-      ASSERT_NO_THROW(validate_arch(s, a));
+      const arch::ArchConfig a = arch::sample_arch(s, static_cast<uint64_t>(seed));
+      ASSERT_NO_THROW(arch::validate_arch(s, a));
       ++seen["encoder embed"][a.encoder_embed_dim];
       ++seen["decoder embed"][a.decoder_embed_dim];
       ++seen["encoder layers"][a.encoder_layers];
@@ -152,10 +156,10 @@ TEST(SearchSpace, SamplingCoversEveryChoiceUniformlyAndStaysInTheSpace) {
 }
 
 TEST(SearchSpace, LargestAndSmallestAreTheExtremesOfTheSpace) {
-  const SearchSpace s = wmt();
-  const ArchConfig big = largest_arch(s), small = smallest_arch(s);
-  EXPECT_NO_THROW(validate_arch(s, big));
-  EXPECT_NO_THROW(validate_arch(s, small));
+  const arch::SearchSpace s = wmt();
+  const arch::ArchConfig big = arch::largest_arch(s), small = arch::smallest_arch(s);
+  EXPECT_NO_THROW(arch::validate_arch(s, big));
+  EXPECT_NO_THROW(arch::validate_arch(s, small));
   EXPECT_EQ(big.encoder_embed_dim, 640);
   EXPECT_EQ(big.decoder_layers, 6);
   EXPECT_EQ(big.encoder_ffn_dims, std::vector<int64_t>(6, 3072));
@@ -168,13 +172,13 @@ TEST(SearchSpace, LargestAndSmallestAreTheExtremesOfTheSpace) {
   EXPECT_EQ(small.decoder_ffn_dims, std::vector<int64_t>{1024});
   EXPECT_EQ(small.decoder_ende_layers, std::vector<int64_t>{1});
   for (const char* name : {"default", "iwslt14.de-en"}) {
-    const SearchSpace t = load_space_file(name).space;
-    EXPECT_NO_THROW(validate_arch(t, largest_arch(t)));
-    EXPECT_NO_THROW(validate_arch(t, smallest_arch(t)));
+    const arch::SearchSpace t = arch::load_space_file(name).space;
+    EXPECT_NO_THROW(arch::validate_arch(t, arch::largest_arch(t)));
+    EXPECT_NO_THROW(arch::validate_arch(t, arch::smallest_arch(t)));
   }
-  SearchSpace broken = s;
+  arch::SearchSpace broken = s;
   broken.encoder_embed_choices.clear();
-  expect_error([&] { largest_arch(broken); }, {"encoder embed dim has no choices"});
+  expect_error([&] { arch::largest_arch(broken); }, {"encoder embed dim has no choices"});
 }
 
 }  // namespace

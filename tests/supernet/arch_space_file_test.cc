@@ -17,13 +17,13 @@ using test::replace;
 
 namespace fs = std::filesystem;
 
-std::string shipped_text(const std::string& name) { return load_space_file(name).text; }
+std::string shipped_text(const std::string& name) { return arch::load_space_file(name).text; }
 
 TEST(SpaceFile, WmtSpaceLoadsWithHatsSettings) {
-  const SpaceFile f = load_space_file("wmt14.en-de");
+  const arch::SpaceFile f = arch::load_space_file("wmt14.en-de");
   EXPECT_EQ(f.space.name, "wmt14.en-de");
-  EXPECT_EQ(f.path, (fs::path(spaces_dir()) / "wmt14.en-de.yml").string());
-  const ModelDims& d = f.space.super_dims;
+  EXPECT_EQ(f.path, (fs::path(arch::spaces_dir()) / "wmt14.en-de.yml").string());
+  const arch::ModelDims& d = f.space.super_dims;
   EXPECT_EQ(d.encoder_embed_max, 640);
   EXPECT_EQ(d.decoder_ffn_max, 3072);
   EXPECT_EQ(d.decoder_layers_max, 6);
@@ -36,7 +36,7 @@ TEST(SpaceFile, WmtSpaceLoadsWithHatsSettings) {
   EXPECT_EQ(f.space.decoder_layer_choices, (std::vector<int64_t>{6, 5, 4, 3, 2, 1}));
   EXPECT_EQ(f.space.decoder_ende_heads_choices, (std::vector<int64_t>{8, 4}));
   EXPECT_EQ(f.space.decoder_ende_layers_choices, (std::vector<int64_t>{1, 2, 3}));
-  const TrainSettings& t = f.settings;
+  const arch::TrainSettings& t = f.settings;
   EXPECT_EQ(t.adam_beta1, 0.9);
   EXPECT_EQ(t.adam_beta2, 0.98);
   EXPECT_EQ(t.clip_norm, 0.0);
@@ -56,7 +56,7 @@ TEST(SpaceFile, WmtSpaceLoadsWithHatsSettings) {
 }
 
 TEST(SpaceFile, IwsltSpaceLoadsWithHatsSettings) {
-  const SpaceFile f = load_space_file("iwslt14.de-en");
+  const arch::SpaceFile f = arch::load_space_file("iwslt14.de-en");
   EXPECT_FALSE(f.space.super_dims.share_all_embeddings);  // absent: fairseq's default
   EXPECT_EQ(f.space.super_dims.encoder_ffn_max, 2048);
   EXPECT_EQ(f.space.encoder_ffn_choices, (std::vector<int64_t>{2048, 1024, 512}));
@@ -68,14 +68,14 @@ TEST(SpaceFile, IwsltSpaceLoadsWithHatsSettings) {
   EXPECT_EQ(f.settings.warmup_updates, 10000);
   EXPECT_EQ(f.settings.max_update, 50000);
   // Keys the file leaves out keep TrainSettings' defaults.
-  EXPECT_EQ(f.settings.clip_norm, TrainSettings{}.clip_norm);
-  EXPECT_EQ(f.settings.update_freq, TrainSettings{}.update_freq);
-  EXPECT_EQ(f.settings.attention_dropout, TrainSettings{}.attention_dropout);
+  EXPECT_EQ(f.settings.clip_norm, arch::TrainSettings{}.clip_norm);
+  EXPECT_EQ(f.settings.update_freq, arch::TrainSettings{}.update_freq);
+  EXPECT_EQ(f.settings.attention_dropout, arch::TrainSettings{}.attention_dropout);
 }
 
 TEST(SpaceFile, DefaultSpaceIsTheSmallCpuSpace) {
-  const SpaceFile f = load_space_file("default");
-  const ModelDims& d = f.space.super_dims;
+  const arch::SpaceFile f = arch::load_space_file("default");
+  const arch::ModelDims& d = f.space.super_dims;
   EXPECT_EQ(d.encoder_embed_max, 256);
   EXPECT_EQ(d.decoder_embed_max, 256);
   EXPECT_EQ(d.encoder_ffn_max, 1024);
@@ -89,7 +89,7 @@ TEST(SpaceFile, DefaultSpaceIsTheSmallCpuSpace) {
   EXPECT_EQ(f.space.decoder_layer_choices, (std::vector<int64_t>{4, 3, 2, 1}));
   EXPECT_EQ(f.space.decoder_self_heads_choices, (std::vector<int64_t>{4, 2}));
   EXPECT_EQ(f.space.decoder_ende_layers_choices, (std::vector<int64_t>{1, 2, 3}));
-  const TrainSettings& t = f.settings;
+  const arch::TrainSettings& t = f.settings;
   EXPECT_EQ(t.lr_scheduler, "inverse_sqrt");
   EXPECT_EQ(t.lr, 0.001);
   EXPECT_EQ(t.warmup_updates, 500);
@@ -105,152 +105,169 @@ TEST(SpaceFile, DefaultSpaceIsTheSmallCpuSpace) {
 }
 
 TEST(SpaceFile, NamesResolveToShippedFilesAndPathsStayPaths) {
-  EXPECT_EQ(shipped_space_names(),
+  EXPECT_EQ(arch::shipped_space_names(),
             (std::vector<std::string>{"default", "iwslt14.de-en", "wmt14.en-de"}));
-  EXPECT_EQ(resolve_space_path("default"), (fs::path(spaces_dir()) / "default.yml").string());
-  EXPECT_EQ(resolve_space_path("my/space"), "my/space");
-  EXPECT_EQ(resolve_space_path("space.yml"), "space.yml");
-  expect_error([] { load_space_file("wmt19"); },
+  EXPECT_EQ(arch::resolve_space_path("default"),
+            (fs::path(arch::spaces_dir()) / "default.yml").string());
+  EXPECT_EQ(arch::resolve_space_path("my/space"), "my/space");
+  EXPECT_EQ(arch::resolve_space_path("space.yml"), "space.yml");
+  expect_error([] { arch::load_space_file("wmt19"); },
                {"'wmt19'", "default, iwslt14.de-en, wmt14.en-de"});
-  expect_error([] { load_space_file("/nonexistent/space.yml"); },
+  expect_error([] { arch::load_space_file("/nonexistent/space.yml"); },
                {"/nonexistent/space.yml", "does not exist"});
 }
 
 TEST(SpaceFile, HatsOriginalFilesLoadAsTheyAre) {
   const fs::path dir = test::hat_configs_dir();
   ASSERT_TRUE(fs::is_directory(dir)) << dir;
-  const SpaceFile original =
-      load_space_file((dir / "wmt14.en-de/supertransformer/space0.yml").string());
-  const SpaceFile ours = load_space_file("wmt14.en-de");
+  const arch::SpaceFile original =
+      arch::load_space_file((dir / "wmt14.en-de/supertransformer/space0.yml").string());
+  const arch::SpaceFile ours = arch::load_space_file("wmt14.en-de");
   EXPECT_EQ(original.space.name, "space0");
   EXPECT_EQ(original.hash, ours.hash);
   EXPECT_EQ(original.settings, ours.settings);
   EXPECT_EQ(ours.text.substr(ours.text.find('\n') + 1),
             original.text);  // our copy: one line on top
-  const SpaceFile iwslt =
-      load_space_file((dir / "iwslt14.de-en/supertransformer/space1.yml").string());
-  EXPECT_EQ(iwslt.hash, load_space_file("iwslt14.de-en").hash);
+  const arch::SpaceFile iwslt =
+      arch::load_space_file((dir / "iwslt14.de-en/supertransformer/space1.yml").string());
+  EXPECT_EQ(iwslt.hash, arch::load_space_file("iwslt14.de-en").hash);
 }
 
 TEST(SpaceFile, HashCoversTheSpaceOnly) {
-  const SpaceFile wmt = load_space_file("wmt14.en-de");
-  EXPECT_EQ(wmt.hash, space_hash(wmt.space));
+  const arch::SpaceFile wmt = arch::load_space_file("wmt14.en-de");
+  EXPECT_EQ(wmt.hash, arch::space_hash(wmt.space));
   EXPECT_EQ(wmt.hash.size(), 16u);
   // Pinned: checkpoints record it.
   EXPECT_EQ(wmt.hash, "4fd88a91a6b1c310");
-  EXPECT_EQ(load_space_file("default").hash, "335c06f3513d7a09");
-  EXPECT_NE(load_space_file("iwslt14.de-en").hash, wmt.hash);
+  EXPECT_EQ(arch::load_space_file("default").hash, "335c06f3513d7a09");
+  EXPECT_NE(arch::load_space_file("iwslt14.de-en").hash, wmt.hash);
   // Comments, training settings and the name do not change it; a choice does.
   const std::string text = shipped_text("wmt14.en-de");
   const std::string edited =
       replace(replace(text, "max-update: 40000", "max-update: 1000"), "# model", "# edited");
-  EXPECT_EQ(parse_space_file(edited, "other", "edited").hash, wmt.hash);
+  EXPECT_EQ(arch::parse_space_file(edited, "other", "edited").hash, wmt.hash);
   const std::string narrower = replace(text, "decoder-layer-num-choice: [6, 5, 4, 3, 2, 1]",
                                        "decoder-layer-num-choice: [6, 5, 4]");
-  EXPECT_NE(parse_space_file(narrower, "narrow", "narrow").hash, wmt.hash);
+  EXPECT_NE(arch::parse_space_file(narrower, "narrow", "narrow").hash, wmt.hash);
 }
 
 TEST(SpaceFile, CanonicalSpaceTextRoundTrips) {
-  for (const std::string& name : shipped_space_names()) {
-    const SpaceFile f = load_space_file(name);
-    const SpaceFile again = parse_space_file(space_to_hat_yaml(f.space), name, "canonical " + name);
+  for (const std::string& name : arch::shipped_space_names()) {
+    const arch::SpaceFile f = arch::load_space_file(name);
+    const arch::SpaceFile again =
+        arch::parse_space_file(arch::space_to_hat_yaml(f.space), name, "canonical " + name);
     EXPECT_EQ(again.space, f.space) << name;
     EXPECT_EQ(again.hash, f.hash) << name;
-    EXPECT_EQ(again.settings, TrainSettings{}) << name;
+    EXPECT_EQ(again.settings, arch::TrainSettings{}) << name;
   }
 }
 
 TEST(SpaceFile, UnknownMissingAndMistypedKeysNameTheFileAndKey) {
   const std::string text = shipped_text("default");
   expect_error(
-      [&] { parse_space_file(text + "encoder-embed-choices: [256]\n", "d", "space file 'x.yml'"); },
+      [&] {
+        arch::parse_space_file(text + "encoder-embed-choices: [256]\n", "d", "space file 'x.yml'");
+      },
       {"x.yml", "'encoder-embed-choices'", "not a known key"});
   expect_error(
-      [&] { parse_space_file(text + "train-subtransformer: True\n", "d", "space file 'x.yml'"); },
+      [&] {
+        arch::parse_space_file(text + "train-subtransformer: True\n", "d", "space file 'x.yml'");
+      },
       {"x.yml", "'train-subtransformer'", "not a known key"});
   expect_error(
-      [&] { parse_space_file(replace(text, "qkv-dim: 256", ""), "d", "space file 'x.yml'"); },
+      [&] { arch::parse_space_file(replace(text, "qkv-dim: 256", ""), "d", "space file 'x.yml'"); },
       {"x.yml", "'qkv-dim'", "missing"});
   expect_error(
       [&] {
-        parse_space_file(
+        arch::parse_space_file(
             replace(text, "decoder-layer-num-choice: [4, 3, 2, 1]", "decoder-layer-num-choice: 4"),
             "d", "f.yml");
       },
       {"f.yml", "'decoder-layer-num-choice'", "list"});
   expect_error(
       [&] {
-        parse_space_file(
+        arch::parse_space_file(
             replace(text, "decoder-layer-num-choice: [4, 3, 2, 1]", "decoder-layer-num-choice: []"),
             "d", "f.yml");
       },
       {"f.yml", "'decoder-layer-num-choice'", "at least one"});
   expect_error(
       [&] {
-        parse_space_file(replace(text, "adam-betas: (0.9, 0.98)", "adam-betas: 0.9"), "d", "f.yml");
+        arch::parse_space_file(replace(text, "adam-betas: (0.9, 0.98)", "adam-betas: 0.9"), "d",
+                               "f.yml");
       },
       {"f.yml", "'adam-betas'", "(0.9, 0.98)"});
   expect_error(
       [&] {
-        parse_space_file(replace(text, "share-all-embeddings: True", "share-all-embeddings: maybe"),
-                         "d", "f.yml");
+        arch::parse_space_file(
+            replace(text, "share-all-embeddings: True", "share-all-embeddings: maybe"), "d",
+            "f.yml");
       },
       {"f.yml", "'share-all-embeddings'", "True or False"});
   expect_error(
-      [&] { parse_space_file(replace(text, "max-update: 1500", "max-update: 1.5e3"), "d", "f.yml"); },
+      [&] {
+        arch::parse_space_file(replace(text, "max-update: 1500", "max-update: 1.5e3"), "d",
+                               "f.yml");
+      },
       {"f.yml", "'max-update'", "integer"});
 }
 
 TEST(SpaceFile, BadSettingsAndInconsistentSpacesAreRejected) {
   const std::string text = shipped_text("default");
   expect_error(
-      [&] { parse_space_file(replace(text, "optimizer: adam", "optimizer: sgd"), "d", "f.yml"); },
+      [&] {
+        arch::parse_space_file(replace(text, "optimizer: adam", "optimizer: sgd"), "d", "f.yml");
+      },
       {"f.yml", "'optimizer'", "'sgd'"});
   expect_error(
       [&] {
-        parse_space_file(
+        arch::parse_space_file(
             replace(text, "criterion: label_smoothed_cross_entropy", "criterion: cross_entropy"),
             "d", "f.yml");
       },
       {"f.yml", "'criterion'", "'cross_entropy'"});
   expect_error(
       [&] {
-        parse_space_file(replace(text, "lr-scheduler: inverse_sqrt", "lr-scheduler: fixed"), "d",
-                         "f.yml");
+        arch::parse_space_file(replace(text, "lr-scheduler: inverse_sqrt", "lr-scheduler: fixed"),
+                               "d", "f.yml");
       },
       {"f.yml", "'lr-scheduler'", "'fixed'", "cosine"});
   expect_error(
-      [&] { parse_space_file(replace(text, "dropout: 0.1 ", "dropout: 1.5 "), "d", "f.yml"); },
+      [&] {
+        arch::parse_space_file(replace(text, "dropout: 0.1 ", "dropout: 1.5 "), "d", "f.yml");
+      },
       {"f.yml", "'dropout'", "1.5"});
   expect_error(
-      [&] { parse_space_file(replace(text, "update-freq: 1", "update-freq: 0"), "d", "f.yml"); },
+      [&] {
+        arch::parse_space_file(replace(text, "update-freq: 1", "update-freq: 0"), "d", "f.yml");
+      },
       {"f.yml", "'update-freq'", "at least 1"});
   expect_error(
       [&] {
-        parse_space_file(replace(text, "decoder-arbitrary-ende-attn-choice: [-1, 1, 2]",
-                                 "decoder-arbitrary-ende-attn-choice: [-1, 0]"),
-                         "d", "f.yml");
+        arch::parse_space_file(replace(text, "decoder-arbitrary-ende-attn-choice: [-1, 1, 2]",
+                                       "decoder-arbitrary-ende-attn-choice: [-1, 0]"),
+                               "d", "f.yml");
       },
       {"f.yml", "'decoder-arbitrary-ende-attn-choice'", "choice 0"});
   expect_error(
       [&] {
-        parse_space_file(replace(text, "encoder-self-attention-heads-choice: [4, 2]",
-                                 "encoder-self-attention-heads-choice: [8, 4]"),
-                         "d", "f.yml");
+        arch::parse_space_file(replace(text, "encoder-self-attention-heads-choice: [4, 2]",
+                                       "encoder-self-attention-heads-choice: [8, 4]"),
+                               "d", "f.yml");
       },
       {"f.yml", "'encoder-self-attention-heads-choice'",
        "choice 8 exceeds encoder-attention-heads 4"});
   // validate_space's message, prefixed with the file.
   expect_error(
       [&] {
-        parse_space_file(replace(text, "encoder-ffn-embed-dim-choice: [1024, 768, 512]",
-                                 "encoder-ffn-embed-dim-choice: [2048, 768, 512]"),
-                         "d", "f.yml");
+        arch::parse_space_file(replace(text, "encoder-ffn-embed-dim-choice: [1024, 768, 512]",
+                                       "encoder-ffn-embed-dim-choice: [2048, 768, 512]"),
+                               "d", "f.yml");
       },
       {"f.yml", "encoder ffn dim choice 2048 exceeds", "1024"});
   expect_error(
       [&] {
-        parse_space_file(
+        arch::parse_space_file(
             replace(text, "encoder-layer-num-choice: [4]", "encoder-layer-num-choice: [4, 2]"), "d",
             "f.yml");
       },
@@ -258,11 +275,11 @@ TEST(SpaceFile, BadSettingsAndInconsistentSpacesAreRejected) {
 }
 
 TEST(SpaceFile, SettingsAbsentFromTheFileKeepTheirDefaults) {
-  const SpaceFile f =
-      parse_space_file(space_to_hat_yaml(load_space_file("default").space) +
-                           "seed: 7\nadam-betas: ( 0.8 ,0.99 )\nlr-period-updates: -1\n",
-                       "d", "f.yml");
-  TrainSettings expected;
+  const arch::SpaceFile f =
+      arch::parse_space_file(arch::space_to_hat_yaml(arch::load_space_file("default").space) +
+                                 "seed: 7\nadam-betas: ( 0.8 ,0.99 )\nlr-period-updates: -1\n",
+                             "d", "f.yml");
+  arch::TrainSettings expected;
   expected.seed = 7;
   expected.adam_beta1 = 0.8;
   expected.adam_beta2 = 0.99;

@@ -85,8 +85,8 @@ decoder-ende-attention-heads-all-subtransformer: [8, 4, 4, 4, 4, 4]
 decoder-arbitrary-ende-attn-all-subtransformer: [2, 1, 0, 7, -1, -1]
 )";
 
-inline ArchConfig example_arch() {
-  ArchConfig a;
+inline arch::ArchConfig example_arch() {
+  arch::ArchConfig a;
   a.encoder_embed_dim = 512;
   a.encoder_layers = 6;
   a.encoder_ffn_dims = {3072, 3072, 3072, 3072, 3072, 3072};
@@ -122,6 +122,6 @@ inline std::string replace(std::string text, const std::string& from, const std:
 }
 
 // HAT's published configs, as committed in experiments/hat-configs (see SOURCE.md there).
-inline std::filesystem::path hat_configs_dir() { return published_configs_directory(); }
+inline std::filesystem::path hat_configs_dir() { return arch::published_configs_directory(); }
 
 }  // namespace hat::test

@@ -10,7 +10,7 @@ namespace {
 
 // Naive multi-head attention: loops over b, h, i, j with the softmax written out, in double.
 Tensor naive_attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t heads,
-                       const AttentionMask& mask) {
+                       const ops::AttentionMask& mask) {
   const int64_t B = q.size(0), tq = q.size(1), tk = k.size(1), W = q.size(2), dh = W / heads;
   Tensor out = Tensor::zeros({B, tq, W}, DType::f64);
   auto at = [](const Tensor& t, int64_t b, int64_t s, int64_t c) {
@@ -45,7 +45,7 @@ Tensor naive_attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_
 struct Case {
   const char* name;
   int64_t batch, tq, tk, width, heads;
-  AttentionMask mask;
+  ops::AttentionMask mask;
 };
 
 // Odd head counts, self-attention (Tq == Tk, causal) and encoder-decoder attention (Tq != Tk,
@@ -211,7 +211,7 @@ using test::expect_error;
 TEST(Attention, BadInputThrowsNamingOpAndShapes) {
   Tensor q = Tensor::zeros({2, 3, 6}, DType::f32), k = Tensor::zeros({2, 4, 6}, DType::f32);
   Tensor v = Tensor::zeros({2, 4, 6}, DType::f32);
-  auto forward = [](Tensor q, Tensor k, Tensor v, int64_t heads, AttentionMask mask) {
+  auto forward = [](Tensor q, Tensor k, Tensor v, int64_t heads, ops::AttentionMask mask) {
     return [=] {
       Tensor out;
       AttentionContext ctx;

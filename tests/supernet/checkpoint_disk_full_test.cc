@@ -57,7 +57,7 @@ using DiskFullTest = test::TempDirectoryTest;
 
 TEST_F(DiskFullTest, AFailedSaveLeavesThePreviousCheckpointIntact) {
   ParameterStore params = make_params();
-  Adam adam(params);
+  optim::Adam adam(params);
   CheckpointStore store(root_, 1);
   store.save(100, params, adam, {{"cursor", 100}}, true);
   const Tensor saved_values = params.values().clone();
@@ -80,7 +80,7 @@ TEST_F(DiskFullTest, AFailedSaveLeavesThePreviousCheckpointIntact) {
     EXPECT_EQ(fs::read_symlink(root_ / "checkpoint_best"), "checkpoint_00000100");
     ASSERT_EQ(store.latest(), root_ / "checkpoint_00000100");
     ParameterStore fresh = make_params();
-    Adam fresh_adam(fresh);
+    optim::Adam fresh_adam(fresh);
     EXPECT_EQ(store.load(*store.latest(), fresh, fresh_adam)["cursor"], 100);
     EXPECT_TRUE(same_bytes(fresh.values(), saved_values));
   }

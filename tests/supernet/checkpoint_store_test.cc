@@ -30,7 +30,7 @@ ParameterStore make_params(int64_t vocab = 8, int64_t dim = 4) {
 }
 
 // One Adam step with fake gradients that depend only on the step number.
-void fake_step(ParameterStore& params, Adam& adam, int step) {
+void fake_step(ParameterStore& params, optim::Adam& adam, int step) {
   params.zero_grad();
   for (const auto& e : params.entries())
     e.grad.copy_from(test::random_tensor(e.shape, DType::f32, 1000 * step + e.offset));
@@ -39,8 +39,8 @@ void fake_step(ParameterStore& params, Adam& adam, int step) {
 
 using test::same_bytes;
 
-::testing::AssertionResult same_state(const ParameterStore& p1, const Adam& a1, const ParameterStore& p2,
-                                      const Adam& a2) {
+::testing::AssertionResult same_state(const ParameterStore& p1, const optim::Adam& a1,
+                                      const ParameterStore& p2, const optim::Adam& a2) {
   if (!same_bytes(p1.values(), p2.values())) return ::testing::AssertionFailure() << "parameters differ";
   if (!same_bytes(a1.exp_avg(), a2.exp_avg())) return ::testing::AssertionFailure() << "exp_avg differs";
   if (!same_bytes(a1.exp_avg_sq(), a2.exp_avg_sq())) return ::testing::AssertionFailure() << "exp_avg_sq differs";
@@ -61,7 +61,7 @@ using CheckpointTest = test::TempDirectoryTest;
 
 TEST_F(CheckpointTest, SaveLoadIsBitIdenticalAndTrainingContinuesIdentically) {
   ParameterStore params = make_params();
-  Adam adam(params, {.weight_decay = 0.01});
+  optim::Adam adam(params, {.weight_decay = 0.01});
   for (int step = 1; step <= 3; ++step) fake_step(params, adam, step);
   CheckpointStore store(root_, 3);
   const nlohmann::json trainer = {{"cursor", 1234}, {"seed", 1}, {"space", "space text"}};
@@ -70,7 +70,7 @@ TEST_F(CheckpointTest, SaveLoadIsBitIdenticalAndTrainingContinuesIdentically) {
 
   ParameterStore fresh = make_params();
   fresh.values().zero_();
-  Adam fresh_adam(fresh, {.weight_decay = 0.01});
+  optim::Adam fresh_adam(fresh, {.weight_decay = 0.01});
   const LoadedCheckpoint loaded = load_checkpoint(*store.latest(), fresh, fresh_adam);
   EXPECT_EQ(loaded.update, 3);
   EXPECT_EQ(loaded.adam_steps, 3);
@@ -84,7 +84,7 @@ TEST_F(CheckpointTest, SaveLoadIsBitIdenticalAndTrainingContinuesIdentically) {
 
 TEST_F(CheckpointTest, StateRecordsVersionsAndChecksums) {
   ParameterStore params = make_params();
-  Adam adam(params);
+  optim::Adam adam(params);
   fake_step(params, adam, 1);
   CheckpointStore store(root_, 2);
   const fs::path dir = store.save(1200, params, adam, {{"arch", "x"}}, true);
@@ -115,7 +115,7 @@ TEST_F(CheckpointTest, StateRecordsVersionsAndChecksums) {
 
 TEST_F(CheckpointTest, PruningKeepsTheLastNAndTheBest) {
   ParameterStore params = make_params();
-  Adam adam(params);
+  optim::Adam adam(params);
   CheckpointStore store(root_, 2);
   store.save(100, params, adam, {}, true);
   store.save(200, params, adam, {}, false);
@@ -133,13 +133,13 @@ TEST_F(CheckpointTest, PruningKeepsTheLastNAndTheBest) {
 
 TEST_F(CheckpointTest, SavingTheSameUpdateAgainReplacesIt) {
   ParameterStore params = make_params();
-  Adam adam(params);
+  optim::Adam adam(params);
   CheckpointStore store(root_, 0);
   store.save(7, params, adam, {{"run", 1}}, false);
   fake_step(params, adam, 1);
   store.save(7, params, adam, {{"run", 2}}, false);
   ParameterStore fresh = make_params();
-  Adam fresh_adam(fresh);
+  optim::Adam fresh_adam(fresh);
   EXPECT_EQ(store.load(root_ / "checkpoint_00000007", fresh, fresh_adam)["run"], 2);
   EXPECT_TRUE(same_state(params, adam, fresh, fresh_adam));
   EXPECT_EQ(names(), (std::vector<std::string>{"checkpoint_00000007", "checkpoint_last"}));
@@ -147,7 +147,7 @@ TEST_F(CheckpointTest, SavingTheSameUpdateAgainReplacesIt) {
 
 TEST_F(CheckpointTest, LatestSkipsDamagedNewerCheckpoints) {
   ParameterStore params = make_params();
-  Adam adam(params);
+  optim::Adam adam(params);
   CheckpointStore store(root_, 0);
   EXPECT_FALSE(store.latest().has_value());
   store.save(100, params, adam, {}, false);
@@ -175,12 +175,12 @@ TEST_F(CheckpointTest, LatestSkipsDamagedNewerCheckpoints) {
 
 TEST_F(CheckpointTest, DamagedFilesAreRefusedAndNothingIsLoaded) {
   ParameterStore params = make_params();
-  Adam adam(params);
+  optim::Adam adam(params);
   fake_step(params, adam, 1);
   CheckpointStore store(root_, 0);
   const fs::path dir = store.save(1, params, adam, {}, false);
   ParameterStore target = make_params();
-  Adam target_adam(target);
+  optim::Adam target_adam(target);
   const Tensor before = target.values().clone();
 
   // One flipped bit in the middle of the data: caught by the SHA-256 in state.json.
@@ -206,12 +206,12 @@ TEST_F(CheckpointTest, DamagedFilesAreRefusedAndNothingIsLoaded) {
 
 TEST_F(CheckpointTest, ACheckpointOfAnotherModelIsRefusedWithBothShapes) {
   ParameterStore params = make_params(8, 4);
-  Adam adam(params);
+  optim::Adam adam(params);
   CheckpointStore store(root_, 0);
   const fs::path dir = store.save(1, params, adam, {}, false);
 
   ParameterStore other_vocab = make_params(10, 4);
-  Adam other_adam(other_vocab);
+  optim::Adam other_adam(other_vocab);
   const Tensor before = other_vocab.values().clone();
   test::expect_error([&] { store.load(dir, other_vocab, other_adam); },
                      {"checkpoint " + dir.string(),
@@ -223,7 +223,7 @@ TEST_F(CheckpointTest, ACheckpointOfAnotherModelIsRefusedWithBothShapes) {
   renamed.declare("encoder.embed_tokens.weight", {8, 4});
   renamed.declare("encoder.layers.0.fc2.weight", {6, 4});
   renamed.allocate();
-  Adam renamed_adam(renamed);
+  optim::Adam renamed_adam(renamed);
   test::expect_error([&] { store.load(dir, renamed, renamed_adam); },
                      {"encoder.layers.0.fc2.weight [6, 4] is in the model but not in the checkpoint",
                       "encoder.layers.0.fc1.weight [6, 4] is in the checkpoint but not in the model", "and 1 more"});
@@ -231,7 +231,7 @@ TEST_F(CheckpointTest, ACheckpointOfAnotherModelIsRefusedWithBothShapes) {
   ParameterStore doubles(DType::f64);
   for (const auto& e : params.entries()) doubles.declare(e.name, e.shape);
   doubles.allocate();
-  Adam double_adam(doubles);
+  optim::Adam double_adam(doubles);
   test::expect_error([&] { store.load(dir, doubles, double_adam); },
                      {"is F32 [8, 4] in the checkpoint but F64 [8, 4] in the model"});
 }
@@ -239,7 +239,7 @@ TEST_F(CheckpointTest, ACheckpointOfAnotherModelIsRefusedWithBothShapes) {
 TEST_F(CheckpointTest, RejectsBadArguments) {
   test::expect_error([&] { CheckpointStore(root_, -1); }, {"keep_last -1"});
   ParameterStore params = make_params();
-  Adam adam(params);
+  optim::Adam adam(params);
   CheckpointStore store(root_, 1);
   test::expect_error([&] { store.save(-5, params, adam, {}, false); }, {"negative update count -5"});
   test::expect_error([&] { store.save(1, params, adam, nlohmann::json::array(), false); }, {"must be a JSON object"});

@@ -47,7 +47,8 @@ TEST(CrossEntropy, HandComputedValuesWithAndWithoutSmoothing) {
     Tensor targets = make_targets({0, 2, pad});
     for (double eps : {0.0, 0.1}) {
       CrossEntropyContext ctx;
-      const CrossEntropyResult r = label_smoothed_cross_entropy_forward(logits, targets, eps, pad, ctx);
+      const ops::CrossEntropyResult r =
+          label_smoothed_cross_entropy_forward(logits, targets, eps, pad, ctx);
       double nll0, nll1;
       const double expected = row_loss({1, 2, 3}, 0, eps, &nll0) + row_loss({0.5, -1, 0.25}, 2, eps, &nll1);
       // oneDNN's f32 log-softmax is accurate to about 2e-6 (its vectorised log/exp).
@@ -71,7 +72,8 @@ TEST(CrossEntropy, PaddingRowsContributeNothing) {
                               {0.3, -0.2, 1.1, 0.0, 5, 5, -5, 2, -0.7, 0.4, 0.9, 0.1, nan, 1, 2, 3});
   Tensor targets = make_targets({2, pad, 3, pad});
   CrossEntropyContext ctx;
-  const CrossEntropyResult r = label_smoothed_cross_entropy_forward(logits, targets, 0.1, pad, ctx);
+  const ops::CrossEntropyResult r =
+      label_smoothed_cross_entropy_forward(logits, targets, 0.1, pad, ctx);
   Tensor dlogits = Tensor::zeros({4, 4}, DType::f64);
   label_smoothed_cross_entropy_backward(ctx, targets, 0.1, pad, 1.0, dlogits);
 
@@ -79,7 +81,8 @@ TEST(CrossEntropy, PaddingRowsContributeNothing) {
   Tensor kept = make_logits(DType::f64, 2, 4, {0.3, -0.2, 1.1, 0.0, -0.7, 0.4, 0.9, 0.1});
   Tensor kept_targets = make_targets({2, 3});
   CrossEntropyContext kept_ctx;
-  const CrossEntropyResult k = label_smoothed_cross_entropy_forward(kept, kept_targets, 0.1, pad, kept_ctx);
+  const ops::CrossEntropyResult k =
+      label_smoothed_cross_entropy_forward(kept, kept_targets, 0.1, pad, kept_ctx);
   Tensor dkept = Tensor::zeros({2, 4}, DType::f64);
   label_smoothed_cross_entropy_backward(kept_ctx, kept_targets, 0.1, pad, 1.0, dkept);
 
@@ -140,14 +143,14 @@ TEST(CrossEntropy, OneDnnFloatPathMatchesDoubleReference) {
   Tensor logits64 = test::random_tensor({2, 4, 37}, DType::f64, 53, -4.0, 4.0);  // [B, T, V]
   Tensor targets = Tensor::zeros({2, 4}, DType::i32);
   for (int64_t i = 0; i < 8; ++i) targets.data<int32_t>()[i] = i == 5 ? pad : (i * 11) % 37;
-  auto run = [&](DType dtype, CrossEntropyResult& r) {
+  auto run = [&](DType dtype, ops::CrossEntropyResult& r) {
     CrossEntropyContext ctx;
     r = label_smoothed_cross_entropy_forward(test::cast(logits64, dtype), targets, 0.1, pad, ctx);
     Tensor d = Tensor::zeros({2, 4, 37}, dtype);
     label_smoothed_cross_entropy_backward(ctx, targets, 0.1, pad, 0.25, d);
     return std::vector<Tensor>{ctx.log_probs, d};
   };
-  CrossEntropyResult r32, r64;
+  ops::CrossEntropyResult r32, r64;
   auto f32 = run(DType::f32, r32), f64 = run(DType::f64, r64);
   EXPECT_NEAR(r32.loss, r64.loss, 1e-5 * std::abs(r64.loss));
   EXPECT_NEAR(r32.nll_loss, r64.nll_loss, 1e-5 * std::abs(r64.nll_loss));

@@ -46,14 +46,14 @@ void expect_matches_naive(DType dtype, double tol) {
   const Tensor kv = test::random_tensor({blocks, capacity, 2 * Q}, dtype, 2);
   // Unmasked over the first 7 keys (a self-attention cache with 7 steps).
   Tensor out = Tensor::zeros({rows, Q}, dtype);
-  decode_attention_forward(q, kv, per_block, 7, heads, out);
+  decode::decode_attention_forward(q, kv, per_block, 7, heads, out);
   for (int64_t r = 0; r < rows; ++r) {
     const std::vector<double> want = naive_row(q, kv, r, r / per_block, 7, heads, 0, 0);
     for (int64_t i = 0; i < Q; ++i) EXPECT_NEAR(test::element(out, r * Q + i), want[i], tol);
   }
   // Two segments of 5 keys, block 0 keeps 3 per segment and block 1 all 5.
   const std::vector<int32_t> valid = {3, 5};
-  decode_attention_forward(q, kv, per_block, 10, heads, out, 5, &valid);
+  decode::decode_attention_forward(q, kv, per_block, 10, heads, out, 5, &valid);
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t b = r / per_block;
     const std::vector<double> want = naive_row(q, kv, r, b, 10, heads, 5, valid[b]);
@@ -67,12 +67,12 @@ TEST(DecodeAttention, MatchesTheDefinitionF32) { expect_matches_naive(DType::f32
 TEST(DecodeAttention, RefusesMismatchedShapes) {
   const Tensor q = Tensor::zeros({4, 8}, DType::f32), out = Tensor::zeros({4, 8}, DType::f32);
   const Tensor kv = Tensor::zeros({2, 5, 16}, DType::f32);
-  test::expect_error([&] { decode_attention_forward(q, kv, 1, 3, 2, out); },
+  test::expect_error([&] { decode::decode_attention_forward(q, kv, 1, 3, 2, out); },
                      {"decode_attention_forward", "rows per block"});
-  test::expect_error([&] { decode_attention_forward(q, kv, 2, 6, 2, out); }, {"6 keys"});
-  test::expect_error([&] { decode_attention_forward(q, kv, 2, 3, 3, out); }, {"3 heads"});
+  test::expect_error([&] { decode::decode_attention_forward(q, kv, 2, 6, 2, out); }, {"6 keys"});
+  test::expect_error([&] { decode::decode_attention_forward(q, kv, 2, 3, 3, out); }, {"3 heads"});
   const std::vector<int32_t> none = {0, 2};
-  test::expect_error([&] { decode_attention_forward(q, kv, 2, 4, 2, out, 2, &none); },
+  test::expect_error([&] { decode::decode_attention_forward(q, kv, 2, 4, 2, out, 2, &none); },
                      {"no valid key"});
 }
 

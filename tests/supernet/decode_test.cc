@@ -23,8 +23,9 @@ Rows tiny_sources() { return {{4, 9, 11, 5, 7}, {12, 6, 8}, {3, 10}}; }
 // A batch whose source rows are `sources` and whose target rows are input [eos, prefix] and
 // output [prefix[1:], last] (no padding unless a row's `last` is padding: then the row is one
 // token shorter).
-ModelBatch probe_batch(const Rows& sources, const Rows& prefixes, const std::vector<int32_t>& last) {
-  ModelBatch b = test::make_batch(sources, Rows(sources.size()));
+model::ModelBatch probe_batch(const Rows& sources, const Rows& prefixes,
+                              const std::vector<int32_t>& last) {
+  model::ModelBatch b = test::make_batch(sources, Rows(sources.size()));
   const int64_t B = static_cast<int64_t>(sources.size());
   const int64_t T = static_cast<int64_t>(prefixes[0].size()) + 1;
   b.target_input = Tensor::zeros({B, T}, DType::i32);
@@ -48,8 +49,9 @@ ModelBatch probe_batch(const Rows& sources, const Rows& prefixes, const std::vec
 // b stops one token earlier (the causal decoder's earlier positions do not see the last input).
 // With one row and an empty prefix there is nothing to subtract. v = padding_idx cannot be a
 // target: its entry is NaN.
-std::vector<double> reference_log_probs(SuperTransformer& model, const ArchConfig& arch,
-                                        const Rows& sources, const Rows& prefixes, int64_t b) {
+std::vector<double> reference_log_probs(model::SuperTransformer& model,
+                                        const arch::ArchConfig& arch, const Rows& sources,
+                                        const Rows& prefixes, int64_t b) {
   const int64_t V = model.dims().vocab_size;
   std::vector<int32_t> last(sources.size(), 4);
   double base = 0;
@@ -66,15 +68,16 @@ std::vector<double> reference_log_probs(SuperTransformer& model, const ArchConfi
   return out;
 }
 
-ArchConfig attend_arch() {
-  ArchConfig a = test::tiny_arch();  // decoder layers attend to the last 2 and 3 encoder layers
+arch::ArchConfig attend_arch() {
+  arch::ArchConfig a =
+      test::tiny_arch();  // decoder layers attend to the last 2 and 3 encoder layers
   return a;
 }
 
 // Two of three encoder layers active, decoder layers attending to the last 1 and 3 (HAT then
 // reads the last active output twice), unshared embeddings (split k / v weights).
-ArchConfig fewer_layers_arch() {
-  ArchConfig a = test::tiny_arch();
+arch::ArchConfig fewer_layers_arch() {
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_layers = 2;
   a.encoder_ffn_dims = {10, 7};
   a.encoder_self_heads = {2, 1};
@@ -86,9 +89,9 @@ ArchConfig fewer_layers_arch() {
 
 // Runs `steps` incremental steps on random prefixes and compares every row's log-probs with the
 // full forward, both on the padded batch and on the sentence alone.
-void check_steps(const ModelDims& dims, const ArchConfig& arch, DType dtype, double tol,
+void check_steps(const arch::ModelDims& dims, const arch::ArchConfig& arch, DType dtype, double tol,
                  bool padded_reference) {
-  SuperTransformer model(dims, dtype);
+  model::SuperTransformer model(dims, dtype);
   test::randomize(model, 11);
   const Rows sources = tiny_sources();
   const int64_t B = static_cast<int64_t>(sources.size()), steps = 5;
@@ -96,8 +99,8 @@ void check_steps(const ModelDims& dims, const ArchConfig& arch, DType dtype, dou
   uint64_t state = 5;
   for (auto& row : tokens)
     for (int64_t t = 0; t < steps; ++t) row.push_back(static_cast<int32_t>(3 + (state = state * 6364136223846793005ULL + 1442695040888963407ULL) % (dims.vocab_size - 3)));
-  IncrementalDecoder decoder(model, arch);
-  const ModelBatch src = test::make_batch(sources, Rows(B));
+  decode::IncrementalDecoder decoder(model, arch);
+  const model::ModelBatch src = test::make_batch(sources, Rows(B));
   decoder.encode(src.source, src.source_lengths);
   for (int64_t t = 0; t < steps; ++t) {
     std::vector<int32_t> prev(B);
@@ -140,26 +143,26 @@ TEST(IncrementalDecoder, StepsEqualFullForwardFewerLayersUnshared) {
 }
 
 TEST(IncrementalDecoder, StepsEqualFullForwardFullWidth) {
-  const ModelDims d = test::tiny_dims();
+  const arch::ModelDims d = test::tiny_dims();
   check_steps(d, test::full_width_arch(d), DType::f64, 1e-10, false);
 }
 
 // After reorder (a permutation with a repeat, then a grouped expansion), the decoder continues
 // exactly like one fed the reordered sentences and histories from the start.
 TEST(IncrementalDecoder, ReorderEqualsDecodingTheReorderedRows) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
   test::randomize(model, 3);
   const Rows sources = tiny_sources();
   const Rows history = {{5, 7, 9}, {4, 4, 6}, {12, 3, 8}};
   for (const std::vector<int64_t>& idx : {std::vector<int64_t>{2, 0, 0, 1},
                                           std::vector<int64_t>{0, 0, 1, 1, 2, 2},
                                           std::vector<int64_t>{1}}) {
-    IncrementalDecoder a(model, attend_arch()), b(model, attend_arch());
-    const ModelBatch src = test::make_batch(sources, Rows(3));
+    decode::IncrementalDecoder a(model, attend_arch()), b(model, attend_arch());
+    const model::ModelBatch src = test::make_batch(sources, Rows(3));
     a.encode(src.source, src.source_lengths);
     Rows reordered;
     for (int64_t i : idx) reordered.push_back(sources[i]);
-    const ModelBatch src_b = test::make_batch(reordered, Rows(idx.size()));
+    const model::ModelBatch src_b = test::make_batch(reordered, Rows(idx.size()));
     b.encode(src_b.source, src_b.source_lengths);
     for (int64_t t = 0; t < 2; ++t) {
       std::vector<int32_t> pa, pb;
@@ -180,8 +183,8 @@ TEST(IncrementalDecoder, ReorderEqualsDecodingTheReorderedRows) {
   }
 }
 
-BeamSearchOptions small_options(int64_t beam, double lenpen = 1.0) {
-  BeamSearchOptions o;
+decode::BeamSearchOptions small_options(int64_t beam, double lenpen = 1.0) {
+  decode::BeamSearchOptions o;
   o.beam = beam;
   o.len_penalty = lenpen;
   o.max_len_b = 7;
@@ -194,10 +197,10 @@ const Rows& search_sources() {
 }
 
 // The score of a hypothesis recomputed by feeding it to a fresh decoder.
-double rescore(const SuperTransformer& model, const ArchConfig& arch,
-               const std::vector<int32_t>& source, const Hypothesis& h, double lenpen) {
-  IncrementalDecoder d(model, arch);
-  const ModelBatch src = test::make_batch({source}, Rows(1));
+double rescore(const model::SuperTransformer& model, const arch::ArchConfig& arch,
+               const std::vector<int32_t>& source, const decode::Hypothesis& h, double lenpen) {
+  decode::IncrementalDecoder d(model, arch);
+  const model::ModelBatch src = test::make_batch({source}, Rows(1));
   d.encode(src.source, src.source_lengths);
   double sum = 0;
   int32_t prev = kEos;
@@ -213,12 +216,13 @@ TEST(Search, BeamOneEqualsGreedy) {
   int finished_early = 0, forced = 0;
   for (DType dtype : {DType::f64, DType::f32}) {
     for (uint64_t seed = 21; seed < 29; ++seed) {
-      SuperTransformer model(test::tiny_dims(), dtype);
+      model::SuperTransformer model(test::tiny_dims(), dtype);
       test::randomize(model, seed);
-      IncrementalDecoder decoder(model, attend_arch());
+      decode::IncrementalDecoder decoder(model, attend_arch());
       for (double lenpen : {1.0, 0.6}) {
-        const auto greedy = greedy_search(decoder, search_sources(), small_options(1, lenpen));
-        const auto beam = beam_search(decoder, search_sources(), small_options(1, lenpen));
+        const auto greedy =
+            decode::greedy_search(decoder, search_sources(), small_options(1, lenpen));
+        const auto beam = decode::beam_search(decoder, search_sources(), small_options(1, lenpen));
         ASSERT_EQ(greedy.size(), search_sources().size());
         for (size_t s = 0; s < greedy.size(); ++s) {
           EXPECT_EQ(greedy[s].tokens, beam[s].tokens) << "sentence " << s;
@@ -239,14 +243,14 @@ TEST(Search, BeamOneEqualsGreedy) {
 }
 
 TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
-  SuperTransformer model(test::tiny_dims(false), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(false), DType::f64);
   test::randomize(model, 8);
-  IncrementalDecoder decoder(model, fewer_layers_arch());
-  const BeamSearchOptions o = small_options(3, 1.3);
-  const auto batch = beam_search(decoder, search_sources(), o);
-  const auto again = beam_search(decoder, search_sources(), o);
+  decode::IncrementalDecoder decoder(model, fewer_layers_arch());
+  const decode::BeamSearchOptions o = small_options(3, 1.3);
+  const auto batch = decode::beam_search(decoder, search_sources(), o);
+  const auto again = decode::beam_search(decoder, search_sources(), o);
   for (size_t s = 0; s < batch.size(); ++s) {
-    const auto single = beam_search(decoder, {search_sources()[s]}, o);
+    const auto single = decode::beam_search(decoder, {search_sources()[s]}, o);
     EXPECT_EQ(batch[s].tokens, single[0].tokens) << "sentence " << s;
     EXPECT_NEAR(batch[s].score, single[0].score, 1e-12) << "sentence " << s;
     EXPECT_EQ(batch[s].tokens, again[s].tokens);
@@ -258,19 +262,19 @@ TEST(Search, BatchEqualsOneByOneAndIsDeterministic) {
 // fairseq's beam search written plainly for one sentence: every live hypothesis is rescored
 // from scratch by a fresh decoder (no cache reordering, no batching), candidates ranked by
 // (score desc, beam asc, token asc), as beam_search.h specifies.
-Hypothesis naive_beam(const SuperTransformer& model, const ArchConfig& arch,
-                      const std::vector<int32_t>& source, int64_t beam, double lenpen,
-                      int64_t max_len) {
+decode::Hypothesis naive_beam(const model::SuperTransformer& model, const arch::ArchConfig& arch,
+                              const std::vector<int32_t>& source, int64_t beam, double lenpen,
+                              int64_t max_len) {
   struct Cand { double score; int64_t beam; int32_t token; };
   const int64_t V = model.dims().vocab_size;
   Rows beams = {{}};
   std::vector<double> scores = {0.0};
-  std::vector<Hypothesis> finished;
+  std::vector<decode::Hypothesis> finished;
   for (int64_t step = 0; !beams.empty(); ++step) {
     std::vector<Cand> cands;
     for (size_t b = 0; b < beams.size(); ++b) {
-      IncrementalDecoder d(model, arch);
-      const ModelBatch src = test::make_batch({source}, Rows(1));
+      decode::IncrementalDecoder d(model, arch);
+      const model::ModelBatch src = test::make_batch({source}, Rows(1));
       d.encode(src.source, src.source_lengths);
       Tensor lp;
       for (int64_t i = 0; i <= step; ++i) lp = d.step({i == 0 ? kEos : beams[b][i - 1]}).clone();
@@ -300,22 +304,24 @@ Hypothesis naive_beam(const SuperTransformer& model, const ArchConfig& arch,
     beams = next;
     scores = next_scores;
   }
-  std::stable_sort(finished.begin(), finished.end(),
-                   [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
+  std::stable_sort(
+      finished.begin(), finished.end(),
+      [](const decode::Hypothesis& a, const decode::Hypothesis& b) { return a.score > b.score; });
   return finished.front();
 }
 
 TEST(Search, BeamEqualsPlainReimplementation) {
   int early = 0;
   for (uint64_t seed : {21, 5}) {
-    SuperTransformer model(test::tiny_dims(), DType::f64);
+    model::SuperTransformer model(test::tiny_dims(), DType::f64);
     test::randomize(model, seed);
-    IncrementalDecoder decoder(model, attend_arch());
+    decode::IncrementalDecoder decoder(model, attend_arch());
     for (int64_t beam : {2, 4}) {
-      const BeamSearchOptions o = small_options(beam, 0.8);
-      const auto got = beam_search(decoder, search_sources(), o);
+      const decode::BeamSearchOptions o = small_options(beam, 0.8);
+      const auto got = decode::beam_search(decoder, search_sources(), o);
       for (size_t s = 0; s < got.size(); ++s) {
-        const Hypothesis want = naive_beam(model, attend_arch(), search_sources()[s], beam, 0.8, 7);
+        const decode::Hypothesis want =
+            naive_beam(model, attend_arch(), search_sources()[s], beam, 0.8, 7);
         EXPECT_EQ(got[s].tokens, want.tokens) << "seed " << seed << " beam " << beam << " sentence " << s;
         EXPECT_NEAR(got[s].score, want.score, 1e-10);
         early += got[s].tokens.size() < 7;
@@ -326,22 +332,23 @@ TEST(Search, BeamEqualsPlainReimplementation) {
 }
 
 TEST(Search, MaxLengthIsCappedByPositions) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
-  IncrementalDecoder decoder(model, attend_arch());
-  BeamSearchOptions o;
-  EXPECT_EQ(max_target_length(decoder, 4, o), 15);  // max_positions 16 - 1
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
+  decode::IncrementalDecoder decoder(model, attend_arch());
+  decode::BeamSearchOptions o;
+  EXPECT_EQ(decode::max_target_length(decoder, 4, o), 15);  // max_positions 16 - 1
   o.max_len_a = 1.5, o.max_len_b = 2;
-  EXPECT_EQ(max_target_length(decoder, 4, o), 8);
+  EXPECT_EQ(decode::max_target_length(decoder, 4, o), 8);
   test::randomize(model, 4);
   o.max_len_a = 0, o.max_len_b = 200;
-  for (const auto& h : beam_search(decoder, search_sources(), o)) EXPECT_LE(h.tokens.size(), 15u);
+  for (const auto& h : decode::beam_search(decoder, search_sources(), o))
+    EXPECT_LE(h.tokens.size(), 15u);
 }
 
 TEST(LogSoftmaxRows, MatchesDefinitionInBothTypesAndRejectsBadInput) {
   const Tensor x64 = test::random_tensor({3, 7}, DType::f64, 4, -30.0, 30.0);
   Tensor y64 = x64.clone(), y32 = test::cast(x64, DType::f32);
-  log_softmax_rows_inplace(y64);
-  log_softmax_rows_inplace(y32);
+  ops::log_softmax_rows_inplace(y64);
+  ops::log_softmax_rows_inplace(y32);
   for (int64_t r = 0; r < 3; ++r) {
     double sum = 0;
     for (int64_t j = 0; j < 7; ++j) sum += std::exp(x64.at<double>({r, j}));
@@ -349,41 +356,57 @@ TEST(LogSoftmaxRows, MatchesDefinitionInBothTypesAndRejectsBadInput) {
       EXPECT_NEAR(y64.at<double>({r, j}), x64.at<double>({r, j}) - std::log(sum), 1e-12);
   }
   EXPECT_TRUE(test::all_close(test::cast(y32, DType::f64), y64, 1e-6, 1e-5));
-  test::expect_error([] { log_softmax_rows_inplace(Tensor::zeros({2, 3}, DType::i32)); },
-                     {"log_softmax_rows_inplace", "i32[2, 3]"});
-  test::expect_error([] { log_softmax_rows_inplace(Tensor::zeros({2, 3, 4}, DType::f32)); },
-                     {"log_softmax_rows_inplace", "f32[2, 3, 4]"});
+  test::expect_error(
+      [] {
+        ops::log_softmax_rows_inplace(Tensor::zeros({2, 3}, DType::i32));
+      },
+      {"log_softmax_rows_inplace", "i32[2, 3]"});
+  test::expect_error(
+      [] {
+        ops::log_softmax_rows_inplace(Tensor::zeros({2, 3, 4}, DType::f32));
+      },
+      {"log_softmax_rows_inplace", "f32[2, 3, 4]"});
 }
 
 TEST(Search, BadInputThrows) {
-  SuperTransformer model(test::tiny_dims(), DType::f32);
+  model::SuperTransformer model(test::tiny_dims(), DType::f32);
   test::randomize(model, 2);
-  IncrementalDecoder decoder(model, attend_arch());
-  BeamSearchOptions o = small_options(0);
-  test::expect_error([&] { beam_search(decoder, {{4}}, o); }, {"beam_search", "beam 0"});
+  decode::IncrementalDecoder decoder(model, attend_arch());
+  decode::BeamSearchOptions o = small_options(0);
+  test::expect_error([&] { decode::beam_search(decoder, {{4}}, o); }, {"beam_search", "beam 0"});
   o.beam = 2;
-  test::expect_error([&] { beam_search(decoder, {{4, 13}}, o); }, {"beam_search", "token 13"});
-  test::expect_error([&] { greedy_search(decoder, {{-1}}, o); }, {"greedy_search", "token -1"});
-  test::expect_error([&] { beam_search(decoder, {{4, kPad}}, o); }, {"beam_search", "padding"});
-  test::expect_error([&] { beam_search(decoder, {Rows::value_type(16, 4)}, o); },
+  test::expect_error(
+      [&] {
+        decode::beam_search(decoder, {{4, 13}}, o);
+      },
+      {"beam_search", "token 13"});
+  test::expect_error([&] { decode::greedy_search(decoder, {{-1}}, o); },
+                     {"greedy_search", "token -1"});
+  test::expect_error(
+      [&] {
+        decode::beam_search(decoder, {{4, kPad}}, o);
+      },
+      {"beam_search", "padding"});
+  test::expect_error([&] { decode::beam_search(decoder, {Rows::value_type(16, 4)}, o); },
                      {"beam_search", "max_positions 16"});
   o.max_len_b = 0;
-  test::expect_error([&] { beam_search(decoder, {{4}}, o); }, {"search", "max length 0"});
+  test::expect_error([&] { decode::beam_search(decoder, {{4}}, o); }, {"search", "max length 0"});
   o = small_options(2);
   o.eos = kPad;
-  test::expect_error([&] { beam_search(decoder, {{4}}, o); }, {"beam_search", "eos 1"});
-  EXPECT_TRUE(beam_search(decoder, {}, small_options(2)).empty());
+  test::expect_error([&] { decode::beam_search(decoder, {{4}}, o); }, {"beam_search", "eos 1"});
+  EXPECT_TRUE(decode::beam_search(decoder, {}, small_options(2)).empty());
 }
 
 TEST(IncrementalDecoder, BadInputThrows) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
-  IncrementalDecoder decoder(model, attend_arch());
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
+  decode::IncrementalDecoder decoder(model, attend_arch());
   test::expect_error([&] { decoder.step({kEos}); }, {"IncrementalDecoder", "before encode"});
   test::expect_error([&] { decoder.reorder({0}); }, {"IncrementalDecoder", "before encode"});
-  ArchConfig bad = attend_arch();
+  arch::ArchConfig bad = attend_arch();
   bad.decoder_ende_layers[0] = 4;
-  test::expect_error([&] { IncrementalDecoder d(model, bad); }, {"decoder_ende_layers[0] = 4"});
-  ModelBatch src = test::make_batch({{4, 5}, {6}}, Rows(2));
+  test::expect_error([&] { decode::IncrementalDecoder d(model, bad); },
+                     {"decoder_ende_layers[0] = 4"});
+  model::ModelBatch src = test::make_batch({{4, 5}, {6}}, Rows(2));
   test::expect_error([&] { decoder.encode(src.source, {3}); }, {"IncrementalDecoder", "1 lengths"});
   test::expect_error([&] { decoder.encode(src.source, {3, 3}); }, {"IncrementalDecoder", "padding"});
   src.source.at<int32_t>({0, 0}) = 13;

@@ -27,10 +27,10 @@ TEST(Dropout, KeepsExactlyTheHashedElementsScaledByOneOverOneMinusP) {
   for (DType dtype : {DType::f32, DType::f64}) {
     const double p = 0.25;
     Tensor x = nonzero_input({3, 4, 50}, dtype, 41), y;
-    dropout_forward(x, p, 1234, y);
+    ops::dropout_forward(x, p, 1234, y);
     int64_t kept = 0;
     for (int64_t i = 0; i < x.numel(); ++i) {
-      const bool keep = dropout_keeps(1234, i, p);
+      const bool keep = ops::dropout_keeps(1234, i, p);
       kept += keep;
       const double expected = keep ? test::element(x, i) / (1 - p) : 0.0;
       EXPECT_NEAR(test::element(y, i), expected, dtype == DType::f32 ? 1e-6 : 1e-15) << i;
@@ -42,9 +42,9 @@ TEST(Dropout, KeepsExactlyTheHashedElementsScaledByOneOverOneMinusP) {
 
 TEST(Dropout, SameSeedSameMaskDifferentSeedDifferentMask) {
   Tensor x = nonzero_input({64, 32}, DType::f32, 42), a, b, c;
-  dropout_forward(x, 0.3, 99, a);
-  dropout_forward(x, 0.3, 99, b);
-  dropout_forward(x, 0.3, 100, c);
+  ops::dropout_forward(x, 0.3, 99, a);
+  ops::dropout_forward(x, 0.3, 99, b);
+  ops::dropout_forward(x, 0.3, 100, c);
   EXPECT_TRUE(test::all_close(a, b, 0, 0));  // bit-identical
   const auto ma = dropped(a), mc = dropped(c);
   int64_t differ = 0;
@@ -60,8 +60,8 @@ TEST(Dropout, MaskDoesNotDependOnTheThreadCount) {
   auto run = [&](int threads) {
     set_num_threads(threads);
     Tensor y, dx = Tensor::zeros(x.shape(), DType::f32);
-    dropout_forward(x, 0.1, 7, y);
-    dropout_backward(dy, 0.1, 7, dx);
+    ops::dropout_forward(x, 0.1, 7, y);
+    ops::dropout_backward(dy, 0.1, 7, dx);
     return std::vector<Tensor>{y, dx};
   };
   const auto one = run(1), two = run(2), three = run(3);
@@ -77,7 +77,7 @@ TEST(Dropout, KeepRateAndExpectationOnALargeTensor) {
     const int64_t n = 1 << 20;
     Tensor x = Tensor::zeros({n}, DType::f64), y;
     for (int64_t i = 0; i < n; ++i) x.data<double>()[i] = 1.0;
-    dropout_forward(x, p, 2024, y);
+    ops::dropout_forward(x, p, 2024, y);
     double kept = 0, sum = 0;
     for (int64_t i = 0; i < n; ++i) {
       kept += y.data<double>()[i] != 0.0;
@@ -92,7 +92,7 @@ TEST(Dropout, KeepRateAndExpectationOnALargeTensor) {
 TEST(Dropout, UniformIsInUnitIntervalAndPinned) {
   double mean = 0;
   for (int64_t i = 0; i < 100000; ++i) {
-    const double u = dropout_uniform(5, i);
+    const double u = ops::dropout_uniform(5, i);
     ASSERT_GE(u, 0.0);
     ASSERT_LT(u, 1.0);
     mean += u;
@@ -100,18 +100,18 @@ TEST(Dropout, UniformIsInUnitIntervalAndPinned) {
   EXPECT_NEAR(mean / 100000, 0.5, 5e-3);
   // The stream is part of the format (a CUDA kernel must reproduce it): values pinned from an
   // independent Python implementation of splitmix64(splitmix64(seed) + (i + 1) * golden) >> 11.
-  EXPECT_EQ(dropout_uniform(0, 0), 0.8833108082136426);
-  EXPECT_EQ(dropout_uniform(42, 1000), 0.8440051422667861);
-  EXPECT_EQ(dropout_uniform(~0ull, 123456789), 0.6707463945257938);
+  EXPECT_EQ(ops::dropout_uniform(0, 0), 0.8833108082136426);
+  EXPECT_EQ(ops::dropout_uniform(42, 1000), 0.8440051422667861);
+  EXPECT_EQ(ops::dropout_uniform(~0ull, 123456789), 0.6707463945257938);
 }
 
 TEST(Dropout, ZeroProbabilityIsTheIdentity) {
   for (DType dtype : {DType::f32, DType::f64}) {
     Tensor x = test::random_tensor({5, 6}, dtype, 45), y;
-    dropout_forward(x, 0.0, 3, y);
+    ops::dropout_forward(x, 0.0, 3, y);
     EXPECT_TRUE(test::all_close(y, x, 0, 0));
     Tensor dy = test::random_tensor({5, 6}, dtype, 46), dx = Tensor::zeros({5, 6}, dtype);
-    dropout_backward(dy, 0.0, 3, dx);
+    ops::dropout_backward(dy, 0.0, 3, dx);
     EXPECT_TRUE(test::all_close(dx, dy, 0, 0));
   }
 }
@@ -123,10 +123,10 @@ TEST(Dropout, GradientMatchesFiniteDifferences) {
   EXPECT_TRUE(test::check_gradients(
       {{"x", x, dx}},
       [&] {
-        dropout_forward(x, 0.4, 11, y);
+        ops::dropout_forward(x, 0.4, 11, y);
         return std::vector<Tensor>{y};
       },
-      [&](const std::vector<Tensor>& dy) { dropout_backward(dy[0], 0.4, 11, dx); }));
+      [&](const std::vector<Tensor>& dy) { ops::dropout_backward(dy[0], 0.4, 11, dx); }));
 }
 
 TEST(Dropout, FloatPathMatchesDoubleAndBackwardAccumulates) {
@@ -135,8 +135,8 @@ TEST(Dropout, FloatPathMatchesDoubleAndBackwardAccumulates) {
   const Tensor dx0 = test::random_tensor({7, 33}, DType::f64, 50);
   auto run = [&](DType dtype) {
     Tensor x = test::cast(x64, dtype), dy = test::cast(dy64, dtype), dx = test::cast(dx0, dtype), y;
-    dropout_forward(x, 0.2, 77, y);
-    dropout_backward(dy, 0.2, 77, dx);
+    ops::dropout_forward(x, 0.2, 77, y);
+    ops::dropout_backward(dy, 0.2, 77, dx);
     return std::vector<Tensor>{y, dx};
   };
   const auto f32 = run(DType::f32), f64 = run(DType::f64);
@@ -154,9 +154,9 @@ TEST(Dropout, FloatPathMatchesDoubleAndBackwardAccumulates) {
 
 TEST(Dropout, InPlaceForward) {
   Tensor x = nonzero_input({4, 10}, DType::f32, 51), expected;
-  dropout_forward(x, 0.5, 8, expected);
+  ops::dropout_forward(x, 0.5, 8, expected);
   Tensor y = x;
-  dropout_forward(x, 0.5, 8, y);
+  ops::dropout_forward(x, 0.5, 8, y);
   EXPECT_EQ(y.raw(), x.raw());
   EXPECT_TRUE(test::all_close(x, expected, 0, 0));
 }
@@ -165,10 +165,14 @@ TEST(Dropout, BadProbabilityOrShapesThrow) {
   Tensor x = Tensor::zeros({2, 3}, DType::f32);
   for (double p : {-0.1, 1.0, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
     Tensor y;
-    test::expect_error([&] { dropout_forward(x, p, 1, y); }, {"dropout", "[2, 3]"});
-    EXPECT_THROW(dropout_backward(x, p, 1, Tensor::zeros({2, 3}, DType::f32)), Error);
+    test::expect_error([&] { ops::dropout_forward(x, p, 1, y); }, {"dropout", "[2, 3]"});
+    EXPECT_THROW(ops::dropout_backward(x, p, 1, Tensor::zeros({2, 3}, DType::f32)), Error);
   }
-  test::expect_error([&] { dropout_backward(x, 0.5, 1, Tensor::zeros({3, 2}, DType::f32)); }, {"dropout_backward", "[3, 2]"});
+  test::expect_error(
+      [&] {
+        ops::dropout_backward(x, 0.5, 1, Tensor::zeros({3, 2}, DType::f32));
+      },
+      {"dropout_backward", "[3, 2]"});
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ TEST(Embedding, ForwardIsScaledRowOfTheSlicedTable) {
   Tensor table = full.leading({6, 4});  // row stride 9
   Tensor tokens = make_tokens({2, 3}, {5, 0, 2, 2, 1, 4});
   Tensor out;
-  embedding_forward(tokens, table, 2.5, out);
+  ops::embedding_forward(tokens, table, 2.5, out);
   ASSERT_EQ(out.shape(), (Shape{2, 3, 4}));
   for (int64_t b = 0; b < 2; ++b)
     for (int64_t t = 0; t < 3; ++t) {
@@ -47,11 +47,11 @@ TEST(Embedding, GradientMatchesFiniteDifferencesOnASlice) {
   EXPECT_TRUE(test::check_gradients(
       {{"table", table, dtable}},
       [&] {
-        embedding_forward(tokens, table, 1.7, out);
+        ops::embedding_forward(tokens, table, 1.7, out);
         return std::vector<Tensor>{out};
       },
       [&](const std::vector<Tensor>& dout) {
-        embedding_backward(tokens, dout[0], 1.7, /*padding_idx=*/-1, dtable);
+        ops::embedding_backward(tokens, dout[0], 1.7, /*padding_idx=*/-1, dtable);
       }));
 }
 
@@ -62,7 +62,7 @@ TEST(Embedding, GradientLandsOnlyInUsedRowsAndActiveColumns) {
   params.values().copy_from(test::random_tensor({params.total_size()}, DType::f32, 33));
   Tensor tokens = make_tokens({4}, {3, 5, 3, 0});
   Tensor dout = test::random_tensor({4, 5}, DType::f32, 34, 0.5, 1.0);  // no zero entries
-  embedding_backward(tokens, dout, 1.0, -1, params.grad("embed").leading({8, 5}));
+  ops::embedding_backward(tokens, dout, 1.0, -1, params.grad("embed").leading({8, 5}));
   const Tensor& g = params.grad("embed");
   for (int64_t v = 0; v < 8; ++v)
     for (int64_t c = 0; c < 12; ++c) {
@@ -83,7 +83,7 @@ TEST(Embedding, RepeatedTokensAccumulateAndBackwardAdds) {
   Tensor dout = test::random_tensor({3, 4}, DType::f64, 35);
   Tensor dtable = Tensor::zeros({4, 4}, DType::f64);
   dtable.at<double>({2, 1}) = 10.0;  // existing gradient is kept (backward adds)
-  embedding_backward(tokens, dout, 0.5, -1, dtable);
+  ops::embedding_backward(tokens, dout, 0.5, -1, dtable);
   for (int64_t c = 0; c < 4; ++c) {
     const double sum = dout.at<double>({0, c}) + dout.at<double>({1, c}) + dout.at<double>({2, c});
     EXPECT_NEAR(dtable.at<double>({2, c}), 0.5 * sum + (c == 1 ? 10.0 : 0.0), 1e-15);
@@ -98,10 +98,10 @@ TEST(Embedding, PaddingRowGetsNoGradient) {
   Tensor table = test::random_tensor({5, 3}, DType::f64, 36);
   Tensor tokens = make_tokens({2, 3}, {4, 2, 1, 3, 1, 1});
   Tensor out;
-  embedding_forward(tokens, table, 1.0, out);
+  ops::embedding_forward(tokens, table, 1.0, out);
   EXPECT_EQ(out.at<double>({0, 2, 0}), table.at<double>({1, 0}));
   Tensor dtable = Tensor::zeros({5, 3}, DType::f64);
-  embedding_backward(tokens, test::random_tensor({2, 3, 3}, DType::f64, 37), 1.0, pad, dtable);
+  ops::embedding_backward(tokens, test::random_tensor({2, 3, 3}, DType::f64, 37), 1.0, pad, dtable);
   for (int64_t c = 0; c < 3; ++c) {
     EXPECT_EQ(dtable.at<double>({pad, c}), 0.0);
     EXPECT_EQ(dtable.at<double>({0, c}), 0.0);  // unused
@@ -118,7 +118,7 @@ TEST(Embedding, ScatterAddIsBitwiseTheSameForAnyThreadCount) {
   for (int threads : {1, 2, 3}) {
     set_num_threads(threads);
     Tensor dtable = Tensor::zeros({17, 96}, DType::f32);
-    embedding_backward(tokens, dout, 0.3, 4, dtable);
+    ops::embedding_backward(tokens, dout, 0.3, 4, dtable);
     grads.push_back(dtable);
   }
   set_num_threads(saved);
@@ -131,7 +131,7 @@ TEST(Embedding, OutOfRangeIdsThrowNamingIdPositionAndVocabulary) {
   for (int32_t bad : {6, -1}) {
     Tensor tokens = make_tokens({2, 3}, {0, 1, 2, 3, 4, bad});
     try {
-      embedding_forward(tokens, table, 1.0, out);
+      ops::embedding_forward(tokens, table, 1.0, out);
       FAIL() << bad;
     } catch (const Error& e) {
       const std::string msg = e.what();
@@ -140,8 +140,8 @@ TEST(Embedding, OutOfRangeIdsThrowNamingIdPositionAndVocabulary) {
       EXPECT_NE(msg.find("[1, 2]"), std::string::npos) << msg;
       EXPECT_NE(msg.find("size 6"), std::string::npos) << msg;
     }
-    EXPECT_THROW(embedding_backward(tokens, Tensor::zeros({2, 3, 4}, DType::f32), 1.0, -1,
-                                    Tensor::zeros({6, 4}, DType::f32)),
+    EXPECT_THROW(ops::embedding_backward(tokens, Tensor::zeros({2, 3, 4}, DType::f32), 1.0, -1,
+                                         Tensor::zeros({6, 4}, DType::f32)),
                  Error);
   }
 }
@@ -149,14 +149,18 @@ TEST(Embedding, OutOfRangeIdsThrowNamingIdPositionAndVocabulary) {
 TEST(Embedding, MismatchedShapesAndTypesThrow) {
   Tensor tokens = make_tokens({2}, {0, 1}), out;
   Tensor table = Tensor::zeros({4, 3}, DType::f32);
-  EXPECT_THROW(embedding_forward(Tensor::zeros({2}, DType::f32), table, 1.0, out), Error);
-  test::expect_error([&] { embedding_backward(tokens, Tensor::zeros({2, 5}, DType::f32), 1.0, -1, table); }, {"embedding_backward", "[2, 5]"});
-  EXPECT_THROW(embedding_backward(tokens, Tensor::zeros({2, 3}, DType::f64), 1.0, -1, table),
+  EXPECT_THROW(ops::embedding_forward(Tensor::zeros({2}, DType::f32), table, 1.0, out), Error);
+  test::expect_error(
+      [&] {
+        ops::embedding_backward(tokens, Tensor::zeros({2, 5}, DType::f32), 1.0, -1, table);
+      },
+      {"embedding_backward", "[2, 5]"});
+  EXPECT_THROW(ops::embedding_backward(tokens, Tensor::zeros({2, 3}, DType::f64), 1.0, -1, table),
                Error);
-  EXPECT_THROW(embedding_backward(tokens, Tensor::zeros({2, 3}, DType::f32), 1.0, 4, table),
+  EXPECT_THROW(ops::embedding_backward(tokens, Tensor::zeros({2, 3}, DType::f32), 1.0, 4, table),
                Error);  // padding_idx outside the vocabulary
   Tensor wrong_out = Tensor::zeros({2, 4}, DType::f32);
-  EXPECT_THROW(embedding_forward(tokens, table, 1.0, wrong_out), Error);
+  EXPECT_THROW(ops::embedding_forward(tokens, table, 1.0, wrong_out), Error);
 }
 
 }  // namespace

@@ -30,14 +30,16 @@ TEST(LayerNorm, GradientsMatchFiniteDifferencesOnSlicedParameters) {
   Tensor b = params.value("beta").leading({d}), db = params.grad("beta").leading({d});
   Tensor x = test::random_tensor({2, 3, d}, DType::f64, 62), dx = Tensor::zeros({2, 3, d}, DType::f64);
   Tensor y;
-  LayerNormContext ctx;
+  ops::LayerNormContext ctx;
   EXPECT_TRUE(test::check_gradients(
       {{"x", x, dx}, {"gamma", g, dg}, {"beta", b, db}},
       [&] {
-        layer_norm_forward(x, g, b, kLayerNormEps, y, ctx);
+        ops::layer_norm_forward(x, g, b, ops::kLayerNormEps, y, ctx);
         return std::vector<Tensor>{y};
       },
-      [&](const std::vector<Tensor>& dy) { layer_norm_backward(x, g, ctx, dy[0], dx, dg, db); }));
+      [&](const std::vector<Tensor>& dy) {
+        ops::layer_norm_backward(x, g, ctx, dy[0], dx, dg, db);
+      }));
 }
 
 TEST(LayerNorm, ForwardMatchesTheDefinitionAndKeepsStatistics) {
@@ -53,8 +55,8 @@ TEST(LayerNorm, ForwardMatchesTheDefinitionAndKeepsStatistics) {
     Tensor g = test::cast(test::random_tensor({3}, DType::f64, 64, 0.5, 1.5), dtype);
     Tensor b = test::cast(test::random_tensor({3}, DType::f64, 65), dtype);
     Tensor y;
-    LayerNormContext ctx;
-    layer_norm_forward(x, g, b, kLayerNormEps, y, ctx);
+    ops::LayerNormContext ctx;
+    ops::layer_norm_forward(x, g, b, ops::kLayerNormEps, y, ctx);
     const double tol = dtype == DType::f32 ? 2e-6 : 1e-13;
     for (int64_t r = 0; r < 4; ++r) {
       double mean = 0, var = 0;
@@ -70,7 +72,7 @@ TEST(LayerNorm, ForwardMatchesTheDefinitionAndKeepsStatistics) {
     }
     EXPECT_NEAR(test::element(ctx.mean, 0), 7.0 / 3, tol);
     EXPECT_NEAR(test::element(ctx.variance, 0), 14.0 / 9, tol);
-    EXPECT_EQ(ctx.eps, kLayerNormEps);
+    EXPECT_EQ(ctx.eps, ops::kLayerNormEps);
   }
 }
 
@@ -80,10 +82,10 @@ TEST(LayerNorm, ParameterGradientsLandOnlyInTheActiveSlice) {
     ParameterStore params = make_params(dtype, d_max, 71);
     Tensor g = params.value("gamma").leading({d}), b = params.value("beta").leading({d});
     Tensor x = test::random_tensor({2, 3, d}, dtype, 72), y;
-    LayerNormContext ctx;
-    layer_norm_forward(x, g, b, kLayerNormEps, y, ctx);
-    layer_norm_backward(x, g, ctx, test::random_tensor({2, 3, d}, dtype, 73), Tensor(),
-                        params.grad("gamma").leading({d}), params.grad("beta").leading({d}));
+    ops::LayerNormContext ctx;
+    ops::layer_norm_forward(x, g, b, ops::kLayerNormEps, y, ctx);
+    ops::layer_norm_backward(x, g, ctx, test::random_tensor({2, 3, d}, dtype, 73), Tensor(),
+                             params.grad("gamma").leading({d}), params.grad("beta").leading({d}));
     for (const char* name : {"gamma", "beta"})
       for (int64_t i = 0; i < d_max; ++i) {
         if (i < d)
@@ -103,16 +105,16 @@ TEST(LayerNorm, PartialGradientsMatchTheFullBackwardAndAccumulate) {
     Tensor x = test::random_tensor({5, d}, dtype, 74), dy = test::random_tensor({5, d}, dtype, 75);
     Tensor g = test::random_tensor({d}, dtype, 76, 0.5, 1.5), b = test::random_tensor({d}, dtype, 77);
     Tensor y;
-    LayerNormContext ctx;
-    layer_norm_forward(x, g, b, kLayerNormEps, y, ctx);
+    ops::LayerNormContext ctx;
+    ops::layer_norm_forward(x, g, b, ops::kLayerNormEps, y, ctx);
     auto zeros = [&](const Shape& s) { return Tensor::zeros(s, dtype); };
     Tensor dx = zeros({5, d}), dg = zeros({d}), db = zeros({d});
-    layer_norm_backward(x, g, ctx, dy, dx, dg, db);
+    ops::layer_norm_backward(x, g, ctx, dy, dx, dg, db);
     Tensor dx_only = zeros({5, d}), dg_only = zeros({d}), db_twice = zeros({d});
-    layer_norm_backward(x, g, ctx, dy, dx_only, Tensor(), Tensor());
-    layer_norm_backward(x, g, ctx, dy, Tensor(), dg_only, Tensor());
-    layer_norm_backward(x, g, ctx, dy, Tensor(), Tensor(), db_twice);
-    layer_norm_backward(x, g, ctx, dy, Tensor(), Tensor(), db_twice);
+    ops::layer_norm_backward(x, g, ctx, dy, dx_only, Tensor(), Tensor());
+    ops::layer_norm_backward(x, g, ctx, dy, Tensor(), dg_only, Tensor());
+    ops::layer_norm_backward(x, g, ctx, dy, Tensor(), Tensor(), db_twice);
+    ops::layer_norm_backward(x, g, ctx, dy, Tensor(), Tensor(), db_twice);
     EXPECT_TRUE(test::all_close(dx_only, dx, 1e-6, 1e-7));
     EXPECT_TRUE(test::all_close(dg_only, dg, 1e-6, 1e-7));
     for (int64_t i = 0; i < d; ++i)
@@ -129,10 +131,10 @@ TEST(LayerNorm, PartialGradientsMatchTheFullBackwardAndAccumulate) {
 TEST(LayerNorm, ContextFollowsChangingRowCounts) {
   const int64_t d = 8;
   Tensor g = test::random_tensor({d}, DType::f32, 78), b = test::random_tensor({d}, DType::f32, 79);
-  LayerNormContext ctx;
+  ops::LayerNormContext ctx;
   for (int64_t rows : {3, 11, 2}) {
     Tensor x = test::random_tensor({rows, d}, DType::f32, 80 + rows), y;
-    layer_norm_forward(x, g, b, kLayerNormEps, y, ctx);
+    ops::layer_norm_forward(x, g, b, ops::kLayerNormEps, y, ctx);
     EXPECT_EQ(ctx.mean.shape(), Shape{rows});
     EXPECT_EQ(ctx.variance.shape(), Shape{rows});
   }
@@ -143,24 +145,28 @@ using test::expect_error;
 TEST(LayerNorm, BadInputsThrowNamingTheOpAndShapes) {
   Tensor x = Tensor::zeros({2, 3, 4}, DType::f32), g = Tensor::zeros({4}, DType::f32);
   Tensor b = Tensor::zeros({4}, DType::f32), y;
-  LayerNormContext ctx;
-  expect_error([&] { layer_norm_forward(x, Tensor::zeros({5}, DType::f32), b, 1e-5, y, ctx); },
+  ops::LayerNormContext ctx;
+  expect_error([&] { ops::layer_norm_forward(x, Tensor::zeros({5}, DType::f32), b, 1e-5, y, ctx); },
                {"layer_norm", "gamma", "[5]", "[2, 3, 4]"});
-  expect_error([&] { layer_norm_forward(x, g, Tensor::zeros({3}, DType::f32), 1e-5, y, ctx); },
+  expect_error([&] { ops::layer_norm_forward(x, g, Tensor::zeros({3}, DType::f32), 1e-5, y, ctx); },
                {"layer_norm", "beta", "[3]"});
-  expect_error([&] { layer_norm_forward(x, Tensor::zeros({4}, DType::f64), b, 1e-5, y, ctx); },
+  expect_error([&] { ops::layer_norm_forward(x, Tensor::zeros({4}, DType::f64), b, 1e-5, y, ctx); },
                {"layer_norm", "gamma", "f64"});
-  expect_error([&] { layer_norm_forward(x, g, b, 0.0, y, ctx); }, {"layer_norm", "eps"});
-  layer_norm_forward(x, g, b, 1e-5, y, ctx);
+  expect_error([&] { ops::layer_norm_forward(x, g, b, 0.0, y, ctx); }, {"layer_norm", "eps"});
+  ops::layer_norm_forward(x, g, b, 1e-5, y, ctx);
   Tensor x2 = Tensor::zeros({3, 4}, DType::f32);
-  expect_error([&] { layer_norm_backward(x2, g, ctx, x2, Tensor(), g, Tensor()); },
+  expect_error([&] { ops::layer_norm_backward(x2, g, ctx, x2, Tensor(), g, Tensor()); },
                {"layer_norm_backward", "context", "[3, 4]"});
-  expect_error([&] { layer_norm_backward(x, g, ctx, x2, Tensor(), g, Tensor()); },
+  expect_error([&] { ops::layer_norm_backward(x, g, ctx, x2, Tensor(), g, Tensor()); },
                {"layer_norm_backward", "dy", "[3, 4]"});
-  expect_error([&] { layer_norm_backward(x, g, ctx, x, Tensor(), Tensor::zeros({6}, DType::f32), Tensor()); },
-               {"layer_norm_backward", "dgamma", "[6]"});
-  expect_error([&] { layer_norm_backward(x, g, LayerNormContext{}, x, Tensor(), g, Tensor()); },
-               {"layer_norm_backward", "context"});
+  expect_error(
+      [&] {
+        ops::layer_norm_backward(x, g, ctx, x, Tensor(), Tensor::zeros({6}, DType::f32), Tensor());
+      },
+      {"layer_norm_backward", "dgamma", "[6]"});
+  expect_error(
+      [&] { ops::layer_norm_backward(x, g, ops::LayerNormContext{}, x, Tensor(), g, Tensor()); },
+      {"layer_norm_backward", "context"});
 }
 
 }  // namespace

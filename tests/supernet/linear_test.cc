@@ -24,10 +24,10 @@ TEST(Linear, GradientsMatchFiniteDifferencesOnASlicedWeight) {
   EXPECT_TRUE(test::check_gradients(
       {{"x", x, dx}, {"w", w, dw}, {"b", b, db}},
       [&] {
-        linear_forward(x, w, &b, y);
+        ops::linear_forward(x, w, &b, y);
         return std::vector<Tensor>{y};
       },
-      [&](const std::vector<Tensor>& dy) { linear_backward(x, w, dy[0], dx, dw, db); }));
+      [&](const std::vector<Tensor>& dy) { ops::linear_backward(x, w, dy[0], dx, dw, db); }));
 }
 
 TEST(Linear, GradientLandsOnlyInsideTheActiveBlock) {
@@ -38,9 +38,9 @@ TEST(Linear, GradientLandsOnlyInsideTheActiveBlock) {
   params.values().copy_from(test::random_tensor({params.total_size()}, DType::f32, 13));
   Tensor w = params.value("w").leading({4, 5}), b = params.value("b").leading({4});
   Tensor x = test::random_tensor({3, 5}, DType::f32, 14), y;
-  linear_forward(x, w, &b, y);
-  linear_backward(x, w, test::random_tensor({3, 4}, DType::f32, 15), Tensor(),
-                  params.grad("w").leading({4, 5}), params.grad("b").leading({4}));
+  ops::linear_forward(x, w, &b, y);
+  ops::linear_backward(x, w, test::random_tensor({3, 4}, DType::f32, 15), Tensor(),
+                       params.grad("w").leading({4, 5}), params.grad("b").leading({4}));
   const Tensor& gw = params.grad("w");
   for (int64_t o = 0; o < 6; ++o)
     for (int64_t i = 0; i < 8; ++i) {
@@ -66,15 +66,15 @@ TEST(Linear, BackwardAccumulates) {
   Tensor w = test::random_tensor({3, 2}, DType::f64, 20), x = test::random_tensor({4, 2}, DType::f64, 21);
   Tensor dy = test::random_tensor({4, 3}, DType::f64, 22);
   Tensor dw1 = Tensor::zeros({3, 2}, DType::f64), dw2 = Tensor::zeros({3, 2}, DType::f64);
-  linear_backward(x, w, dy, Tensor(), dw1, Tensor());
-  linear_backward(x, w, dy, Tensor(), dw2, Tensor());
-  linear_backward(x, w, dy, Tensor(), dw2, Tensor());
+  ops::linear_backward(x, w, dy, Tensor(), dw1, Tensor());
+  ops::linear_backward(x, w, dy, Tensor(), dw2, Tensor());
+  ops::linear_backward(x, w, dy, Tensor(), dw2, Tensor());
   for (int64_t i = 0; i < 6; ++i) EXPECT_NEAR(test::element(dw2, i), 2 * test::element(dw1, i), 1e-12);
 }
 
 TEST(Linear, MismatchedWidthThrowsNamingTheShapes) {
   Tensor w = Tensor::zeros({4, 3}, DType::f32), x = Tensor::zeros({2, 5}, DType::f32), y;
-  test::expect_error([&] { linear_forward(x, w, nullptr, y); }, {"linear", "[4, 3]"});
+  test::expect_error([&] { ops::linear_forward(x, w, nullptr, y); }, {"linear", "[4, 3]"});
 }
 
 TEST(BiasAdd, GradientsMatchFiniteDifferences) {
@@ -84,10 +84,10 @@ TEST(BiasAdd, GradientsMatchFiniteDifferences) {
   EXPECT_TRUE(test::check_gradients(
       {{"x", x, dx}, {"b", b, db}},
       [&] {
-        bias_add_forward(x, b, y);
+        ops::bias_add_forward(x, b, y);
         return std::vector<Tensor>{y};
       },
-      [&](const std::vector<Tensor>& dy) { bias_add_backward(dy[0], dx, db); }));
+      [&](const std::vector<Tensor>& dy) { ops::bias_add_backward(dy[0], dx, db); }));
   EXPECT_EQ(db_full.at<double>({4}), 0.0);
   EXPECT_EQ(db_full.at<double>({5}), 0.0);
 }

@@ -9,11 +9,11 @@ namespace {
 
 // d(w * loss)/d(every parameter) from forward_backward against central differences of the
 // loss (forward_backward again: with a fixed seed the model is a deterministic function).
-void expect_gradients_match(const ModelDims& dims, const ArchConfig& arch,
-                            const Regularization& reg, uint64_t seed) {
-  SuperTransformer model(dims, DType::f64);
+void expect_gradients_match(const arch::ModelDims& dims, const arch::ArchConfig& arch,
+                            const model::Regularization& reg, uint64_t seed) {
+  model::SuperTransformer model(dims, DType::f64);
   test::randomize(model, 10);
-  const ModelBatch batch = test::tiny_batch();
+  const model::ModelBatch batch = test::tiny_batch();
   std::vector<test::GradInput> inputs;
   for (const auto& e : model.parameters().entries())
     inputs.push_back({e.name, e.value, Tensor::zeros(e.shape, DType::f64)});
@@ -33,15 +33,15 @@ void expect_gradients_match(const ModelDims& dims, const ArchConfig& arch,
   EXPECT_TRUE(test::check_gradients(inputs, loss, backward));
 }
 
-Regularization no_dropout() {
-  Regularization r;
+model::Regularization no_dropout() {
+  model::Regularization r;
   r.dropout = r.attention_dropout = r.activation_dropout = 0.0;
   r.label_smoothing = 0.1;
   return r;
 }
 
-Regularization with_dropout() {
-  Regularization r;
+model::Regularization with_dropout() {
+  model::Regularization r;
   r.dropout = 0.3;
   r.attention_dropout = 0.2;
   r.activation_dropout = 0.25;
@@ -60,7 +60,7 @@ TEST(ModelGradients, MatchFiniteDifferencesWithDropout) {
 TEST(ModelGradients, MatchFiniteDifferencesWithSeparateEmbeddingsAndWidths) {
   // Decoder max 10 != encoder max 8: separate decoder embedding and output matrix, and
   // encoder_attn with separate q/k/v_proj_weight; decoder 7 wide, encoder 5.
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_embed_dim = 5;
   a.decoder_embed_dim = 7;
   a.decoder_ende_layers = {3, 1};
@@ -69,7 +69,7 @@ TEST(ModelGradients, MatchFiniteDifferencesWithSeparateEmbeddingsAndWidths) {
 
 TEST(ModelGradients, MatchFiniteDifferencesWithFewerEncoderLayers) {
   // Two of three encoder layers active: HAT's third-last output is then the last active one.
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_layers = 2;
   a.encoder_ffn_dims = {10, 7};
   a.encoder_self_heads = {2, 1};
@@ -77,14 +77,14 @@ TEST(ModelGradients, MatchFiniteDifferencesWithFewerEncoderLayers) {
 }
 
 // f32 (oneDNN) against f64 (reference loops) on the same parameters: loss and every gradient.
-void expect_float_matches_double(const ModelDims& dims, const ArchConfig& arch,
-                                 const Regularization& reg) {
-  SuperTransformer m64(dims, DType::f64), m32(dims, DType::f32);
+void expect_float_matches_double(const arch::ModelDims& dims, const arch::ArchConfig& arch,
+                                 const model::Regularization& reg) {
+  model::SuperTransformer m64(dims, DType::f64), m32(dims, DType::f32);
   test::randomize(m64, 20);
   test::copy_parameters(m64, m32);
-  const ModelBatch batch = test::tiny_batch();
-  const LossSums l64 = m64.forward_backward(arch, batch, reg, 3, 0.5);
-  const LossSums l32 = m32.forward_backward(arch, batch, reg, 3, 0.5);
+  const model::ModelBatch batch = test::tiny_batch();
+  const model::LossSums l64 = m64.forward_backward(arch, batch, reg, 3, 0.5);
+  const model::LossSums l32 = m32.forward_backward(arch, batch, reg, 3, 0.5);
   EXPECT_NEAR(l32.loss, l64.loss, 1e-4 * std::abs(l64.loss));
   EXPECT_NEAR(l32.nll, l64.nll, 1e-4 * std::abs(l64.nll));
   EXPECT_EQ(l32.tokens, l64.tokens);
@@ -98,7 +98,7 @@ void expect_float_matches_double(const ModelDims& dims, const ArchConfig& arch,
 TEST(ModelFloat, F32MatchesF64) {
   expect_float_matches_double(test::tiny_dims(), test::tiny_arch(), no_dropout());
   expect_float_matches_double(test::tiny_dims(), test::tiny_arch(), with_dropout());
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.encoder_embed_dim = 5;
   a.decoder_embed_dim = 7;
   expect_float_matches_double(test::tiny_dims(false), a, with_dropout());

@@ -11,8 +11,8 @@
 namespace hat {
 namespace {
 
-Regularization no_dropout() {
-  Regularization r;
+model::Regularization no_dropout() {
+  model::Regularization r;
   r.dropout = r.attention_dropout = r.activation_dropout = 0.0;
   return r;
 }
@@ -23,8 +23,8 @@ bool ends_with(const std::string& s, const std::string& p) {
 }
 
 // Whether element (r, c) of parameter `name` belongs to SubTransformer `a` (HAT's slices).
-bool active(const std::string& name, int64_t r, int64_t c, const ArchConfig& a,
-            const ModelDims& d) {
+bool active(const std::string& name, int64_t r, int64_t c, const arch::ArchConfig& a,
+            const arch::ModelDims& d) {
   const int64_t Q = d.qkv_dim, de = a.encoder_embed_dim, dd = a.decoder_embed_dim;
   if (name == "encoder.embed_tokens.weight")
     return c < (d.share_all_embeddings ? std::max(de, dd) : de);
@@ -52,10 +52,10 @@ bool active(const std::string& name, int64_t r, int64_t c, const ArchConfig& a,
   return false;
 }
 
-void expect_gradients_only_in_slices(const ModelDims& dims, const ArchConfig& arch) {
-  SuperTransformer model(dims, DType::f64);
+void expect_gradients_only_in_slices(const arch::ModelDims& dims, const arch::ArchConfig& arch) {
+  model::SuperTransformer model(dims, DType::f64);
   test::randomize(model, 30);
-  Regularization reg;
+  model::Regularization reg;
   reg.attention_dropout = reg.activation_dropout = 0.1;
   model.forward_backward(arch, test::tiny_batch(), reg, 4);
   for (const auto& e : model.parameters().entries()) {
@@ -79,7 +79,7 @@ void expect_gradients_only_in_slices(const ModelDims& dims, const ArchConfig& ar
 }
 
 TEST(ModelSlicing, GradientsAreExactlyZeroOutsideTheActiveSlices) {
-  ArchConfig a = test::tiny_arch();
+  arch::ArchConfig a = test::tiny_arch();
   a.decoder_layers = 1;  // the second decoder layer is inactive
   a.decoder_ffn_dims = {9};
   a.decoder_self_heads = {4};
@@ -96,14 +96,14 @@ TEST(ModelSlicing, GradientsAreExactlyZeroOutsideTheActiveSlices) {
 
 // Copies the leading blocks of `super`'s parameters into `dense` (a model of the
 // SubTransformer's size with the same embed maxima, so the same sinusoidal table).
-void export_into(const SuperTransformer& super, SuperTransformer& dense) {
+void export_into(const model::SuperTransformer& super, model::SuperTransformer& dense) {
   for (const auto& e : dense.parameters().entries())
     e.value.copy_from(super.parameters().value(e.name).leading(e.shape));
 }
 
 TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
-  const ModelDims super_dims = test::tiny_dims();
-  ArchConfig a = test::full_width_arch(super_dims);
+  const arch::ModelDims super_dims = test::tiny_dims();
+  arch::ArchConfig a = test::full_width_arch(super_dims);
   a.decoder_layers = 1;
   a.encoder_ffn_dims = {10, 10, 10};
   a.encoder_self_heads = {1, 2, 4};
@@ -111,16 +111,16 @@ TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
   a.decoder_self_heads = {4};
   a.decoder_ende_heads = {2};
   a.decoder_ende_layers = {3};
-  ModelDims dense_dims = super_dims;
+  arch::ModelDims dense_dims = super_dims;
   dense_dims.encoder_ffn_max = 10;
   dense_dims.decoder_ffn_max = 7;
   dense_dims.decoder_layers_max = 1;
-  SuperTransformer super(super_dims, DType::f64), dense(dense_dims, DType::f64);
+  model::SuperTransformer super(super_dims, DType::f64), dense(dense_dims, DType::f64);
   test::randomize(super, 40);
   export_into(super, dense);
-  const ModelBatch batch = test::tiny_batch();
-  const LossSums ls = super.forward_backward(a, batch, no_dropout(), 1);
-  const LossSums ld = dense.forward_backward(a, batch, no_dropout(), 1);
+  const model::ModelBatch batch = test::tiny_batch();
+  const model::LossSums ls = super.forward_backward(a, batch, no_dropout(), 1);
+  const model::LossSums ld = dense.forward_backward(a, batch, no_dropout(), 1);
   EXPECT_NEAR(ls.loss, ld.loss, 1e-12 * ls.loss);
   EXPECT_NEAR(ls.nll, ld.nll, 1e-12 * ls.nll);
   for (const auto& e : dense.parameters().entries())
@@ -128,7 +128,7 @@ TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
                                 1e-13))
         << e.name;
   // The dense model's largest SubTransformer (no slicing at all) gives the same loss too.
-  ArchConfig b = a;
+  arch::ArchConfig b = a;
   b.encoder_self_heads = {2, 2, 2};
   b.decoder_self_heads = b.decoder_ende_heads = b.decoder_ende_layers = {2};
   b.decoder_ende_layers = {1};
@@ -141,12 +141,12 @@ TEST(ModelSlicing, SubTransformerEqualsTheDenseModelOfItsSize) {
 // input through: with 2 of 3 layers active, "the last two" are the last active output twice,
 // and attending to a memory duplicated along time equals attending to it once.
 TEST(ModelSlicing, ArbitraryAttentionReadsHatsListOfSuperLayerOutputs) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
   test::randomize(model, 50);
-  const ModelBatch batch = test::tiny_batch();
-  ArchConfig a = test::tiny_arch();
+  const model::ModelBatch batch = test::tiny_batch();
+  arch::ArchConfig a = test::tiny_arch();
   const auto loss = [&](int64_t encoder_layers, int64_t ende0, int64_t ende1) {
-    ArchConfig b = a;
+    arch::ArchConfig b = a;
     b.encoder_layers = encoder_layers;
     b.encoder_ffn_dims.resize(encoder_layers);
     b.encoder_self_heads.resize(encoder_layers);
@@ -162,8 +162,8 @@ TEST(ModelSlicing, ArbitraryAttentionReadsHatsListOfSuperLayerOutputs) {
 }
 
 TEST(ModelParameters, HaveFairseqNamesAtSuperTransformerShapes) {
-  const ModelDims d = test::tiny_dims();
-  SuperTransformer shared(d, DType::f32);
+  const arch::ModelDims d = test::tiny_dims();
+  model::SuperTransformer shared(d, DType::f32);
   const ParameterStore& p = shared.parameters();
   const std::vector<std::pair<std::string, Shape>> expected = {
       {"encoder.embed_tokens.weight", {13, 8}},
@@ -192,7 +192,7 @@ TEST(ModelParameters, HaveFairseqNamesAtSuperTransformerShapes) {
   EXPECT_FALSE(p.contains("decoder.embed_out"));
   EXPECT_EQ(p.entries().front().name, "encoder.embed_tokens.weight");
 
-  SuperTransformer separate(test::tiny_dims(false), DType::f32);
+  model::SuperTransformer separate(test::tiny_dims(false), DType::f32);
   const ParameterStore& q = separate.parameters();
   EXPECT_EQ(q.value("decoder.embed_tokens.weight").shape(), (Shape{13, 10}));
   EXPECT_EQ(q.value("decoder.embed_out").shape(), (Shape{13, 10}));
@@ -205,7 +205,8 @@ TEST(ModelParameters, HaveFairseqNamesAtSuperTransformerShapes) {
 
 // HAT's calc_sampled_param_num, written out: per attention q/k/v weights (d_q Q + 2 d_kv Q), the
 // whole in_proj_bias (3 Q), out_proj (d_q Q + d_q); LayerNorms 2 d; fc1 + fc2 2 d f + f + d.
-int64_t expected_count(const ArchConfig& a, int64_t Q, int64_t V, bool shared, bool embeddings) {
+int64_t expected_count(const arch::ArchConfig& a, int64_t Q, int64_t V, bool shared,
+                       bool embeddings) {
   const int64_t de = a.encoder_embed_dim, dd = a.decoder_embed_dim;
   int64_t n = 0;
   for (int64_t f : a.encoder_ffn_dims)
@@ -219,9 +220,9 @@ int64_t expected_count(const ArchConfig& a, int64_t Q, int64_t V, bool shared, b
 
 TEST(ModelParameters, CountMatchesHatsFormula) {
   for (bool shared : {true, false}) {
-    const ModelDims d = test::tiny_dims(shared);
-    SuperTransformer model(d, DType::f32);
-    ArchConfig a = test::tiny_arch();
+    const arch::ModelDims d = test::tiny_dims(shared);
+    model::SuperTransformer model(d, DType::f32);
+    arch::ArchConfig a = test::tiny_arch();
     a.decoder_embed_dim = shared ? 6 : 9;
     for (bool emb : {false, true})
       EXPECT_EQ(model.parameter_count(a, emb), expected_count(a, 4, 13, shared, emb));

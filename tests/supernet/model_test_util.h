@@ -10,8 +10,8 @@
 
 namespace hat::test {
 
-inline ModelDims tiny_dims(bool shared = true) {
-  ModelDims d;
+inline arch::ModelDims tiny_dims(bool shared = true) {
+  arch::ModelDims d;
   d.vocab_size = 13;
   d.encoder_embed_max = 8;
   d.decoder_embed_max = shared ? 8 : 10;
@@ -27,8 +27,8 @@ inline ModelDims tiny_dims(bool shared = true) {
 
 // Smaller than the maxima everywhere it can be; decoder layers attend to the last 2 and 3
 // encoder layers.
-inline ArchConfig tiny_arch() {
-  ArchConfig a;
+inline arch::ArchConfig tiny_arch() {
+  arch::ArchConfig a;
   a.encoder_embed_dim = 6;
   a.decoder_embed_dim = 6;
   a.encoder_layers = 3;
@@ -43,8 +43,8 @@ inline ArchConfig tiny_arch() {
 }
 
 // The SuperTransformer's own maxima as a SubTransformer.
-inline ArchConfig full_width_arch(const ModelDims& d, int64_t heads = 2) {
-  ArchConfig a;
+inline arch::ArchConfig full_width_arch(const arch::ModelDims& d, int64_t heads = 2) {
+  arch::ArchConfig a;
   a.encoder_embed_dim = d.encoder_embed_max;
   a.decoder_embed_dim = d.decoder_embed_max;
   a.encoder_layers = d.encoder_layers_max;
@@ -60,10 +60,10 @@ inline ArchConfig full_width_arch(const ModelDims& d, int64_t heads = 2) {
 
 // Rows of token ids (without eos): source rows gain eos, targets become fairseq's decoder input
 // (eos, y1 .. y(n-1)) and output (y1 .. yn-1, eos); both right-padded with 1.
-inline ModelBatch make_batch(const std::vector<std::vector<int32_t>>& sources,
-                             const std::vector<std::vector<int32_t>>& targets) {
+inline model::ModelBatch make_batch(const std::vector<std::vector<int32_t>>& sources,
+                                    const std::vector<std::vector<int32_t>>& targets) {
   const int32_t pad = 1, eos = 2;
-  ModelBatch b;
+  model::ModelBatch b;
   const int64_t rows = static_cast<int64_t>(sources.size());
   int64_t S = 0, T = 0;
   for (const auto& s : sources) S = std::max<int64_t>(S, s.size() + 1);
@@ -91,12 +91,12 @@ inline ModelBatch make_batch(const std::vector<std::vector<int32_t>>& sources,
 }
 
 // Two rows of different lengths (the second padded on both sides).
-inline ModelBatch tiny_batch() {
+inline model::ModelBatch tiny_batch() {
   return make_batch({{4, 9, 11, 5, 7}, {12, 6, 8}}, {{5, 10, 4, 12}, {7, 9}});
 }
 
 // Every parameter uniform in [-0.5, 0.5), LayerNorm gammas around 1: no symmetry left.
-inline void randomize(SuperTransformer& model, uint64_t seed) {
+inline void randomize(model::SuperTransformer& model, uint64_t seed) {
   for (const auto& e : model.parameters().entries()) {
     Tensor r = random_tensor(e.shape, DType::f64, seed++, -0.5, 0.5);
     if (e.name.find("layer_norm.weight") != std::string::npos)
@@ -107,13 +107,13 @@ inline void randomize(SuperTransformer& model, uint64_t seed) {
 
 // A copy of src's parameter values into dst (same dims, any types; entry by entry, since the
 // flat buffers' alignment padding depends on the type).
-inline void copy_parameters(const SuperTransformer& src, SuperTransformer& dst) {
+inline void copy_parameters(const model::SuperTransformer& src, model::SuperTransformer& dst) {
   for (const auto& e : src.parameters().entries())
     dst.parameters().value(e.name).copy_from(cast(e.value, dst.parameters().value(e.name).dtype()));
 }
 
 // Each parameter's gradient as a dense f64 copy, by entry.
-inline std::vector<Tensor> gradients(const SuperTransformer& model) {
+inline std::vector<Tensor> gradients(const model::SuperTransformer& model) {
   std::vector<Tensor> out;
   for (const auto& e : model.parameters().entries()) out.push_back(cast(e.grad, DType::f64));
   return out;

@@ -12,14 +12,14 @@
 namespace hat {
 namespace {
 
-Regularization no_dropout() {
-  Regularization r;
+model::Regularization no_dropout() {
+  model::Regularization r;
   r.dropout = r.attention_dropout = r.activation_dropout = 0.0;
   return r;
 }
 
-Regularization with_dropout() {
-  Regularization r;
+model::Regularization with_dropout() {
+  model::Regularization r;
   r.dropout = 0.3;
   r.attention_dropout = 0.1;
   r.activation_dropout = 0.1;
@@ -28,12 +28,12 @@ Regularization with_dropout() {
 
 TEST(ModelTraining, EvaluateEqualsForwardBackwardWithoutDropoutAndLeavesGradients) {
   for (DType dtype : {DType::f64, DType::f32}) {
-    SuperTransformer model(test::tiny_dims(), dtype);
+    model::SuperTransformer model(test::tiny_dims(), dtype);
     test::randomize(model, 60);
-    const ModelBatch batch = test::tiny_batch();
-    const LossSums train = model.forward_backward(test::tiny_arch(), batch, no_dropout(), 1);
+    const model::ModelBatch batch = test::tiny_batch();
+    const model::LossSums train = model.forward_backward(test::tiny_arch(), batch, no_dropout(), 1);
     const Tensor grads = model.parameters().grads().clone();
-    const LossSums eval = model.evaluate(test::tiny_arch(), batch, 0.1);
+    const model::LossSums eval = model.evaluate(test::tiny_arch(), batch, 0.1);
     EXPECT_EQ(eval.loss, train.loss);
     EXPECT_EQ(eval.nll, train.nll);
     EXPECT_EQ(eval.tokens, batch.target_tokens);
@@ -48,17 +48,17 @@ TEST(ModelTraining, EvaluateEqualsForwardBackwardWithoutDropoutAndLeavesGradient
 }
 
 TEST(ModelTraining, BatchRowsAreIndependent) {
-  SuperTransformer model(test::tiny_dims(), DType::f64);
+  model::SuperTransformer model(test::tiny_dims(), DType::f64);
   test::randomize(model, 70);
-  const ArchConfig a = test::tiny_arch();
+  const arch::ArchConfig a = test::tiny_arch();
   // Row 1 is padded in the pair and unpadded alone.
-  const ModelBatch both = test::tiny_batch();
-  const ModelBatch first = test::make_batch({{4, 9, 11, 5, 7}}, {{5, 10, 4, 12}});
-  const ModelBatch second = test::make_batch({{12, 6, 8}}, {{7, 9}});
-  const LossSums l_both = model.forward_backward(a, both, no_dropout(), 1);
+  const model::ModelBatch both = test::tiny_batch();
+  const model::ModelBatch first = test::make_batch({{4, 9, 11, 5, 7}}, {{5, 10, 4, 12}});
+  const model::ModelBatch second = test::make_batch({{12, 6, 8}}, {{7, 9}});
+  const model::LossSums l_both = model.forward_backward(a, both, no_dropout(), 1);
   const std::vector<Tensor> g_both = test::gradients(model);
   model.parameters().zero_grad();
-  LossSums l_sep = model.forward_backward(a, first, no_dropout(), 1);
+  model::LossSums l_sep = model.forward_backward(a, first, no_dropout(), 1);
   l_sep += model.forward_backward(a, second, no_dropout(), 1);
   EXPECT_NEAR(l_both.loss, l_sep.loss, 1e-12 * l_both.loss);
   EXPECT_NEAR(l_both.nll, l_sep.nll, 1e-12 * l_both.nll);
@@ -71,19 +71,19 @@ TEST(ModelTraining, BatchRowsAreIndependent) {
 
 TEST(ModelTraining, AccumulatingTwoHalfBatchesEqualsOneBatch) {
   for (DType dtype : {DType::f64, DType::f32}) {
-    SuperTransformer model(test::tiny_dims(), dtype);
+    model::SuperTransformer model(test::tiny_dims(), dtype);
     test::randomize(model, 80);
-    const ArchConfig a = test::tiny_arch();
+    const arch::ArchConfig a = test::tiny_arch();
     const std::vector<std::vector<int32_t>> src = {{4, 9, 11}, {12, 6, 8, 5}, {7}, {10, 10, 4, 6}};
     const std::vector<std::vector<int32_t>> tgt = {{5, 10}, {7, 9, 4}, {11, 12, 5, 6}, {8}};
-    const ModelBatch full = test::make_batch(src, tgt);
-    const ModelBatch half1 = test::make_batch({src[0], src[1]}, {tgt[0], tgt[1]});
-    const ModelBatch half2 = test::make_batch({src[2], src[3]}, {tgt[2], tgt[3]});
+    const model::ModelBatch full = test::make_batch(src, tgt);
+    const model::ModelBatch half1 = test::make_batch({src[0], src[1]}, {tgt[0], tgt[1]});
+    const model::ModelBatch half2 = test::make_batch({src[2], src[3]}, {tgt[2], tgt[3]});
     const double scale = 1.0 / full.target_tokens;
-    const LossSums l_full = model.forward_backward(a, full, no_dropout(), 1, scale);
+    const model::LossSums l_full = model.forward_backward(a, full, no_dropout(), 1, scale);
     const std::vector<Tensor> g_full = test::gradients(model);
     model.parameters().zero_grad();
-    LossSums l_acc = model.forward_backward(a, half1, no_dropout(), 1, scale);
+    model::LossSums l_acc = model.forward_backward(a, half1, no_dropout(), 1, scale);
     l_acc += model.forward_backward(a, half2, no_dropout(), 1, scale);
     const double tol = dtype == DType::f64 ? 1e-12 : 1e-5;
     EXPECT_NEAR(l_full.loss, l_acc.loss, tol * l_full.loss);
@@ -99,12 +99,13 @@ TEST(ModelTraining, SameSeedGivesBitIdenticalGradients) {
   const int threads = num_threads();
   for (int t : {1, 2}) {  // bit-identical for a given thread count
     set_num_threads(t);
-    SuperTransformer model(test::tiny_dims(), DType::f32);
+    model::SuperTransformer model(test::tiny_dims(), DType::f32);
     model.init_parameters(3);
-    const ModelBatch batch = test::tiny_batch();
+    const model::ModelBatch batch = test::tiny_batch();
     const auto run = [&](uint64_t seed) {
       model.parameters().zero_grad();
-      const LossSums l = model.forward_backward(test::tiny_arch(), batch, with_dropout(), seed);
+      const model::LossSums l =
+          model.forward_backward(test::tiny_arch(), batch, with_dropout(), seed);
       return std::make_pair(l.loss, model.parameters().grads().clone());
     };
     const auto [loss1, g1] = run(11);
@@ -119,12 +120,12 @@ TEST(ModelTraining, SameSeedGivesBitIdenticalGradients) {
 }
 
 TEST(ModelTraining, InitialisationFollowsFairseqFromTheSeedAlone) {
-  ModelDims d = test::tiny_dims();
+  arch::ModelDims d = test::tiny_dims();
   d.vocab_size = 400;
   d.encoder_embed_max = d.decoder_embed_max = 64;
   d.encoder_ffn_max = d.decoder_ffn_max = 96;
   d.qkv_dim = 32;
-  SuperTransformer a(d, DType::f32), b(d, DType::f32), c(d, DType::f64);
+  model::SuperTransformer a(d, DType::f32), b(d, DType::f32), c(d, DType::f64);
   a.init_parameters(5);
   b.init_parameters(5);
   c.init_parameters(5);
@@ -168,7 +169,7 @@ TEST(ModelTraining, InitialisationFollowsFairseqFromTheSeedAlone) {
                            "decoder.layers.1.final_layer_norm.bias", "encoder.layers.1.fc1.bias"})
     EXPECT_EQ(stats(p.value(name))[2], 0.0) << name;
   // decoder.embed_out (separate embeddings): N(0, d^-1/2) without a zero padding row.
-  SuperTransformer s(test::tiny_dims(false), DType::f64);
+  model::SuperTransformer s(test::tiny_dims(false), DType::f64);
   s.init_parameters(5);
   double pad_row = 0;
   for (int64_t c = 0; c < 10; ++c) pad_row += std::abs(s.parameters().value("decoder.embed_out").at<double>({1, c}));
@@ -176,17 +177,17 @@ TEST(ModelTraining, InitialisationFollowsFairseqFromTheSeedAlone) {
 }
 
 TEST(ModelTraining, AdamTrainingLowersTheLossOfASubTransformer) {
-  SuperTransformer model(test::tiny_dims(), DType::f32);
+  model::SuperTransformer model(test::tiny_dims(), DType::f32);
   model.init_parameters(1);
-  Adam adam(model.parameters());
-  const ModelBatch batch = test::tiny_batch();
-  Regularization reg = with_dropout();
+  optim::Adam adam(model.parameters());
+  const model::ModelBatch batch = test::tiny_batch();
+  model::Regularization reg = with_dropout();
   reg.dropout = 0.1;
   double first = 0, last = 0;
   for (int step = 0; step < 80; ++step) {
     model.parameters().zero_grad();
-    const LossSums l = model.forward_backward(test::tiny_arch(), batch, reg, step,
-                                              1.0 / batch.target_tokens);
+    const model::LossSums l =
+        model.forward_backward(test::tiny_arch(), batch, reg, step, 1.0 / batch.target_tokens);
     if (step == 0) first = l.loss / l.tokens;
     last = l.loss / l.tokens;
     adam.step(1e-2);

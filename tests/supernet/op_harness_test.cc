@@ -83,18 +83,18 @@ std::vector<OpCase> op_cases() {
          const Tensor b_full = r.random({7}, 3), dy = r.random({2, 3, 4}, 4);
          const Tensor w = w_full.leading({4, 5}), b = b_full.leading({4});
          Tensor y;
-         linear_forward(x, w, &b, y);
+         ops::linear_forward(x, w, &b, y);
          const Tensor dx = r.random({2, 3, 5}, 5), dw = r.random({7, 6}, 6), db = r.random({7}, 7);
-         linear_backward(x, w, dy, dx, dw.leading({4, 5}), db.leading({4}));
+         ops::linear_backward(x, w, dy, dx, dw.leading({4, 5}), db.leading({4}));
          for (const Tensor& t : {y, dx, dw, db}) r.keep(t);
        }},
       {"BiasAdd", 1e-6, 1e-6,
        [](OpRun& r) {
          const Tensor x = r.random({3, 4}, 11), b = r.random({4}, 12), dy = r.random({3, 4}, 13);
          Tensor y;
-         bias_add_forward(x, b, y);
+         ops::bias_add_forward(x, b, y);
          const Tensor dx = r.random({3, 4}, 14), db = r.random({4}, 15);
-         bias_add_backward(dy, dx, db);
+         ops::bias_add_backward(dy, dx, db);
          for (const Tensor& t : {y, dx, db}) r.keep(t);
        }},
       {"Relu", 1e-6, 1e-7,
@@ -104,32 +104,32 @@ std::vector<OpCase> op_cases() {
          host.data<double>()[0] = host.data<double>()[17] = 0.0;
          const Tensor x = r.put(host), dy = r.random({3, 4, 33}, 22);
          Tensor y;
-         relu_forward(x, y);
+         ops::relu_forward(x, y);
          const Tensor dx = r.random({3, 4, 33}, 23);
-         relu_backward(x, dy, dx);
+         ops::relu_backward(x, dy, dx);
          Tensor in_place = r.put(host);
-         relu_forward(in_place, in_place);
+         ops::relu_forward(in_place, in_place);
          for (const Tensor& t : {y, dx, in_place}) r.keep(t);
        }},
       {"Dropout", 1e-6, 1e-7,
        [](OpRun& r) {
          const Tensor x = r.random({5, 7}, 31), dy = r.random({5, 7}, 32);
          Tensor y;
-         dropout_forward(x, 0.3, 99, y);
+         ops::dropout_forward(x, 0.3, 99, y);
          const Tensor dx = r.random({5, 7}, 33);
-         dropout_backward(dy, 0.3, 99, dx);
+         ops::dropout_backward(dy, 0.3, 99, dx);
          for (const Tensor& t : {y, dx}) r.keep(t);
        }},
       {"FusedElementwise", 1e-6, 1e-7,
        [](OpRun& r) {
          const Tensor x = r.random({6, 5}, 41), residual = r.random({6, 5}, 42);
          const Tensor dropped = r.zeros({6, 5}), added = r.zeros({6, 5});
-         dropout_apply(x, 0.25, 7, dropped);
-         dropout_add_forward(x, 0.25, 7, residual, added);
+         ops::dropout_apply(x, 0.25, 7, dropped);
+         ops::dropout_add_forward(x, 0.25, 7, residual, added);
          Tensor y;
-         relu_forward(dropped, y);
+         ops::relu_forward(dropped, y);
          const Tensor d = r.random({6, 5}, 43);
-         relu_dropout_backward_inplace(y, 0.25, d);
+         ops::relu_dropout_backward_inplace(y, 0.25, d);
          for (const Tensor& t : {dropped, added, d}) r.keep(t);
        }},
       {"LayerNorm", 1e-5, 1e-5,
@@ -140,12 +140,12 @@ std::vector<OpCase> op_cases() {
            const Tensor g_full = r.random({d + 3}, 53, 0.5, 1.5), b_full = r.random({d + 3}, 54);
            const Tensor g = g_full.leading({d}), b = b_full.leading({d});
            Tensor y;
-           LayerNormContext ctx;
-           layer_norm_forward(x, g, b, kLayerNormEps, y, ctx);
+           ops::LayerNormContext ctx;
+           ops::layer_norm_forward(x, g, b, ops::kLayerNormEps, y, ctx);
            const Tensor dx = r.random({3, 7, d}, 55), dg = r.random({d + 3}, 56);
            const Tensor db = r.random({d + 3}, 57), dx_written = r.random({3, 7, d}, 58);
-           layer_norm_backward(x, g, ctx, dy, dx, dg.leading({d}), db.leading({d}));
-           layer_norm_backward_write(x, g, ctx, dy, dx_written, Tensor(), Tensor());
+           ops::layer_norm_backward(x, g, ctx, dy, dx, dg.leading({d}), db.leading({d}));
+           ops::layer_norm_backward_write(x, g, ctx, dy, dx_written, Tensor(), Tensor());
            for (const Tensor& t : {y, ctx.mean, ctx.variance, dx, dg, db, dx_written}) r.keep(t);
          }
        }},
@@ -156,19 +156,19 @@ std::vector<OpCase> op_cases() {
          const Tensor table_full = r.random({50, 80}, 62);
          const Tensor table = table_full.leading({50, 70}), dout = r.random({6, 9, 70}, 63);
          Tensor out;
-         embedding_forward(tokens, table, 8.0, out);
+         ops::embedding_forward(tokens, table, 8.0, out);
          const Tensor dtable = r.random({50, 80}, 64);
-         embedding_backward(tokens, dout, 8.0, /*padding_idx=*/1, dtable.leading({50, 70}));
+         ops::embedding_backward(tokens, dout, 8.0, /*padding_idx=*/1, dtable.leading({50, 70}));
          for (const Tensor& t : {out, dtable}) r.keep(t);
        }},
       {"Positions", 1e-6, 1e-6,
        [](OpRun& r) {
-         const Tensor table = r.upload(sinusoidal_table(12, 10, 1, r.dtype()));
+         const Tensor table = r.upload(ops::sinusoidal_table(12, 10, 1, r.dtype()));
          const Tensor x = r.random({2, 4, 8}, 71), dy = r.random({2, 4, 8}, 72);
          Tensor y;
-         add_positions_forward(x, table, 2, y);
+         ops::add_positions_forward(x, table, 2, y);
          const Tensor dx = r.random({2, 4, 8}, 73);
-         add_positions_backward(dy, dx);
+         ops::add_positions_backward(dy, dx);
          for (const Tensor& t : {table, y, dx}) r.keep(t);
        }},
       {"Softmax", 1e-5, 1e-6,
@@ -176,12 +176,12 @@ std::vector<OpCase> op_cases() {
          const Tensor scores = r.random({2, 3, 4, 5}, 81, -3.0, 3.0);
          const Tensor dprobs = r.random({2, 3, 4, 5}, 82);
          Tensor plain, masked;
-         masked_softmax_forward(scores, AttentionMask{}, plain);
-         masked_softmax_forward(scores, AttentionMask{true, {5, 3}}, masked);
+         ops::masked_softmax_forward(scores, ops::AttentionMask{}, plain);
+         ops::masked_softmax_forward(scores, ops::AttentionMask{true, {5, 3}}, masked);
          const Tensor dscores = r.random({2, 3, 4, 5}, 83);
          const Tensor overwritten = r.random({2, 3, 4, 5}, 84);
-         softmax_backward(masked, dprobs, dscores);
-         softmax_backward_overwrite(plain, dprobs, overwritten);
+         ops::softmax_backward(masked, dprobs, dscores);
+         ops::softmax_backward_overwrite(plain, dprobs, overwritten);
          for (const Tensor& t : {plain, masked, dscores, overwritten}) r.keep(t);
        }},
       {"AttentionViews", 1e-5, 1e-5,
@@ -190,19 +190,19 @@ std::vector<OpCase> op_cases() {
          const int64_t B = 2, T = 6, W = 8, H = 2;
          const Tensor qkv = r.random({B, T, 3 * W}, 91, -2.0, 2.0), dout = r.random({B, T, W}, 92);
          const Tensor out = r.zeros({B, T, W});
-         AttentionBuffers buffers;
+         ops::AttentionBuffers buffers;
          buffers.probs = r.zeros({B, H, T, T});
          buffers.dropped = r.zeros({B, H, T, T});
-         const SegmentedMask mask{{false, {2, 3}}, 2};
-         attention_views_forward(head_view(qkv, 0, W, H), head_view(qkv, W, W, H),
-                                 head_view(qkv, 2 * W, W, H), mask, 0.2, 5,
-                                 head_view(out, 0, W, H), buffers);
+         const ops::SegmentedMask mask{{false, {2, 3}}, 2};
+         ops::attention_views_forward(ops::head_view(qkv, 0, W, H), ops::head_view(qkv, W, W, H),
+                                      ops::head_view(qkv, 2 * W, W, H), mask, 0.2, 5,
+                                      ops::head_view(out, 0, W, H), buffers);
          const Tensor dqkv = r.random({B, T, 3 * W}, 93), scratch = r.zeros({B, H, T, T});
-         attention_views_backward(head_view(qkv, 0, W, H), head_view(qkv, W, W, H),
-                                  head_view(qkv, 2 * W, W, H), 0.2, 5, buffers,
-                                  head_view(dout, 0, W, H), head_view(dqkv, 0, W, H),
-                                  head_view(dqkv, W, W, H), head_view(dqkv, 2 * W, W, H),
-                                  scratch, /*accumulate=*/true);
+         ops::attention_views_backward(
+             ops::head_view(qkv, 0, W, H), ops::head_view(qkv, W, W, H),
+             ops::head_view(qkv, 2 * W, W, H), 0.2, 5, buffers, ops::head_view(dout, 0, W, H),
+             ops::head_view(dqkv, 0, W, H), ops::head_view(dqkv, W, W, H),
+             ops::head_view(dqkv, 2 * W, W, H), scratch, /*accumulate=*/true);
          for (const Tensor& t : {out, buffers.probs, buffers.dropped, dqkv}) r.keep(t);
        }},
       {"CrossEntropyInplace", 1e-5, 1e-6,
@@ -211,7 +211,7 @@ std::vector<OpCase> op_cases() {
          const Tensor ids = random_ids({7}, 11, 102);
          ids.data<int32_t>()[3] = 1;  // a padding row (padding_idx 1)
          const Tensor targets = r.upload(ids);
-         const CrossEntropyResult loss = label_smoothed_cross_entropy_inplace(
+         const ops::CrossEntropyResult loss = ops::label_smoothed_cross_entropy_inplace(
              logits, targets, 0.1, /*padding_idx=*/1, /*grad_scale=*/0.5, /*gradient=*/true);
          r.keep(loss.loss);
          r.keep(loss.nll_loss);
@@ -221,7 +221,7 @@ std::vector<OpCase> op_cases() {
       {"LogSoftmax", 1e-6, 1e-5,  // f32 rounds the row's log-sum-exp (about 7 here)
        [](OpRun& r) {
          const Tensor x = r.random({5, 13}, 111, -6.0, 6.0);
-         log_softmax_rows_inplace(x);
+         ops::log_softmax_rows_inplace(x);
          r.keep(x);
        }},
       {"DecodeAttention", 1e-5, 1e-6,
@@ -229,9 +229,9 @@ std::vector<OpCase> op_cases() {
          const int64_t rows = 6, heads = 2, Q = 8;
          const Tensor q = r.random({rows, Q}, 121), kv = r.random({2, 10, 2 * Q}, 122);
          const Tensor out = r.zeros({rows, Q}), masked = r.zeros({rows, Q});
-         decode_attention_forward(q, kv, 3, 7, heads, out);
+         decode::decode_attention_forward(q, kv, 3, 7, heads, out);
          const std::vector<int32_t> valid = {3, 5};
-         decode_attention_forward(q, kv, 3, 10, heads, masked, 5, &valid);
+         decode::decode_attention_forward(q, kv, 3, 10, heads, masked, 5, &valid);
          for (const Tensor& t : {out, masked}) r.keep(t);
        }},
   };

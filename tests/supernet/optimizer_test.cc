@@ -24,8 +24,8 @@ ParameterStore scalar_params(DType dtype, double value) {
 
 TEST(Adam, FirstTwoStepsMatchHandComputedValues) {
   ParameterStore params = scalar_params(DType::f64, 1.0);
-  AdamOptions o{.beta1 = 0.9, .beta2 = 0.98, .eps = 1e-8, .weight_decay = 0.0};
-  Adam adam(params, o);
+  optim::AdamOptions o{.beta1 = 0.9, .beta2 = 0.98, .eps = 1e-8, .weight_decay = 0.0};
+  optim::Adam adam(params, o);
   double& p = params.value("p").at<double>({0});
   double& g = params.grad("p").at<double>({0});
   // Step 1, g = 0.5: m = 0.05, v = 0.005; step size = lr sqrt(0.02) / 0.1;
@@ -47,7 +47,7 @@ TEST(Adam, FirstTwoStepsMatchHandComputedValues) {
 
 TEST(Adam, WeightDecayIsDecoupledFromTheGradient) {
   ParameterStore params = scalar_params(DType::f64, 2.0);
-  Adam adam(params, {.weight_decay = 0.1});
+  optim::Adam adam(params, {.weight_decay = 0.1});
   adam.step(0.01);  // zero gradient: only the decay moves p
   EXPECT_NEAR(params.value("p").at<double>({0}), 2.0 * (1 - 0.01 * 0.1), 1e-15);
 }
@@ -57,7 +57,7 @@ TEST(Adam, MinimisesAQuadraticInFloat) {
   params.declare("w", {16});
   params.allocate();
   params.values().copy_from(test::random_tensor({params.total_size()}, DType::f32, 3, -2, 2));
-  Adam adam(params);
+  optim::Adam adam(params);
   const Tensor& w = params.value("w");
   for (int step = 0; step < 500; ++step) {
     for (int64_t i = 0; i < 16; ++i)  // L = sum (w_i - i/16)^2
@@ -69,8 +69,8 @@ TEST(Adam, MinimisesAQuadraticInFloat) {
 
 TEST(Adam, RejectsBadOptionsAndLearningRates) {
   ParameterStore params = scalar_params(DType::f32, 1.0);
-  EXPECT_THROW(Adam(params, {.beta1 = 1.0}), Error);
-  Adam adam(params);
+  EXPECT_THROW(optim::Adam(params, {.beta1 = 1.0}), Error);
+  optim::Adam adam(params);
   EXPECT_THROW(adam.step(std::nan("")), Error);
 }
 
@@ -78,25 +78,26 @@ TEST(GradNorm, ClipsToTheMaximumNormAndReportsTheOriginal) {
   Tensor g = Tensor::zeros({2}, DType::f64);
   g.at<double>({0}) = 3;
   g.at<double>({1}) = 4;
-  EXPECT_DOUBLE_EQ(clip_grad_norm(g, 10.0), 5.0);  // below the limit: untouched
+  EXPECT_DOUBLE_EQ(optim::clip_grad_norm(g, 10.0), 5.0);  // below the limit: untouched
   EXPECT_EQ(g.at<double>({0}), 3.0);
-  EXPECT_DOUBLE_EQ(clip_grad_norm(g, 1.0), 5.0);
-  EXPECT_NEAR(grad_norm(g), 1.0, 1e-6);
+  EXPECT_DOUBLE_EQ(optim::clip_grad_norm(g, 1.0), 5.0);
+  EXPECT_NEAR(optim::grad_norm(g), 1.0, 1e-6);
   EXPECT_NEAR(g.at<double>({0}) / g.at<double>({1}), 0.75, 1e-12);  // direction kept
-  scale_grads(g, 2.0);
-  EXPECT_NEAR(grad_norm(g), 2.0, 1e-5);
+  optim::scale_grads(g, 2.0);
+  EXPECT_NEAR(optim::grad_norm(g), 2.0, 1e-5);
 }
 
 TEST(GradNorm, NonFiniteGradientThrows) {
   Tensor g = Tensor::zeros({3}, DType::f32);
   g.at<float>({1}) = std::nanf("");
-  EXPECT_THROW(clip_grad_norm(g, 1.0), Error);
+  EXPECT_THROW(optim::clip_grad_norm(g, 1.0), Error);
   g.at<float>({1}) = INFINITY;
-  EXPECT_THROW(clip_grad_norm(g, 0.0), Error);
+  EXPECT_THROW(optim::clip_grad_norm(g, 0.0), Error);
 }
 
 TEST(LrSchedule, InverseSqrtWarmsUpLinearlyThenDecays) {
-  auto s = make_inverse_sqrt_schedule({.peak_lr = 1e-3, .warmup_updates = 100, .warmup_init_lr = 0});
+  auto s = optim::make_inverse_sqrt_schedule(
+      {.peak_lr = 1e-3, .warmup_updates = 100, .warmup_init_lr = 0});
   EXPECT_DOUBLE_EQ(s->lr(0), 0.0);
   EXPECT_DOUBLE_EQ(s->lr(50), 5e-4);
   EXPECT_DOUBLE_EQ(s->lr(100), 1e-3);
@@ -105,8 +106,11 @@ TEST(LrSchedule, InverseSqrtWarmsUpLinearlyThenDecays) {
 }
 
 TEST(LrSchedule, CosineWarmsUpThenFollowsHalfCosinesPerPeriod) {
-  auto s = make_cosine_schedule({.max_lr = 1e-3, .min_lr = 1e-5, .warmup_updates = 10,
-                                 .warmup_init_lr = 1e-7, .period_updates = 100});
+  auto s = optim::make_cosine_schedule({.max_lr = 1e-3,
+                                        .min_lr = 1e-5,
+                                        .warmup_updates = 10,
+                                        .warmup_init_lr = 1e-7,
+                                        .period_updates = 100});
   EXPECT_DOUBLE_EQ(s->lr(0), 1e-7);
   EXPECT_NEAR(s->lr(5), 1e-7 + 5 * (1e-3 - 1e-7) / 10, 1e-15);
   EXPECT_DOUBLE_EQ(s->lr(10), 1e-3);                              // top of the cosine
@@ -116,9 +120,13 @@ TEST(LrSchedule, CosineWarmsUpThenFollowsHalfCosinesPerPeriod) {
 }
 
 TEST(LrSchedule, CosineWithPeriodGrowthAndShrink) {
-  auto s = make_cosine_schedule({.max_lr = 1.0, .min_lr = 0.0, .warmup_updates = 0,
-                                 .warmup_init_lr = 0, .period_updates = 10, .t_mult = 2.0,
-                                 .lr_shrink = 0.5});
+  auto s = optim::make_cosine_schedule({.max_lr = 1.0,
+                                        .min_lr = 0.0,
+                                        .warmup_updates = 0,
+                                        .warmup_init_lr = 0,
+                                        .period_updates = 10,
+                                        .t_mult = 2.0,
+                                        .lr_shrink = 0.5});
   // Periods of 10, 20, 40 updates; the second starts at update 10 with max 0.5.
   EXPECT_DOUBLE_EQ(s->lr(0), 1.0);
   EXPECT_NEAR(s->lr(5), 0.5, 1e-12);
@@ -128,9 +136,9 @@ TEST(LrSchedule, CosineWithPeriodGrowthAndShrink) {
 }
 
 TEST(LrSchedule, RejectsNonsense) {
-  EXPECT_THROW(make_inverse_sqrt_schedule({.peak_lr = -1}), Error);
-  EXPECT_THROW(make_cosine_schedule({.max_lr = 1e-3, .min_lr = 1e-2}), Error);
-  EXPECT_THROW(make_cosine_schedule({.period_updates = 0}), Error);
+  EXPECT_THROW(optim::make_inverse_sqrt_schedule({.peak_lr = -1}), Error);
+  EXPECT_THROW(optim::make_cosine_schedule({.max_lr = 1e-3, .min_lr = 1e-2}), Error);
+  EXPECT_THROW(optim::make_cosine_schedule({.period_updates = 0}), Error);
 }
 
 }  // namespace

@@ -27,16 +27,16 @@ TEST(Relu, GradientMatchesFiniteDifferences) {
   EXPECT_TRUE(test::check_gradients(
       {{"x", x, dx}},
       [&] {
-        relu_forward(x, y);
+        ops::relu_forward(x, y);
         return std::vector<Tensor>{y};
       },
-      [&](const std::vector<Tensor>& dy) { relu_backward(x, dy[0], dx); }));
+      [&](const std::vector<Tensor>& dy) { ops::relu_backward(x, dy[0], dx); }));
 }
 
 TEST(Relu, ForwardIsMaxOfXAndZero) {
   for (DType dtype : {DType::f32, DType::f64}) {
     Tensor x = test::random_tensor({5, 7}, dtype, 32), y;
-    relu_forward(x, y);
+    ops::relu_forward(x, y);
     for (int64_t i = 0; i < x.numel(); ++i)
       EXPECT_EQ(test::element(y, i), std::max(test::element(x, i), 0.0)) << i;
   }
@@ -52,8 +52,8 @@ TEST(Relu, OneDnnFloatPathMatchesDoubleReference) {
   auto run = [&](DType dtype) {
     Tensor x = test::cast(x64, dtype), dy = test::cast(dy64, dtype), dx = test::cast(dx0, dtype);
     Tensor y;
-    relu_forward(x, y);
-    relu_backward(x, dy, dx);
+    ops::relu_forward(x, y);
+    ops::relu_backward(x, dy, dx);
     return std::vector<Tensor>{y, dx};
   };
   auto f32 = run(DType::f32), f64 = run(DType::f64);
@@ -69,11 +69,11 @@ TEST(Relu, BackwardAccumulatesAndAcceptsTheOutputInsteadOfTheInput) {
   for (DType dtype : {DType::f32, DType::f64}) {
     Tensor x = away_from_kink({4, 9}, dtype, 36), dy = test::random_tensor({4, 9}, dtype, 37);
     Tensor y;
-    relu_forward(x, y);
+    ops::relu_forward(x, y);
     Tensor once = Tensor::zeros(x.shape(), dtype), twice = Tensor::zeros(x.shape(), dtype);
-    relu_backward(x, dy, once);
-    relu_backward(x, dy, twice);
-    relu_backward(y, dy, twice);  // y > 0 exactly where x > 0
+    ops::relu_backward(x, dy, once);
+    ops::relu_backward(x, dy, twice);
+    ops::relu_backward(y, dy, twice);  // y > 0 exactly where x > 0
     for (int64_t i = 0; i < x.numel(); ++i) {
       const double expected = test::element(x, i) > 0 ? test::element(dy, i) : 0.0;
       EXPECT_EQ(test::element(once, i), expected) << i;
@@ -85,22 +85,26 @@ TEST(Relu, BackwardAccumulatesAndAcceptsTheOutputInsteadOfTheInput) {
 TEST(Relu, InPlaceForwardAndSkippedGradient) {
   for (DType dtype : {DType::f32, DType::f64}) {
     Tensor x = test::random_tensor({6, 5}, dtype, 38), expected;
-    relu_forward(x, expected);
+    ops::relu_forward(x, expected);
     Tensor y = x;  // y aliases x
-    relu_forward(x, y);
+    ops::relu_forward(x, y);
     EXPECT_EQ(y.raw(), x.raw());
     EXPECT_TRUE(test::all_close(y, expected, 0, 0));
-    relu_backward(y, test::random_tensor({6, 5}, dtype, 39), Tensor());  // dx undefined: no-op
+    ops::relu_backward(y, test::random_tensor({6, 5}, dtype, 39), Tensor());  // dx undefined: no-op
   }
 }
 
 TEST(Relu, MismatchedShapesThrowNamingTheOpAndShapes) {
   Tensor x = Tensor::zeros({2, 3}, DType::f32), dx = Tensor::zeros({2, 3}, DType::f32);
-  test::expect_error([&] { relu_backward(x, Tensor::zeros({3, 2}, DType::f32), dx); }, {"relu_backward", "[3, 2]"});
+  test::expect_error(
+      [&] {
+        ops::relu_backward(x, Tensor::zeros({3, 2}, DType::f32), dx);
+      },
+      {"relu_backward", "[3, 2]"});
   Tensor y = Tensor::zeros({2, 4}, DType::f32);
-  test::expect_error([&] { relu_forward(x, y); }, {"relu", "[2, 4]"});
-  EXPECT_THROW(relu_backward(x, Tensor::zeros({2, 3}, DType::f64), dx), Error);
-  EXPECT_THROW(relu_forward(x.transpose(0, 1), y), Error);  // not dense
+  test::expect_error([&] { ops::relu_forward(x, y); }, {"relu", "[2, 4]"});
+  EXPECT_THROW(ops::relu_backward(x, Tensor::zeros({2, 3}, DType::f64), dx), Error);
+  EXPECT_THROW(ops::relu_forward(x.transpose(0, 1), y), Error);  // not dense
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 
 // Explicit softmax of each row over the keys the mask allows, computed in double (shifted by
 // the row's largest allowed score so that large scores do not overflow).
-Tensor naive_masked_softmax(const Tensor& scores, const AttentionMask& mask) {
+Tensor naive_masked_softmax(const Tensor& scores, const ops::AttentionMask& mask) {
   const int64_t B = scores.size(0), H = scores.size(1), tq = scores.size(2), tk = scores.size(3);
   Tensor probs = Tensor::zeros(scores.shape(), DType::f64);
   for (int64_t b = 0; b < B; ++b)
@@ -33,35 +33,37 @@ Tensor naive_masked_softmax(const Tensor& scores, const AttentionMask& mask) {
   return probs;
 }
 
-AttentionMask causal_and_padding() {
-  AttentionMask mask;
+ops::AttentionMask causal_and_padding() {
+  ops::AttentionMask mask;
   mask.causal = true;
   mask.key_lengths = {5, 2};
   return mask;
 }
 
 TEST(MaskedSoftmax, GradientsMatchFiniteDifferences) {
-  for (const AttentionMask& mask : {AttentionMask{}, causal_and_padding()}) {
+  for (const ops::AttentionMask& mask : {ops::AttentionMask{}, causal_and_padding()}) {
     SCOPED_TRACE(mask.causal ? "causal + padding" : "no mask");
     Tensor scores = test::random_tensor({2, 3, 3, 5}, DType::f64, 1, -2.0, 2.0);
     Tensor dscores = Tensor::zeros(scores.shape(), DType::f64), probs;
     EXPECT_TRUE(test::check_gradients(
         {{"scores", scores, dscores}},
         [&] {
-          masked_softmax_forward(scores, mask, probs);
+          ops::masked_softmax_forward(scores, mask, probs);
           return std::vector<Tensor>{probs};
         },
-        [&](const std::vector<Tensor>& dprobs) { softmax_backward(probs, dprobs[0], dscores); }));
+        [&](const std::vector<Tensor>& dprobs) {
+          ops::softmax_backward(probs, dprobs[0], dscores);
+        }));
   }
 }
 
 TEST(MaskedSoftmax, MatchesNaiveReferenceWithMasks) {
   // Tq < Tk: the causal mask is aligned at the end (query i sees keys j <= i + 2).
-  AttentionMask mask = causal_and_padding();
+  ops::AttentionMask mask = causal_and_padding();
   for (DType dtype : {DType::f64, DType::f32}) {
     Tensor scores = test::cast(test::random_tensor({2, 3, 3, 5}, DType::f64, 2, -3.0, 3.0), dtype);
     Tensor probs;
-    masked_softmax_forward(scores, mask, probs);
+    ops::masked_softmax_forward(scores, mask, probs);
     EXPECT_TRUE(test::all_close(test::cast(probs, DType::f64), naive_masked_softmax(scores, mask),
                                 1e-6, 1e-7))
         << dtype_name(dtype);
@@ -69,12 +71,12 @@ TEST(MaskedSoftmax, MatchesNaiveReferenceWithMasks) {
 }
 
 TEST(MaskedSoftmax, MaskedKeysGetExactlyZeroAndRowsSumToOne) {
-  AttentionMask mask = causal_and_padding();
+  ops::AttentionMask mask = causal_and_padding();
   const int64_t tq = 3, tk = 5;
   for (DType dtype : {DType::f64, DType::f32}) {
     Tensor scores = test::cast(test::random_tensor({2, 2, tq, tk}, DType::f64, 3, -50, 50), dtype);
     Tensor probs;
-    masked_softmax_forward(scores, mask, probs);
+    ops::masked_softmax_forward(scores, mask, probs);
     Tensor p = test::cast(probs, DType::f64);
     for (int64_t b = 0; b < 2; ++b)
       for (int64_t h = 0; h < 2; ++h)
@@ -96,14 +98,14 @@ TEST(MaskedSoftmax, MaskedKeysGetExactlyZeroAndRowsSumToOne) {
 
 TEST(MaskedSoftmax, CausalMaskIsAlignedAtTheEnd) {
   // One query against five cached keys (incremental decoding): every key is visible.
-  AttentionMask mask;
+  ops::AttentionMask mask;
   mask.causal = true;
   Tensor scores = test::random_tensor({1, 1, 1, 5}, DType::f32, 4), probs;
-  masked_softmax_forward(scores, mask, probs);
+  ops::masked_softmax_forward(scores, mask, probs);
   for (int64_t j = 0; j < 5; ++j) EXPECT_GT(probs.at<float>({0, 0, 0, j}), 0.0f) << j;
   // Tq == Tk: the usual lower triangle.
   Tensor square = test::random_tensor({1, 1, 4, 4}, DType::f32, 5), sp;
-  masked_softmax_forward(square, mask, sp);
+  ops::masked_softmax_forward(square, mask, sp);
   for (int64_t i = 0; i < 4; ++i)
     for (int64_t j = 0; j < 4; ++j) {
       if (j <= i)
@@ -114,11 +116,11 @@ TEST(MaskedSoftmax, CausalMaskIsAlignedAtTheEnd) {
 }
 
 TEST(MaskedSoftmax, LargeScoresStayFinite) {
-  const AttentionMask mask = causal_and_padding();
+  const ops::AttentionMask mask = causal_and_padding();
   for (DType dtype : {DType::f64, DType::f32}) {
     Tensor scores = test::cast(test::random_tensor({2, 2, 3, 6}, DType::f64, 6, -1e4, 1e4), dtype);
     Tensor probs;
-    masked_softmax_forward(scores, mask, probs);
+    ops::masked_softmax_forward(scores, mask, probs);
     for (double value : test::to_vector(probs)) EXPECT_TRUE(std::isfinite(value));
     EXPECT_TRUE(test::all_close(test::cast(probs, DType::f64), naive_masked_softmax(scores, mask),
                                 1e-5, 1e-6))
@@ -128,12 +130,12 @@ TEST(MaskedSoftmax, LargeScoresStayFinite) {
 
 TEST(MaskedSoftmax, RunsInPlace) {
   for (DType dtype : {DType::f64, DType::f32})
-    for (const AttentionMask& mask : {AttentionMask{}, causal_and_padding()}) {
+    for (const ops::AttentionMask& mask : {ops::AttentionMask{}, causal_and_padding()}) {
       Tensor scores = test::cast(test::random_tensor({2, 2, 3, 5}, DType::f64, 7), dtype);
       Tensor expected;
-      masked_softmax_forward(scores, mask, expected);
+      ops::masked_softmax_forward(scores, mask, expected);
       Tensor inplace = scores.clone();
-      masked_softmax_forward(inplace, mask, inplace);
+      ops::masked_softmax_forward(inplace, mask, inplace);
       EXPECT_TRUE(test::all_close(inplace, expected, 0.0, 0.0)) << dtype_name(dtype);
     }
 }
@@ -141,21 +143,22 @@ TEST(MaskedSoftmax, RunsInPlace) {
 TEST(SoftmaxBackward, AccumulatesWhileOverwriteWrites) {
   for (DType dtype : {DType::f64, DType::f32}) {
     Tensor probs;
-    masked_softmax_forward(test::cast(test::random_tensor({1, 2, 3, 4}, DType::f64, 11), dtype),
-                           AttentionMask{}, probs);
+    ops::masked_softmax_forward(
+        test::cast(test::random_tensor({1, 2, 3, 4}, DType::f64, 11), dtype), ops::AttentionMask{},
+        probs);
     Tensor dp = test::cast(test::random_tensor(probs.shape(), DType::f64, 12), dtype);
     Tensor once = Tensor::zeros(probs.shape(), dtype), twice = Tensor::zeros(probs.shape(), dtype);
-    softmax_backward(probs, dp, once);
-    softmax_backward(probs, dp, twice);
-    softmax_backward(probs, dp, twice);
+    ops::softmax_backward(probs, dp, once);
+    ops::softmax_backward(probs, dp, twice);
+    ops::softmax_backward(probs, dp, twice);
     for (int64_t i = 0; i < once.numel(); ++i)
       EXPECT_NEAR(test::element(twice, i), 2 * test::element(once, i), 1e-6);
     Tensor overwritten = test::cast(test::random_tensor(probs.shape(), DType::f64, 13), dtype);
-    softmax_backward_overwrite(probs, dp, overwritten);
+    ops::softmax_backward_overwrite(probs, dp, overwritten);
     EXPECT_TRUE(test::all_close(overwritten, once, 1e-6, 1e-7)) << dtype_name(dtype);
     // In place over dprobs (what attention does with its scratch buffer).
     Tensor aliased = dp.clone();
-    softmax_backward_overwrite(probs, aliased, aliased);
+    ops::softmax_backward_overwrite(probs, aliased, aliased);
     EXPECT_TRUE(test::all_close(aliased, once, 1e-6, 1e-7)) << dtype_name(dtype);
   }
 }
@@ -164,10 +167,10 @@ using test::expect_error;
 
 TEST(MaskedSoftmax, BadMasksThrowNamingOpAndShapes) {
   Tensor scores = Tensor::zeros({2, 2, 3, 4}, DType::f32);
-  auto forward = [&](AttentionMask mask) {
+  auto forward = [&](ops::AttentionMask mask) {
     return [&scores, mask] {
       Tensor probs;
-      masked_softmax_forward(scores, mask, probs);
+      ops::masked_softmax_forward(scores, mask, probs);
     };
   };
   const std::vector<std::string> names{"masked_softmax", "[2, 2, 3, 4]"};
@@ -176,14 +179,23 @@ TEST(MaskedSoftmax, BadMasksThrowNamingOpAndShapes) {
   expect_error(forward({false, {4, 0}}), names);       // a row without keys: an error, not NaN
   expect_error(forward({false, {-1, 2}}), names);
   Tensor wide = Tensor::zeros({1, 1, 4, 3}, DType::f64);  // causal with Tq > Tk
-  expect_error([&] { Tensor p; masked_softmax_forward(wide, {true, {}}, p); },
-               {"masked_softmax", "[1, 1, 4, 3]"});
+  expect_error(
+      [&] {
+        Tensor p;
+        ops::masked_softmax_forward(wide, {true, {}}, p);
+      },
+      {"masked_softmax", "[1, 1, 4, 3]"});
   Tensor flat = Tensor::zeros({3, 4}, DType::f32);
-  expect_error([&] { Tensor p; masked_softmax_forward(flat, {}, p); }, {"masked_softmax", "[3, 4]"});
+  expect_error(
+      [&] {
+        Tensor p;
+        ops::masked_softmax_forward(flat, {}, p);
+      },
+      {"masked_softmax", "[3, 4]"});
   Tensor wrong_probs = Tensor::zeros({2, 2, 3, 5}, DType::f32);
-  expect_error([&] { masked_softmax_forward(scores, {}, wrong_probs); },
+  expect_error([&] { ops::masked_softmax_forward(scores, {}, wrong_probs); },
                {"masked_softmax", "[2, 2, 3, 5]"});
-  expect_error([&] { softmax_backward(scores, wrong_probs, scores); },
+  expect_error([&] { ops::softmax_backward(scores, wrong_probs, scores); },
                {"softmax_backward", "[2, 2, 3, 5]"});
 }
 

@@ -15,21 +15,22 @@ namespace {
 
 TEST(SourceLines, KeepsEmptyLinesAndDropsOneCarriageReturn) {
   std::istringstream in("ein Haus\r\n\nzwei\r\r\nletzte");
-  EXPECT_EQ(read_source_lines(in), (std::vector<std::string>{"ein Haus", "", "zwei\r", "letzte"}));
+  EXPECT_EQ(translate::read_source_lines(in),
+            (std::vector<std::string>{"ein Haus", "", "zwei\r", "letzte"}));
   std::istringstream empty("");
-  EXPECT_TRUE(read_source_lines(empty).empty());
+  EXPECT_TRUE(translate::read_source_lines(empty).empty());
   std::istringstream one_newline("\n");
-  EXPECT_EQ(read_source_lines(one_newline), (std::vector<std::string>{""}));
+  EXPECT_EQ(translate::read_source_lines(one_newline), (std::vector<std::string>{""}));
 }
 
 TEST(SourceLines, ReadsAFileAndNamesOneItCannotRead) {
   const std::filesystem::path file =
       std::filesystem::temp_directory_path() / ("hat_source_lines_" + std::to_string(::getpid()));
   std::ofstream(file, std::ios::binary) << "a\r\nb\n";
-  EXPECT_EQ(read_source_lines(file.string()), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(translate::read_source_lines(file.string()), (std::vector<std::string>{"a", "b"}));
   std::filesystem::remove(file);
   try {
-    read_source_lines(file.string());
+    translate::read_source_lines(file.string());
     FAIL() << "no error for a missing file";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("cannot read " + file.string()), std::string::npos) << e.what();

@@ -45,8 +45,8 @@ class TinyTransformer {
       e.value.copy_from(test::random_tensor(e.shape, DType::f32, init_seed++, -0.3, 0.3));
     for (const char* n : {"ln1.g", "ln2.g"})
       for (int64_t i = 0; i < kMaxDim; ++i) params_.value(n).at<float>({i}) = 1.0f;
-    positions_ = sinusoidal_table(kTime + kPad + 1, kMaxDim, kPad, DType::f32);
-    adam_ = std::make_unique<Adam>(params_);
+    positions_ = ops::sinusoidal_table(kTime + kPad + 1, kMaxDim, kPad, DType::f32);
+    adam_ = std::make_unique<optim::Adam>(params_);
   }
 
   // Active slice of a weight (first `rows` rows, `cols` columns) and of its gradient.
@@ -57,32 +57,33 @@ class TinyTransformer {
 
   // One training step on next-token prediction; returns the loss per token.
   double step(const Tensor& tokens, const Tensor& targets, uint64_t dropout_seed) {
-    const AttentionMask mask{.causal = true, .key_lengths = {kTime, kTime - 2}};
+    const ops::AttentionMask mask{.causal = true, .key_lengths = {kTime, kTime - 2}};
     // ---- forward ----
     Tensor x0, x, q, k, vv, att, o, r1, h1, f1, f1a, f1d, f2, r2, h2, logits;
-    embedding_forward(tokens, w("embed", kVocab, kDim), std::sqrt(double(kDim)), x0);
-    add_positions_forward(x0, positions_, kPad + 1, x);
-    linear_forward(x, w("q.w", kQkv, kDim), nullptr, q);
-    linear_forward(x, w("k.w", kQkv, kDim), nullptr, k);
-    linear_forward(x, w("v.w", kQkv, kDim), nullptr, vv);
+    ops::embedding_forward(tokens, w("embed", kVocab, kDim), std::sqrt(double(kDim)), x0);
+    ops::add_positions_forward(x0, positions_, kPad + 1, x);
+    ops::linear_forward(x, w("q.w", kQkv, kDim), nullptr, q);
+    ops::linear_forward(x, w("k.w", kQkv, kDim), nullptr, k);
+    ops::linear_forward(x, w("v.w", kQkv, kDim), nullptr, vv);
     AttentionContext actx;
     attention_forward(q, k, vv, kHeads, mask, att, actx);
-    linear_forward(att, w("o.w", kDim, kQkv), nullptr, o);
+    ops::linear_forward(att, w("o.w", kDim, kQkv), nullptr, o);
     r1 = x.clone();
-    add_into(r1, o, "residual");
-    LayerNormContext ln1, ln2;
-    layer_norm_forward(r1, v("ln1.g", kDim), v("ln1.b", kDim), kLayerNormEps, h1, ln1);
+    ops::add_into(r1, o, "residual");
+    ops::LayerNormContext ln1, ln2;
+    ops::layer_norm_forward(r1, v("ln1.g", kDim), v("ln1.b", kDim), ops::kLayerNormEps, h1, ln1);
     const Tensor b1 = v("fc1.b", kFfn), b2 = v("fc2.b", kDim);
-    linear_forward(h1, w("fc1.w", kFfn, kDim), &b1, f1);
-    relu_forward(f1, f1a);
-    dropout_forward(f1a, 0.1, dropout_seed, f1d);
-    linear_forward(f1d, w("fc2.w", kDim, kFfn), &b2, f2);
+    ops::linear_forward(h1, w("fc1.w", kFfn, kDim), &b1, f1);
+    ops::relu_forward(f1, f1a);
+    ops::dropout_forward(f1a, 0.1, dropout_seed, f1d);
+    ops::linear_forward(f1d, w("fc2.w", kDim, kFfn), &b2, f2);
     r2 = h1.clone();
-    add_into(r2, f2, "residual");
-    layer_norm_forward(r2, v("ln2.g", kDim), v("ln2.b", kDim), kLayerNormEps, h2, ln2);
-    linear_forward(h2, w("embed", kVocab, kDim), nullptr, logits);  // shared output embedding
+    ops::add_into(r2, f2, "residual");
+    ops::layer_norm_forward(r2, v("ln2.g", kDim), v("ln2.b", kDim), ops::kLayerNormEps, h2, ln2);
+    ops::linear_forward(h2, w("embed", kVocab, kDim), nullptr, logits);  // shared output embedding
     CrossEntropyContext ce;
-    const CrossEntropyResult loss = label_smoothed_cross_entropy_forward(logits, targets, 0.1, kPad, ce);
+    const ops::CrossEntropyResult loss =
+        label_smoothed_cross_entropy_forward(logits, targets, 0.1, kPad, ce);
 
     // ---- backward (each op adds into its gradients) ----
     params_.zero_grad();
@@ -92,24 +93,29 @@ class TinyTransformer {
            datt = zeros(att), dq = zeros(q), dk = zeros(k), dvv = zeros(vv), dx = zeros(x),
            dx0 = zeros(x0);
     label_smoothed_cross_entropy_backward(ce, targets, 0.1, kPad, 1.0 / loss.tokens, dlogits);
-    linear_backward(h2, w("embed", kVocab, kDim), dlogits, dh2, dw("embed", kVocab, kDim), Tensor());
-    layer_norm_backward(r2, v("ln2.g", kDim), ln2, dh2, dr2, dv("ln2.g", kDim), dv("ln2.b", kDim));
-    add_into(dh1, dr2, "residual");
-    linear_backward(f1d, w("fc2.w", kDim, kFfn), dr2, df1d, dw("fc2.w", kDim, kFfn), dv("fc2.b", kDim));
-    dropout_backward(df1d, 0.1, dropout_seed, df1a);
-    relu_backward(f1, df1a, df1);
-    linear_backward(h1, w("fc1.w", kFfn, kDim), df1, dh1, dw("fc1.w", kFfn, kDim), dv("fc1.b", kFfn));
-    layer_norm_backward(r1, v("ln1.g", kDim), ln1, dh1, dr1, dv("ln1.g", kDim), dv("ln1.b", kDim));
-    add_into(dx, dr1, "residual");
-    linear_backward(att, w("o.w", kDim, kQkv), dr1, datt, dw("o.w", kDim, kQkv), Tensor());
+    ops::linear_backward(h2, w("embed", kVocab, kDim), dlogits, dh2, dw("embed", kVocab, kDim),
+                         Tensor());
+    ops::layer_norm_backward(r2, v("ln2.g", kDim), ln2, dh2, dr2, dv("ln2.g", kDim),
+                             dv("ln2.b", kDim));
+    ops::add_into(dh1, dr2, "residual");
+    ops::linear_backward(f1d, w("fc2.w", kDim, kFfn), dr2, df1d, dw("fc2.w", kDim, kFfn),
+                         dv("fc2.b", kDim));
+    ops::dropout_backward(df1d, 0.1, dropout_seed, df1a);
+    ops::relu_backward(f1, df1a, df1);
+    ops::linear_backward(h1, w("fc1.w", kFfn, kDim), df1, dh1, dw("fc1.w", kFfn, kDim),
+                         dv("fc1.b", kFfn));
+    ops::layer_norm_backward(r1, v("ln1.g", kDim), ln1, dh1, dr1, dv("ln1.g", kDim),
+                             dv("ln1.b", kDim));
+    ops::add_into(dx, dr1, "residual");
+    ops::linear_backward(att, w("o.w", kDim, kQkv), dr1, datt, dw("o.w", kDim, kQkv), Tensor());
     attention_backward(q, k, vv, kHeads, actx, datt, dq, dk, dvv);
-    linear_backward(x, w("q.w", kQkv, kDim), dq, dx, dw("q.w", kQkv, kDim), Tensor());
-    linear_backward(x, w("k.w", kQkv, kDim), dk, dx, dw("k.w", kQkv, kDim), Tensor());
-    linear_backward(x, w("v.w", kQkv, kDim), dvv, dx, dw("v.w", kQkv, kDim), Tensor());
-    add_positions_backward(dx, dx0);
-    embedding_backward(tokens, dx0, std::sqrt(double(kDim)), kPad, dw("embed", kVocab, kDim));
+    ops::linear_backward(x, w("q.w", kQkv, kDim), dq, dx, dw("q.w", kQkv, kDim), Tensor());
+    ops::linear_backward(x, w("k.w", kQkv, kDim), dk, dx, dw("k.w", kQkv, kDim), Tensor());
+    ops::linear_backward(x, w("v.w", kQkv, kDim), dvv, dx, dw("v.w", kQkv, kDim), Tensor());
+    ops::add_positions_backward(dx, dx0);
+    ops::embedding_backward(tokens, dx0, std::sqrt(double(kDim)), kPad, dw("embed", kVocab, kDim));
 
-    clip_grad_norm(params_.grads(), 1.0);
+    optim::clip_grad_norm(params_.grads(), 1.0);
     adam_->step(3e-3);
     return loss.loss / loss.tokens;
   }
@@ -119,7 +125,7 @@ class TinyTransformer {
  private:
   ParameterStore params_{DType::f32};
   Tensor positions_;
-  std::unique_ptr<Adam> adam_;
+  std::unique_ptr<optim::Adam> adam_;
 };
 
 // Two sentences of next-token prediction, the second padded by two tokens.

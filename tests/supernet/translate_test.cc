@@ -44,12 +44,12 @@ class TranslateFixture : public ::testing::Test {
     prepare.vocabulary.size = 60;
     data::prepare_data_directory(corpus, prepare);
     const data::DataDirectory data(*root_ / "data");
-    const SpaceFile space = parse_space_file(test::kTinySpaceYaml, "tiny", "test");
-    ModelDims dims = space.space.super_dims;
+    const arch::SpaceFile space = arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test");
+    arch::ModelDims dims = space.space.super_dims;
     dims.vocab_size = data.vocab_size();
-    saved_ = new SuperTransformer(dims);
+    saved_ = new model::SuperTransformer(dims);
     saved_->init_parameters(11);
-    const Adam adam(saved_->parameters());
+    const optim::Adam adam(saved_->parameters());
     const nlohmann::json trainer = {
         {"space", {{"name", "tiny"}, {"hash", space.hash}, {"text", space.text}}},
         {"arch", nullptr},
@@ -62,23 +62,23 @@ class TranslateFixture : public ::testing::Test {
     delete root_;
   }
 
-  static BeamSearchOptions options() {
-    BeamSearchOptions s;
+  static decode::BeamSearchOptions options() {
+    decode::BeamSearchOptions s;
     s.beam = 3;
     s.max_len_b = 12;
     return s;
   }
 
   static fs::path* root_;
-  static SuperTransformer* saved_;
+  static model::SuperTransformer* saved_;
 };
 
 fs::path* TranslateFixture::root_ = nullptr;
-SuperTransformer* TranslateFixture::saved_ = nullptr;
+model::SuperTransformer* TranslateFixture::saved_ = nullptr;
 
 TEST_F(TranslateFixture, LoaderRestoresExactParametersFromASaveDirectory) {
   const data::DataDirectory data(*root_ / "data");
-  const LoadedModel loaded = load_model(*root_ / "save", data);
+  const translate::LoadedModel loaded = translate::load_model(*root_ / "save", data);
   EXPECT_EQ(loaded.checkpoint.filename(), "checkpoint_00000007");
   EXPECT_EQ(loaded.update, 7);
   EXPECT_EQ(loaded.space.space.name, "tiny");
@@ -89,11 +89,11 @@ TEST_F(TranslateFixture, LoaderRestoresExactParametersFromASaveDirectory) {
   ASSERT_EQ(a.numel(), b.numel());
   EXPECT_EQ(std::memcmp(a.data<float>(), b.data<float>(), sizeof(float) * a.numel()), 0);
   // The checkpoint directory itself loads too, and the arch names resolve.
-  const LoadedModel direct = load_model(loaded.checkpoint, data);
+  const translate::LoadedModel direct = translate::load_model(loaded.checkpoint, data);
   EXPECT_EQ(direct.checkpoint, loaded.checkpoint);
-  EXPECT_EQ(resolve_arch("largest", direct), largest_arch(direct.space.space));
-  EXPECT_EQ(resolve_arch("smallest", direct), smallest_arch(direct.space.space));
-  EXPECT_THROW(resolve_arch("trained", direct), Error);
+  EXPECT_EQ(translate::resolve_arch("largest", direct), arch::largest_arch(direct.space.space));
+  EXPECT_EQ(translate::resolve_arch("smallest", direct), arch::smallest_arch(direct.space.space));
+  EXPECT_THROW(translate::resolve_arch("trained", direct), Error);
 }
 
 TEST_F(TranslateFixture, LoaderRefusesAnotherVocabularyAndMissingOrDamagedCheckpoints) {
@@ -111,13 +111,13 @@ TEST_F(TranslateFixture, LoaderRefusesAnotherVocabularyAndMissingOrDamagedCheckp
   text.replace(at, sha.size(), std::string(sha.size(), '0'));
   std::ofstream(other / "metadata.json") << text;
   try {
-    load_model(*root_ / "save", data::DataDirectory(other));
+    translate::load_model(*root_ / "save", data::DataDirectory(other));
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("another vocabulary"), std::string::npos) << e.what();
   }
   try {
-    load_model(*root_ / "missing", data);
+    translate::load_model(*root_ / "missing", data);
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
@@ -131,7 +131,7 @@ TEST_F(TranslateFixture, LoaderRefusesAnotherVocabularyAndMissingOrDamagedCheckp
     f.seekp(-3, std::ios::end);
     f.put('\x7f');
   }
-  EXPECT_THROW(load_model(damaged, data), Error);
+  EXPECT_THROW(translate::load_model(damaged, data), Error);
   fs::remove_all(other);
   fs::remove_all(damaged);
 }
@@ -139,19 +139,21 @@ TEST_F(TranslateFixture, LoaderRefusesAnotherVocabularyAndMissingOrDamagedCheckp
 TEST_F(TranslateFixture, TranslatorKeepsOrderEmptyLinesAndMatchesOneByOne) {
   const data::DataDirectory data(*root_ / "data");
   const data::Vocabulary vocab = data.vocabulary();
-  const ArchConfig arch = smallest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
+  const arch::ArchConfig arch =
+      arch::smallest_arch(arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
   const data::ParallelText text = data.load_text("test");
   std::vector<std::string> lines(text.source.begin(), text.source.begin() + 6);
   lines.insert(lines.begin() + 2, "");
   lines.push_back("");
   int warnings = 0;
-  Translator batched(*saved_, arch, vocab, options(), 4096, [&](const std::string&) { ++warnings; });
+  translate::Translator batched(*saved_, arch, vocab, options(), 4096,
+                                [&](const std::string&) { ++warnings; });
   const std::vector<std::string> all = batched.translate(lines);
   ASSERT_EQ(all.size(), lines.size());
   EXPECT_EQ(all[2], "");
   EXPECT_EQ(all.back(), "");
   // A budget of one sentence per batch, and each line alone, give the same lines.
-  Translator single(*saved_, arch, vocab, options(), 1);
+  translate::Translator single(*saved_, arch, vocab, options(), 1);
   EXPECT_EQ(single.translate(lines), all);
   bool some_non_empty = false;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -169,14 +171,15 @@ TEST_F(TranslateFixture, TranslatorKeepsOrderEmptyLinesAndMatchesOneByOne) {
 TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {
   const data::DataDirectory data(*root_ / "data");
   const data::Vocabulary vocab = data.vocabulary();
-  ModelDims dims = saved_->dims();
+  arch::ModelDims dims = saved_->dims();
   dims.max_positions = 8;  // 7 source tokens
-  SuperTransformer small(dims);
+  model::SuperTransformer small(dims);
   small.init_parameters(5);
-  const ArchConfig arch = largest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
+  const arch::ArchConfig arch =
+      arch::largest_arch(arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
   std::vector<std::string> warnings;
-  Translator t(small, arch, vocab, options(), 4096,
-               [&](const std::string& w) { warnings.push_back(w); });
+  translate::Translator t(small, arch, vocab, options(), 4096,
+                          [&](const std::string& w) { warnings.push_back(w); });
   ASSERT_EQ(t.max_source_tokens(), 7);
   const data::ParallelText text = data.load_text("test");
   std::vector<std::string> lines;
@@ -196,8 +199,9 @@ TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {
 TEST_F(TranslateFixture, InvalidUtf8IsAnErrorNamingTheLine) {
   const data::DataDirectory data(*root_ / "data");
   const data::Vocabulary vocab = data.vocabulary();
-  const ArchConfig arch = smallest_arch(parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
-  Translator t(*saved_, arch, vocab, options(), 4096);
+  const arch::ArchConfig arch =
+      arch::smallest_arch(arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
+  translate::Translator t(*saved_, arch, vocab, options(), 4096);
   try {
     t.translate({"ein Haus .", "", "gut \xC3\x28 ."});
     FAIL() << "expected an error";
@@ -205,7 +209,7 @@ TEST_F(TranslateFixture, InvalidUtf8IsAnErrorNamingTheLine) {
     EXPECT_NE(std::string(e.what()).find("line 3 "), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("UTF-8"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Translator(*saved_, arch, vocab, options(), 0), Error);
+  EXPECT_THROW(translate::Translator(*saved_, arch, vocab, options(), 0), Error);
 }
 
 }  // namespace

@@ -52,11 +52,11 @@ void check_dense_like(const Tensor& t, const Tensor& like, const char* op, const
 }  // namespace
 
 void attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, int64_t heads,
-                       const AttentionMask& mask, Tensor& out, AttentionContext& ctx) {
+                       const ops::AttentionMask& mask, Tensor& out, AttentionContext& ctx) {
   const char* op = "attention";
   check_inputs(q, k, v, heads, op);
   const int64_t B = q.size(0), tq = q.size(1), tk = k.size(1), dh = q.size(2) / heads;
-  check_mask(mask, B, tq, tk, op, describe_inputs(q, k, v, heads));
+  ops::check_mask(mask, B, tq, tk, op, describe_inputs(q, k, v, heads));
   ensure_shape(out, q.shape(), q.dtype(), op, "out");
   HAT_CHECK(out.is_contiguous(), op, ": out must be dense, got ", out.describe());
   const Shape probs_shape{B, heads, tq, tk};
@@ -66,7 +66,7 @@ void attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, int64_
   const Tensor qh = split_heads(q, heads), kh = split_heads(k, heads), vh = split_heads(v, heads);
   // S = Q_h K_h^T / sqrt(dh), then P = masked softmax(S) in place.
   matmul(qh, kh.transpose(2, 3), ctx.probs, 1.0 / std::sqrt(static_cast<double>(dh)), 0.0);
-  masked_softmax_forward(ctx.probs, mask, ctx.probs);
+  ops::masked_softmax_forward(ctx.probs, mask, ctx.probs);
   // out_h = P V_h, written through the head view of out.
   matmul(ctx.probs, vh, split_heads(out, heads));
 }
@@ -95,7 +95,7 @@ void attention_backward(const Tensor& q, const Tensor& k, const Tensor& v, int64
   // dP = dout_h V_h^T, then dS = P * (dP - rowsum(dP * P)) in place.
   Tensor ds = Tensor::zeros(probs.shape(), probs.dtype());
   matmul(douth, split_heads(v, heads).transpose(2, 3), ds);
-  softmax_backward_overwrite(probs, ds, ds);
+  ops::softmax_backward_overwrite(probs, ds, ds);
   const double scale = 1.0 / std::sqrt(static_cast<double>(dh));
   if (dq.defined()) matmul(ds, split_heads(k, heads), split_heads(dq, heads), scale, 1.0);
   if (dk.defined())

@@ -19,7 +19,7 @@ struct AttentionContext {
 // Heads are stride views of q/k/v ([B, T, W] -> [B, H, T, dh]), never copies. The projections
 // around this op belong to the model; masked keys have exactly zero influence.
 void attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, int64_t heads,
-                       const AttentionMask& mask, Tensor& out, AttentionContext& ctx);
+                       const ops::AttentionMask& mask, Tensor& out, AttentionContext& ctx);
 
 // Given dout = dL/dout, with S = Q_h K_h^T / sqrt(dh) and P = softmax(S):
 //   dv_h += P^T dout_h      dP = dout_h v_h^T      dS = P * (dP - rowsum(dP * P))

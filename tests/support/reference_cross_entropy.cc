@@ -91,11 +91,11 @@ void add_softmax_minus_q(const Tensor& lp, const int32_t* targets, double epsilo
 
 }  // namespace
 
-CrossEntropyResult label_smoothed_cross_entropy_forward(const Tensor& logits,
-                                                        const Tensor& targets, double epsilon,
-                                                        int32_t padding_idx,
-                                                        CrossEntropyContext& ctx) {
-  const Tensor x = as_rows(logits, kOp, "logits");
+ops::CrossEntropyResult label_smoothed_cross_entropy_forward(const Tensor& logits,
+                                                             const Tensor& targets, double epsilon,
+                                                             int32_t padding_idx,
+                                                             CrossEntropyContext& ctx) {
+  const Tensor x = ops::as_rows(logits, kOp, "logits");
   HAT_CHECK(x.dtype() == DType::f32 || x.dtype() == DType::f64, kOp,
             ": logits must be f32 or f64, got ", logits.describe());
   const int64_t rows = x.size(0), vocab = x.size(1);
@@ -108,9 +108,9 @@ CrossEntropyResult label_smoothed_cross_entropy_forward(const Tensor& logits,
   check_epsilon(epsilon, kOp);
 
   ctx.log_probs = x.clone();
-  CrossEntropyResult result;
+  ops::CrossEntropyResult result;
   if (rows == 0) return result;
-  log_softmax_rows_inplace(ctx.log_probs);
+  ops::log_softmax_rows_inplace(ctx.log_probs);
 
   std::vector<double> nll(rows, 0.0), loss(rows, 0.0);
   const int32_t* t = targets.data<int32_t>();
@@ -138,7 +138,7 @@ void label_smoothed_cross_entropy_backward(const CrossEntropyContext& ctx, const
   const Tensor& lp = ctx.log_probs;
   HAT_CHECK(lp.defined() && lp.dim() == 2, op, ": the context holds no log-probabilities (",
             lp.describe(), "); run the forward first");
-  const Tensor dz = as_rows(dlogits, op, "dlogits");
+  const Tensor dz = ops::as_rows(dlogits, op, "dlogits");
   HAT_CHECK(dz.shape() == lp.shape() && dz.dtype() == lp.dtype(), op, ": dlogits ",
             dlogits.describe(), " does not match the forward's log-probabilities ",
             lp.describe());

@@ -21,10 +21,10 @@ struct CrossEntropyContext {
 //   loss_n = (1 - eps) nll_n + (eps / V) smooth_n
 // Rows whose target is padding_idx contribute nothing (not to loss, nll_loss or tokens).
 // Throws on a target outside [0, V) (other than padding_idx) and on a non-finite loss.
-CrossEntropyResult label_smoothed_cross_entropy_forward(const Tensor& logits,
-                                                        const Tensor& targets, double epsilon,
-                                                        int32_t padding_idx,
-                                                        CrossEntropyContext& ctx);
+ops::CrossEntropyResult label_smoothed_cross_entropy_forward(const Tensor& logits,
+                                                             const Tensor& targets, double epsilon,
+                                                             int32_t padding_idx,
+                                                             CrossEntropyContext& ctx);
 
 // dlogits[n, :] += grad_scale * (softmax(logits[n]) - q_n)   for non-padding rows, where
 //   q_n = (1 - eps) one_hot(t_n) + eps / V   (sum_v q_n[v] = 1)

@@ -183,7 +183,7 @@ TEST_F(Hatprofile, AReferenceIsTimedWithEverySampleAndNotExported) {
     ASSERT_TRUE(m.run_key && m.sample_index);
     if (is_reference_timing(m)) {
       references.insert(*m.sample_index);
-      EXPECT_EQ(*m.arch, smallest_arch(c.space));
+      EXPECT_EQ(*m.arch, arch::smallest_arch(c.space));
       EXPECT_EQ(*m.run_key, *all[0].run_key + kReferenceRunSuffix);
     } else {
       samples.insert(*m.sample_index);
@@ -216,7 +216,7 @@ TEST_F(Hatprofile, PassesMeasureTheSameSamplesAgainUnderTheirOwnKeys) {
   const std::vector<Measurement> all = d.measurements();
   ASSERT_EQ(all.size(), 6u) << read_text(log_);
   const std::string key = *all[0].run_key;
-  std::map<int64_t, std::vector<ArchConfig>> archs;
+  std::map<int64_t, std::vector<arch::ArchConfig>> archs;
   for (const Measurement& m : all) {
     ASSERT_TRUE(m.run_key && m.sample_index && m.arch);
     EXPECT_TRUE(*m.run_key == key || *m.run_key == key + kPassRunSuffix + "2") << *m.run_key;

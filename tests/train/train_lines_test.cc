@@ -7,27 +7,28 @@ namespace hat {
 namespace {
 
 TEST(TrainLines, ProgressLineShowsUpdateEpochLossLrSpeedAndTime) {
-  const TrainProgress p{.update = 120, .max_update = 1000, .epoch = 2, .lr = 0.000125,
+  const train::TrainProgress p{.update = 120, .max_update = 1000, .epoch = 2, .lr = 0.000125,
                         .loss_bits = 7.12345, .target_tokens_per_second = 5230.4,
                         .arch_hash = {}};
-  EXPECT_EQ(format_progress_line(p, "1:05"), "update 120/1000 epoch 2 | loss 7.123 bits | lr 0.000125 | 5230 tok/s | 1:05");
+  EXPECT_EQ(train::format_progress_line(p, "1:05"), "update 120/1000 epoch 2 | loss 7.123 bits | lr 0.000125 | 5230 tok/s | 1:05");
 }
 
 TEST(TrainLines, ValidationLineAlignsTheSubTransformersName) {
-  ValidationRecord v{.update = 250, .name = "largest", .arch_hash = "ab12cd34", .loss_bits = 6.1,
+  train::ValidationRecord v{.update = 250, .name = "largest", .arch_hash = "ab12cd34", .loss_bits = 6.1,
                      .nll_bits = 5.9004};
-  EXPECT_EQ(format_validation_line(v), "valid largest  update 250: loss 6.100 bits, nll 5.900 bits (ab12cd34)");
+  EXPECT_EQ(train::format_validation_line(v), "valid largest  update 250: loss 6.100 bits, nll 5.900 bits (ab12cd34)");
   v.name = "arch";
-  EXPECT_EQ(format_validation_line(v).substr(0, 21), "valid arch     update");
+  EXPECT_EQ(train::format_validation_line(v).substr(0, 21), "valid arch     update");
 }
 
 TEST(TrainLines, ResultNamesTheReasonTheLastCheckpointAndTheMetricsFile) {
-  TrainResult r;
+  train::TrainResult r;
   r.updates = 40;
   r.stop_reason = "time-budget";
   r.last_checkpoint = "runs/a/checkpoint_00000040";
-  EXPECT_EQ(format_train_result(r, "runs/a"),
-            "40 updates (time-budget); last checkpoint runs/a/checkpoint_00000040; metrics runs/a/metrics.csv");
+  EXPECT_EQ(train::format_train_result(r, "runs/a"),
+            "40 updates (time-budget); last checkpoint runs/a/checkpoint_00000040; metrics "
+            "runs/a/metrics.csv");
 }
 
 }  // namespace

@@ -13,9 +13,9 @@ namespace hat::cli {
 
 // --model or --checkpoint (never both); --data always for a checkpoint, for a model directory
 // only when given; --arch only when given (defaults do not count).
-inline ModelChoice model_choice(const boost::program_options::variables_map& vm) {
+inline standalone::ModelChoice model_choice(const boost::program_options::variables_map& vm) {
   conflicting_options(vm, "model", "checkpoint");
-  ModelChoice choice;
+  standalone::ModelChoice choice;
   if (vm.count("model")) choice.model_dir = vm["model"].as<std::string>();
   if (vm.count("checkpoint")) choice.checkpoint = vm["checkpoint"].as<std::string>();
   if (!choice.model_dir || !vm["data"].defaulted()) choice.data = vm["data"].as<std::string>();
@@ -25,7 +25,7 @@ inline ModelChoice model_choice(const boost::program_options::variables_map& vm)
 
 // For a tool whose model is optional (hatprofile: random weights otherwise): nothing when
 // neither --model nor --checkpoint was given.
-inline std::optional<ModelChoice> optional_model_choice(
+inline std::optional<standalone::ModelChoice> optional_model_choice(
     const boost::program_options::variables_map& vm) {
   if (!vm.count("model") && !vm.count("checkpoint")) return std::nullopt;
   return model_choice(vm);

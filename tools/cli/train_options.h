@@ -63,7 +63,8 @@ inline boost::program_options::options_description train_options() {
 }
 
 // Settings given on the command line override the space file's.
-inline void override_training_settings(const boost::program_options::variables_map& vm, TrainSettings& s) {
+inline void override_training_settings(const boost::program_options::variables_map& vm,
+                                       arch::TrainSettings& s) {
   const auto set = [&vm](const char* name, auto& field) {
     if (vm.count(name)) field = vm[name].as<std::remove_reference_t<decltype(field)>>();
   };

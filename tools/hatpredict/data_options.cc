@@ -124,7 +124,7 @@ TrainOptions train_options(const po::variables_map& vm, const DeviceProfile* pro
   o.residual_hidden.clear();
   for (const std::string& size : split_list(vm["residual-hidden"].as<std::string>())) {
     int64_t n = 0;
-    if (!parse_int64(size, n) || n < 1 || n > std::numeric_limits<int>::max())
+    if (!arch::parse_int64(size, n) || n < 1 || n > std::numeric_limits<int>::max())
       throw cli::UsageError("--residual-hidden: '" + size + "' is not a positive layer size");
     o.residual_hidden.push_back(static_cast<int>(n));
   }

@@ -57,7 +57,7 @@ int run_command(int argc, char** argv) {
   const int pool = num_threads();
 
   // The model: a model directory, a checkpoint's SuperTransformer, or random weights.
-  const std::optional<ModelChoice> choice = cli::optional_model_choice(vm);
+  const std::optional<standalone::ModelChoice> choice = cli::optional_model_choice(vm);
   RandomWeights random{vm["space"].as<std::string>(),
                        vm.count("vocab") ? vm["vocab"].as<int64_t>() : device.vocabulary_size,
                        config.seed};
