@@ -15,13 +15,7 @@ std::unique_ptr<model::SuperTransformer> random_weight_model(const arch::SearchS
 }
 
 arch::ArchConfig resolve_space_arch(const std::string& spec, const ProfiledModel& model) {
-  arch::ArchConfig arch;
-  if (spec == "largest")
-    arch = arch::largest_arch(model.space.space);
-  else if (spec == "smallest")
-    arch = arch::smallest_arch(model.space.space);
-  else
-    arch = arch::arch_from_file(spec);
+  const arch::ArchConfig arch = arch::arch_from_spec(spec, model.space.space);
   model.model().check_arch(arch);
   return arch;
 }

@@ -181,6 +181,12 @@ ArchConfig arch_from_file(const std::string& name_or_path) {
   return arch_from_yaml(read_config_file(path, "arch file"), "arch file '" + path + "'");
 }
 
+ArchConfig arch_from_spec(const std::string& spec, const SearchSpace& space) {
+  if (spec == "largest") return largest_arch(space);
+  if (spec == "smallest") return smallest_arch(space);
+  return arch_from_file(spec);
+}
+
 std::string arch_hash(const ArchConfig& arch) {
   return util::sha256_hex(arch_to_yaml(arch)).substr(0, 16);
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "supernet/arch/arch_config.h"
+#include "supernet/arch/search_space.h"
 
 namespace hat::arch {
 
@@ -38,6 +39,9 @@ std::string arch_to_hat_yaml(const ArchConfig& arch);
 ArchConfig arch_from_yaml(const std::string& text, const std::string& source_name);
 // A file by path, or one of HAT's published configurations by file name (resolve_arch_file).
 ArchConfig arch_from_file(const std::string& name_or_path);
+// What an --arch or --reference option names within `space`: "largest", "smallest", or a
+// file (arch_from_file). Not checked against the space.
+ArchConfig arch_from_spec(const std::string& spec, const SearchSpace& space);
 
 // 16 hex digits of the SHA-256 of arch_to_yaml(arch): stable across runs, machines and the
 // file format the architecture was read from.

@@ -87,16 +87,12 @@ LoadedModel load_model(const fs::path& path, const data::DataDirectory& data,
 
 arch::ArchConfig resolve_arch(const std::string& spec, const LoadedModel& loaded) {
   arch::ArchConfig arch;
-  if (spec == "largest")
-    arch = arch::largest_arch(loaded.space.space);
-  else if (spec == "smallest")
-    arch = arch::smallest_arch(loaded.space.space);
-  else if (spec == "trained") {
+  if (spec == "trained") {
     HAT_CHECK(loaded.trained_arch.has_value(), "--arch trained: ", loaded.checkpoint.string(),
               " trained the whole SuperTransformer, not one SubTransformer");
     arch = *loaded.trained_arch;
   } else {
-    arch = arch::arch_from_file(spec);
+    arch = arch::arch_from_spec(spec, loaded.space.space);
   }
   loaded.model->check_arch(arch);
   return arch;
