@@ -3,11 +3,14 @@
 // load, call the Translator, write.
 #include <boost/program_options.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "devices/threads.h"
 #include "supernet/arch/arch_yaml.h"
 #include "util/atomic_file.h"
+#include "util/memory_usage.h"
 #include "supernet/export/inference_model.h"
 #include "supernet/translate/source_lines.h"
 #include "supernet/translate/translator.h"
@@ -79,7 +82,10 @@ int run(int argc, char** argv) {
   options.max_len_b = vm["max-len-b"].as<int64_t>();
   translate::Translator translator(*m.loaded.model, m.arch, m.vocabulary, options,
                                    vm["max-tokens"].as<int64_t>(), warn);
+  const auto start = std::chrono::steady_clock::now();
   const std::vector<std::string> out = translator.translate(lines);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::string text;
   for (const std::string& line : out) text += line + "\n";
@@ -89,6 +95,13 @@ int run(int argc, char** argv) {
   } else {
     util::write_file_atomically(output, text);
   }
+  std::fprintf(stderr,
+               "hattranslate: %zu lines, %lld target tokens in %.2f s (%.0f tokens/s), %s "
+               "(the largest batch's keys/values %.1f MB)\n",
+               lines.size(), static_cast<long long>(translator.generated_tokens()), seconds,
+               seconds > 0 ? static_cast<double>(translator.generated_tokens()) / seconds : 0.0,
+               util::peak_rss_summary().c_str(),
+               static_cast<double>(translator.peak_cache_bytes()) / 1e6);
   return 0;
 }
 

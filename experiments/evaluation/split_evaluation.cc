@@ -7,6 +7,7 @@
 #include "supernet/arch/arch_yaml.h"
 #include "supernet/data/special_tokens.h"
 #include "supernet/translate/translator.h"
+#include "util/memory_usage.h"
 
 namespace hat::experiments {
 
@@ -29,6 +30,7 @@ SplitTranslation translate_sources(const standalone::InferenceModel& m,
   result.hypotheses = translator.translate(sources);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.generated_tokens = translator.generated_tokens();
+  result.peak_rss_bytes = util::peak_rss_bytes();
   return result;
 }
 
@@ -62,9 +64,12 @@ std::string format_evaluation_details(const SplitLoss& loss, const SplitTranslat
                 loss.score.loss_bits, loss.score.nll_bits, static_cast<long long>(loss.score.tokens),
                 loss.label_smoothing);
   std::string out = line;
-  std::snprintf(line, sizeof line, "translated %zu sentences in %.1f s (%.1f sentences/s, %.0f target tokens/s)\n",
+  std::snprintf(line, sizeof line,
+                "translated %zu sentences in %.1f s (%.1f sentences/s, %.0f target tokens/s), "
+                "peak RSS %.1f MB\n",
                 count, seconds, seconds > 0 ? count / seconds : 0.0,
-                seconds > 0 ? translation.generated_tokens / seconds : 0.0);
+                seconds > 0 ? translation.generated_tokens / seconds : 0.0,
+                static_cast<double>(translation.peak_rss_bytes) / 1e6);
   out += line;
   for (size_t i = 0; i < count && i < static_cast<size_t>(examples); ++i)
     out += "example " + std::to_string(i + 1) + ":\n  source:     " + text.source[i] + "\n  reference:  " +

@@ -21,6 +21,7 @@ struct SplitTranslation {
   std::vector<std::string> hypotheses;  // one per source, in order
   double seconds = 0;                   // translating, model set-up excluded
   int64_t generated_tokens = 0;         // target tokens of the hypotheses (eos not counted)
+  int64_t peak_rss_bytes = 0;           // the process's peak resident memory after translating
 };
 
 // Translates the sources with `search`, at most max_tokens source tokens a batch.

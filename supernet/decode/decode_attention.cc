@@ -10,36 +10,28 @@ namespace hat::decode {
 
 namespace {
 
-constexpr const char* kOp = "decode_attention_forward";
-
-template <typename T>
-void attend(const Tensor& q, const Tensor& kv, int64_t rows_per_block, int64_t keys,
-            int64_t heads, const Tensor& out, int64_t segment,
-            const std::vector<int32_t>* valid) {
+// The loop nest every form shares. key_row(r, j) is the address of row r's key j (its value
+// follows Q elements later), or nullptr for a masked key.
+template <typename T, typename KeyRow>
+void attend(const Tensor& q, int64_t keys, int64_t heads, const Tensor& out, KeyRow key_row) {
   const int64_t R = q.size(0), Q = q.size(1), dh = Q / heads;
-  const int64_t capacity = kv.size(1), kv_row = 2 * Q;
   const int64_t q_stride = q.stride(0), out_stride = out.stride(0);
   const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dh)));
   const T* qp = q.data<T>();
-  const T* kvp = kv.data<T>();
   T* op = out.data<T>();
 #pragma omp parallel if (R * heads * keys * dh > 32768)
   {
     std::vector<T> scores(static_cast<size_t>(keys));
+    std::vector<const T*> rows(static_cast<size_t>(keys));
 #pragma omp for schedule(static)
     for (int64_t task = 0; task < R * heads; ++task) {
-      const int64_t r = task / heads, h = task % heads, block = r / rows_per_block;
+      const int64_t r = task / heads, h = task % heads;
       const T* qh = qp + r * q_stride + h * dh;
-      const T* kbase = kvp + block * capacity * kv_row + h * dh;
-      const T* vbase = kbase + Q;
-      const int64_t valid_len = valid ? (*valid)[block] : segment;
       T m = -std::numeric_limits<T>::infinity();
       for (int64_t j = 0; j < keys; ++j) {
-        if (valid && j % segment >= valid_len) {
-          scores[j] = -std::numeric_limits<T>::infinity();
-          continue;
-        }
-        const T* kj = kbase + j * kv_row;
+        rows[j] = key_row(r, j);
+        if (!rows[j]) continue;
+        const T* kj = rows[j] + h * dh;
         T dot = 0;
 #pragma omp simd reduction(+ : dot)
         for (int64_t i = 0; i < dh; ++i) dot += qh[i] * kj[i];
@@ -48,15 +40,15 @@ void attend(const Tensor& q, const Tensor& kv, int64_t rows_per_block, int64_t k
       }
       T sum = 0;
       for (int64_t j = 0; j < keys; ++j) {
-        scores[j] = scores[j] == -std::numeric_limits<T>::infinity() ? T(0) : std::exp(scores[j] - m);
+        scores[j] = rows[j] ? std::exp(scores[j] - m) : T(0);
         sum += scores[j];
       }
       T* oh = op + r * out_stride + h * dh;
       std::fill(oh, oh + dh, T(0));
       for (int64_t j = 0; j < keys; ++j) {
-        if (scores[j] == T(0)) continue;
+        if (!rows[j]) continue;
         const T p = scores[j] / sum;
-        const T* vj = vbase + j * kv_row;
+        const T* vj = rows[j] + Q + h * dh;
 #pragma omp simd
         for (int64_t i = 0; i < dh; ++i) oh[i] += p * vj[i];
       }
@@ -64,34 +56,102 @@ void attend(const Tensor& q, const Tensor& kv, int64_t rows_per_block, int64_t k
   }
 }
 
+void check_query(const Tensor& q, int64_t heads, const Tensor& out, const std::string& shapes,
+                 const char* op) {
+  HAT_CHECK(q.dim() == 2 && out.shape() == q.shape() && q.stride(1) == 1 && out.stride(1) == 1 &&
+                out.dtype() == q.dtype() && (q.dtype() == DType::f32 || q.dtype() == DType::f64),
+            op, ": q and out must be f32 or f64 [R, Q] with dense rows: ", shapes);
+  HAT_CHECK(heads >= 1 && q.size(1) % heads == 0, op, ": ", heads, " heads do not split ", shapes);
+}
+
+template <typename T>
+void attend_blocks(const Tensor& q, const Tensor& kv, const std::vector<int64_t>& row_blocks,
+                   int64_t keys, int64_t heads, const Tensor& out, int64_t segment,
+                   const std::vector<int32_t>* valid) {
+  const int64_t capacity = kv.size(1), width = kv.size(2);
+  const T* base = kv.data<T>();
+  attend<T>(q, keys, heads, out, [&](int64_t r, int64_t j) -> const T* {
+    const int64_t b = row_blocks[r];
+    if (valid && j % segment >= (*valid)[b]) return nullptr;
+    return base + (b * capacity + j) * width;
+  });
+}
+
 }  // namespace
+
+void decode_attention_forward(const Tensor& q, const Tensor& kv,
+                              const std::vector<int64_t>& row_blocks, int64_t keys,
+                              int64_t heads, const Tensor& out, int64_t segment,
+                              const std::vector<int32_t>* valid_lengths) {
+  constexpr const char* op = "decode_attention_forward";
+  const std::string shapes = str("q ", q.describe(), ", kv ", kv.describe(), ", out ", out.describe());
+  check_query(q, heads, out, shapes, op);
+  HAT_CHECK(kv.dim() == 3 && kv.is_contiguous() && kv.size(2) == 2 * q.size(1) &&
+                kv.dtype() == q.dtype(),
+            op, ": kv must be dense [blocks, capacity, 2Q]: ", shapes);
+  HAT_CHECK(static_cast<int64_t>(row_blocks.size()) == q.size(0), op, ": ", row_blocks.size(),
+            " row blocks for ", shapes);
+  for (int64_t b : row_blocks)
+    HAT_CHECK(b >= 0 && b < kv.size(0), op, ": row block ", b, " outside the ", kv.size(0),
+              " blocks: ", shapes);
+  HAT_CHECK(keys >= 1 && keys <= kv.size(1), op, ": ", keys, " keys outside [1, capacity]: ", shapes);
+  if (valid_lengths) {
+    HAT_CHECK(segment >= 1 && keys % segment == 0 &&
+                  static_cast<int64_t>(valid_lengths->size()) == kv.size(0),
+              op, ": ", keys, " keys in segments of ", segment, " with ",
+              valid_lengths->size(), " valid lengths: ", shapes);
+    for (int32_t n : *valid_lengths)
+      HAT_CHECK(n >= 1, op, ": a block with no valid key: ", shapes);
+  }
+  if (q.dtype() == DType::f32)
+    attend_blocks<float>(q, kv, row_blocks, keys, heads, out, segment, valid_lengths);
+  else
+    attend_blocks<double>(q, kv, row_blocks, keys, heads, out, segment, valid_lengths);
+}
 
 void decode_attention_forward(const Tensor& q, const Tensor& kv, int64_t rows_per_block,
                               int64_t keys, int64_t heads, const Tensor& out, int64_t segment,
                               const std::vector<int32_t>* valid_lengths) {
-  const std::string shapes = str("q ", q.describe(), ", kv ", kv.describe(), ", out ", out.describe());
-  HAT_CHECK(q.dim() == 2 && out.shape() == q.shape() && q.stride(1) == 1 && out.stride(1) == 1 &&
-                out.dtype() == q.dtype() && kv.dtype() == q.dtype() &&
-                (q.dtype() == DType::f32 || q.dtype() == DType::f64),
-            kOp, ": q and out must be f32 or f64 [R, Q] with dense rows: ", shapes);
-  HAT_CHECK(kv.dim() == 3 && kv.is_contiguous() && kv.size(2) == 2 * q.size(1), kOp,
-            ": kv must be dense [blocks, capacity, 2Q]: ", shapes);
-  HAT_CHECK(heads >= 1 && q.size(1) % heads == 0, kOp, ": ", heads, " heads do not split ", shapes);
-  HAT_CHECK(rows_per_block >= 1 && kv.size(0) * rows_per_block == q.size(0), kOp, ": ",
-            rows_per_block, " rows per block do not match ", shapes);
-  HAT_CHECK(keys >= 1 && keys <= kv.size(1), kOp, ": ", keys, " keys outside [1, capacity]: ", shapes);
-  if (valid_lengths) {
-    HAT_CHECK(segment >= 1 && keys % segment == 0 &&
-                  static_cast<int64_t>(valid_lengths->size()) == kv.size(0),
-              kOp, ": ", keys, " keys in segments of ", segment, " with ",
-              valid_lengths->size(), " valid lengths: ", shapes);
-    for (int32_t n : *valid_lengths)
-      HAT_CHECK(n >= 1, kOp, ": a block with no valid key: ", shapes);
+  HAT_CHECK(rows_per_block >= 1 && kv.dim() == 3 && kv.size(0) * rows_per_block == q.size(0),
+            "decode_attention_forward: ", rows_per_block, " rows per block do not match q ",
+            q.describe(), ", kv ", kv.describe());
+  std::vector<int64_t> row_blocks(q.size(0));
+  for (int64_t r = 0; r < q.size(0); ++r) row_blocks[r] = r / rows_per_block;
+  decode_attention_forward(q, kv, row_blocks, keys, heads, out, segment, valid_lengths);
+}
+
+void step_attention_forward(const Tensor& q, const std::vector<Tensor>& step_kv,
+                            const int32_t* ancestry, int64_t ancestry_stride, int64_t heads,
+                            const Tensor& out) {
+  constexpr const char* op = "step_attention_forward";
+  const std::string shapes = str("q ", q.describe(), ", ", step_kv.size(), " steps, out ",
+                                 out.describe());
+  check_query(q, heads, out, shapes, op);
+  const int64_t R = q.size(0), steps = static_cast<int64_t>(step_kv.size());
+  HAT_CHECK(steps >= 1 && ancestry_stride >= steps, op, ": ", steps, " steps with ancestry rows of ",
+            ancestry_stride, ": ", shapes);
+  for (int64_t s = 0; s < steps; ++s) {
+    const Tensor& block = step_kv[s];
+    HAT_CHECK(block.dim() == 2 && block.is_contiguous() && block.size(1) == 2 * q.size(1) &&
+                  block.dtype() == q.dtype(),
+              op, ": step ", s, " keys/values ", block.describe(), " are not dense [rows, 2Q]: ", shapes);
+    for (int64_t r = 0; r < R; ++r) {
+      const int32_t a = ancestry[r * ancestry_stride + s];
+      HAT_CHECK(a >= 0 && a < block.size(0), op, ": row ", r, " descends from row ", a,
+                " of step ", s, ", which has ", block.size(0), " rows: ", shapes);
+    }
   }
-  if (q.dtype() == DType::f32)
-    attend<float>(q, kv, rows_per_block, keys, heads, out, segment, valid_lengths);
-  else
-    attend<double>(q, kv, rows_per_block, keys, heads, out, segment, valid_lengths);
+  const auto run = [&](auto zero) {
+    using T = decltype(zero);
+    std::vector<const T*> bases(steps);
+    for (int64_t s = 0; s < steps; ++s) bases[s] = step_kv[s].data<T>();
+    const int64_t width = 2 * q.size(1);
+    attend<T>(q, steps, heads, out, [&](int64_t r, int64_t j) -> const T* {
+      return bases[j] + ancestry[r * ancestry_stride + j] * width;
+    });
+  };
+  if (q.dtype() == DType::f32) run(0.0f);
+  else run(0.0);
 }
 
 }  // namespace hat::decode

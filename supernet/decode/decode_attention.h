@@ -1,7 +1,11 @@
 // Attention of one query position per row, as a decoder step needs it: each row's query heads
-// against a block of cached keys/values. At beam sizes the work is tiny (5 rows x 4 heads x 30
-// keys x 64 dims), so one loop nest here costs less than the batched matmul and softmax calls
-// the training path makes (each call's fixed overhead is larger than its arithmetic).
+// against that row's keys/values. At beam sizes the work is tiny (5 rows x 4 heads x 30 keys x
+// 64 dims), so one loop nest here costs less than the batched matmul and softmax calls the
+// training path makes (each call's fixed overhead is larger than its arithmetic).
+//
+// Keys/values are rows of width 2Q (keys in columns [0, Q), values in [Q, 2Q)); each form below
+// says where row r's key j is. out_h = softmax(q_h k_h^T / sqrt(dh)) v_h per head h, with
+// q, out: [R, Q] (rows may be strided), Q = heads * dh.
 #pragma once
 
 #include <cstdint>
@@ -11,16 +15,26 @@
 
 namespace hat::decode {
 
-// q:   [R, Q] (rows may be strided), Q = heads * dh
-// kv:  [blocks, capacity, 2Q] dense, keys in columns [0, Q) and values in [Q, 2Q); block
-//      b = r / rows_per_block serves query row r, and its first `keys` positions are read
-// out: [R, Q] (rows may be strided); out_h = softmax(q_h k_h^T / sqrt(dh)) v_h per head h.
-// Masking (encoder-decoder attention over n concatenated encoder outputs of S positions each):
-// with valid_lengths given, key j of block b takes part only when j % segment < valid_lengths[b].
-// Every row must keep at least one key.
+// Encoder-decoder attention. kv: [blocks, capacity, 2Q] dense; row r reads block row_blocks[r]
+// and its first `keys` positions. Masking (n concatenated encoder outputs of S positions each):
+// with valid_lengths given (one per block), key j of block b takes part only when
+// j % segment < valid_lengths[b]. Every row must keep at least one key.
+void decode_attention_forward(const Tensor& q, const Tensor& kv,
+                              const std::vector<int64_t>& row_blocks, int64_t keys,
+                              int64_t heads, const Tensor& out, int64_t segment = 0,
+                              const std::vector<int32_t>* valid_lengths = nullptr);
+
+// The same with consecutive rows sharing a block: row r reads block r / rows_per_block.
 void decode_attention_forward(const Tensor& q, const Tensor& kv, int64_t rows_per_block,
                               int64_t keys, int64_t heads, const Tensor& out,
                               int64_t segment = 0,
                               const std::vector<int32_t>* valid_lengths = nullptr);
+
+// Self-attention over a cache that is never moved (see step_cache.h): step_kv[s] is [rows_s, 2Q]
+// dense, the keys/values of the rows alive at step s, and row r's key s is row
+// ancestry[r * ancestry_stride + s] of step_kv[s]. Every row attends to all step_kv.size() steps.
+void step_attention_forward(const Tensor& q, const std::vector<Tensor>& step_kv,
+                            const int32_t* ancestry, int64_t ancestry_stride, int64_t heads,
+                            const Tensor& out);
 
 }  // namespace hat::decode

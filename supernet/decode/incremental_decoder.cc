@@ -34,10 +34,10 @@ struct IncrementalDecoder::Layer {
   // The weights every step reads, transposed once (see packed_linear.h).
   PackedLinear self_q, self_kv, self_out, cross_q, cross_out, fc1, fc2;
   int64_t ende_layers = 1;
-  model::Slot kv_enc_slot, kv_group_slot, cache_slot, spare_slot;
-  Tensor kv_enc;    // [N * n*S, 2Q]: k | v of every encoded sentence
-  Tensor kv_group;  // [G * n*S, 2Q]: those of the current groups' sentences (or kv_enc)
-  Tensor cache;     // [rows, capacity, 2Q]: self-attention k | v of the steps so far
+  model::Slot kv_enc_slot;
+  Tensor kv_enc;  // [N * n*S, 2Q]: k | v of every encoded sentence
+  // Self-attention k | v: step_kv[s] is [rows at step s, 2Q], a block of the decoder's arena.
+  std::vector<Tensor> step_kv;
   model::ResidualNormState self_norm, cross_norm, ffn_norm;
   model::Slot hidden_slot;
   Tensor hidden;  // relu(fc1(x)), [rows, f]
@@ -57,7 +57,9 @@ IncrementalDecoder::IncrementalDecoder(const model::SuperTransformer& model,
   for (int64_t l = 0; l < arch.encoder_layers; ++l)
     encoder_params_.push_back(
         model::encoder_layer_params(store, d, l, arch.encoder_embed_dim, arch.encoder_ffn_dims[l]));
-  encoder_states_.resize(arch.encoder_layers);
+  encoder_states_.resize(std::min<int64_t>(arch.encoder_layers, 2));
+  encoder_outputs_.resize(arch.encoder_layers);
+  encoder_output_slots_.resize(arch.encoder_layers);
   layers_.resize(arch.decoder_layers);
   for (int64_t l = 0; l < arch.decoder_layers; ++l) {
     layers_[l].params = model::decoder_layer_params(
@@ -86,6 +88,13 @@ void IncrementalDecoder::pack_layer(Layer& L) {
 }
 
 IncrementalDecoder::~IncrementalDecoder() = default;
+
+bool IncrementalDecoder::feeds_cross_attention(int64_t encoder_layer) const {
+  for (const Layer& L : layers_)
+    for (int64_t j = 0; j < L.ende_layers && j < kMaxEnde; ++j)
+      if (arch::ende_source_layer(model_.dims(), arch_.encoder_layers, j) == encoder_layer) return true;
+  return false;
+}
 
 int32_t IncrementalDecoder::source_length(int64_t row) const {
   HAT_CHECK(row >= 0 && row < rows(), kOp, ": row ", row, " outside [0, ", rows(), ")");
@@ -117,12 +126,14 @@ void IncrementalDecoder::run_encoder(const Tensor& source, const std::vector<int
     }
   }
   const int64_t de = arch_.encoder_embed_dim, Le = arch_.encoder_layers;
-  sentences_ = N, source_len_ = S, step_ = 0, capacity_ = 0;
-  for (Layer& L : layers_) L.cache = Tensor();
+  sentences_ = N, source_len_ = S, step_ = 0;
+  for (Layer& L : layers_) L.step_kv.clear();
+  cache_arena_.reset();
   source_lengths_ = lengths;
   row_source_.resize(N);
   for (int64_t b = 0; b < N; ++b) row_source_[b] = b;
-  group_sources_.clear();
+  ancestry_.clear();
+  ancestry_stride_ = 0;
 
   // Encoder: x = sqrt(d) E[tokens, :d] + positions from padding_idx + 1, then the layers.
   const model::Param embed = model::embedding_param(model_.parameters(), d, false, de);
@@ -135,8 +146,19 @@ void IncrementalDecoder::run_encoder(const Tensor& source, const std::vector<int
   for (int64_t l = 0; l < Le; ++l) {
     model::EncoderLayerCall call;
     call.self_attn = {N, S, S, arch_.encoder_self_heads[l], {mask, 1}, 0.0, 0};
-    model::encoder_layer_forward(encoder_params_[l], call, x, encoder_states_[l]);
-    x = encoder_states_[l].output();
+    // Two layer states in turn: inference keeps no intermediates, only the outputs that the
+    // encoder-decoder attention reads (HAT's arbitrary attention: up to the last three layers),
+    // copied out before the state is reused (the last two layers' states are not reused).
+    model::EncoderLayerState& state = encoder_states_[l % 2];
+    model::encoder_layer_forward(encoder_params_[l], call, x, state);
+    x = state.output();
+    encoder_outputs_[l] = Tensor();
+    if (l + 2 >= Le) {
+      encoder_outputs_[l] = x;
+    } else if (feeds_cross_attention(l)) {
+      encoder_outputs_[l] = encoder_output_slots_[l].get(x.shape(), dtype_);
+      encoder_outputs_[l].copy_from(x);
+    }
   }
 
   cross_attention_ready_ = false;
@@ -157,14 +179,14 @@ void IncrementalDecoder::prepare_cross_attention() {
   // is the output of encoder layer min(L_max - 1 - j, L - 1) (HAT's encoder_out_all[-1 - j]).
   for (Layer& L : layers_) {
     const int64_t n = L.ende_layers;
-    Tensor memory = encoder_states_[Le - 1].output();
+    Tensor memory = encoder_outputs_[Le - 1];
     if (n > 1) {
       memory = memory_slot_.get({N * n * S, de}, dtype_);
       const Tensor rows = memory.reshape({N, n * S * de});
       for (int64_t j = 0; j < n && j < kMaxEnde; ++j) {
         const int64_t src = arch::ende_source_layer(d, Le, j);
         rows.narrow(1, j * S * de, S * de)
-            .copy_from(encoder_states_[src].output().reshape({N, S * de}));
+            .copy_from(encoder_outputs_[src].reshape({N, S * de}));
       }
     }
     const model::CrossAttentionParams& p = L.params.encoder_attn;
@@ -176,25 +198,34 @@ void IncrementalDecoder::prepare_cross_attention() {
       model::project(memory, p.k_weight.value, &bk, L.kv_enc.narrow(1, 0, Q));
       model::project(memory, p.v_weight.value, &bv, L.kv_enc.narrow(1, Q, Q));
     }
-    L.kv_group = L.kv_enc;
   }
-  group_sources_.clear();
   cross_attention_ready_ = true;
+  note_cache_bytes();
 }
 
-void IncrementalDecoder::ensure_capacity(int64_t needed) {
-  if (needed <= capacity_) return;
-  const int64_t cap = std::min(std::max({2 * capacity_, int64_t{16}, needed}), max_steps());
-  const int64_t B = rows(), W = 2 * model_.dims().qkv_dim;
-  for (Layer& L : layers_) {
-    const Tensor dst = L.spare_slot.get({B, cap, W}, dtype_);
-    if (step_ > 0)
-      dst.reshape({B, cap * W}).narrow(1, 0, step_ * W)
-          .copy_from(L.cache.reshape({B, capacity_ * W}).narrow(1, 0, step_ * W));
-    std::swap(L.cache_slot, L.spare_slot);
-    L.cache = dst;
-  }
-  capacity_ = cap;
+int64_t IncrementalDecoder::cache_bytes() const {
+  int64_t bytes = cross_attention_ready_ ? cache_arena_.bytes_taken() : 0;
+  if (cross_attention_ready_)
+    for (const Layer& L : layers_) bytes += L.kv_enc.numel() * static_cast<int64_t>(dtype_size(dtype_));
+  return bytes;
+}
+
+void IncrementalDecoder::note_cache_bytes() {
+  peak_cache_bytes_ = std::max(peak_cache_bytes_, cache_bytes());
+}
+
+void IncrementalDecoder::ensure_ancestry(int64_t steps) {
+  if (steps <= ancestry_stride_) return;
+  // Doubling keeps the copies rare; the table holds 4 bytes per row and step, against the
+  // cache's 8Q bytes per row, step and layer.
+  const int64_t stride = std::min(std::max({2 * ancestry_stride_, int64_t{32}, steps}), max_steps());
+  const int64_t B = rows();
+  spare_ancestry_.assign(static_cast<size_t>(B * stride), 0);
+  for (int64_t r = 0; r < B; ++r)
+    std::copy_n(ancestry_.begin() + r * ancestry_stride_, step_,
+                spare_ancestry_.begin() + r * stride);
+  std::swap(ancestry_, spare_ancestry_);
+  ancestry_stride_ = stride;
 }
 
 void IncrementalDecoder::reorder(const std::vector<int64_t>& indices) {
@@ -204,54 +235,15 @@ void IncrementalDecoder::reorder(const std::vector<int64_t>& indices) {
   for (int64_t i = 0; i < Bn; ++i)
     HAT_CHECK(indices[i] >= 0 && indices[i] < B, kOp, ": reorder index ", indices[i],
               " at ", i, " outside the ", B, " rows");
-  if (capacity_ > 0) {
-    const int64_t W = 2 * model_.dims().qkv_dim, used = step_ * W;
-    for (Layer& L : layers_) {
-      const Tensor dst = L.spare_slot.get({Bn, capacity_, W}, dtype_);
-      const Tensor d2 = dst.reshape({Bn, capacity_ * W});
-      const Tensor s2 = L.cache.reshape({B, capacity_ * W});
-      if (used > 0)
-        for (int64_t i = 0; i < Bn; ++i)
-          d2.narrow(0, i, 1).narrow(1, 0, used).copy_from(
-              s2.narrow(0, indices[i], 1).narrow(1, 0, used));
-      std::swap(L.cache_slot, L.spare_slot);
-      L.cache = dst;
-    }
-  }
+  // The cache stays where it is: row i inherits the ancestry of old row indices[i].
+  spare_ancestry_.resize(static_cast<size_t>(Bn * ancestry_stride_));
+  for (int64_t i = 0; i < Bn; ++i)
+    std::copy_n(ancestry_.begin() + indices[i] * ancestry_stride_, step_,
+                spare_ancestry_.begin() + i * ancestry_stride_);
+  std::swap(ancestry_, spare_ancestry_);
   std::vector<int64_t> sources(Bn);
   for (int64_t i = 0; i < Bn; ++i) sources[i] = row_source_[indices[i]];
   row_source_ = std::move(sources);
-}
-
-int64_t IncrementalDecoder::prepare_groups() {
-  const int64_t B = rows();
-  int64_t k = 1;
-  while (k < B && row_source_[k] == row_source_[0]) ++k;
-  bool uniform = B % k == 0;
-  for (int64_t r = 0; r < B && uniform; ++r)
-    uniform = row_source_[r] == row_source_[(r / k) * k];
-  if (!uniform) k = 1;
-  const int64_t G = B / k;
-  std::vector<int64_t> groups(G);
-  bool identity = G == sentences_;
-  for (int64_t g = 0; g < G; ++g) {
-    groups[g] = row_source_[g * k];
-    identity = identity && groups[g] == g;
-  }
-  if (groups == group_sources_) return k;
-  const int64_t S = source_len_, W = 2 * model_.dims().qkv_dim;
-  for (Layer& L : layers_) {
-    if (identity) {
-      L.kv_group = L.kv_enc;
-      continue;
-    }
-    const int64_t n = L.ende_layers;
-    L.kv_group = L.kv_group_slot.get({G * n * S, W}, dtype_);
-    const Tensor dst = L.kv_group.reshape({G, n * S * W}), src = L.kv_enc.reshape({sentences_, n * S * W});
-    for (int64_t g = 0; g < G; ++g) dst.narrow(0, g, 1).copy_from(src.narrow(0, groups[g], 1));
-  }
-  group_sources_ = std::move(groups);
-  return k;
 }
 
 const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) {
@@ -269,8 +261,10 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
               prev_tokens[b], " of row ", b, " outside the vocabulary [0, ", d.vocab_size, ")");
     tokens.data<int32_t>()[b] = prev_tokens[b];
   }
-  ensure_capacity(step_ + 1);
-  const int64_t dd = arch_.decoder_embed_dim, Q = d.qkv_dim, t = step_ + 1, S = source_len_;
+  // This step's cache block: row r of it is row r's own; the ancestry row points there.
+  ensure_ancestry(step_ + 1);
+  for (int64_t r = 0; r < B; ++r) ancestry_[r * ancestry_stride_ + step_] = static_cast<int32_t>(r);
+  const int64_t dd = arch_.decoder_embed_dim, Q = d.qkv_dim, S = source_len_;
 
   const model::Param embed = model::embedding_param(model_.parameters(), d, true, dd);
   Tensor y = x_slot_.get({B, dd}, dtype_);
@@ -278,29 +272,26 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
   ops::embedding_forward(tokens, embed.value, std::sqrt(static_cast<double>(dd)), y3);
   ops::add_positions_forward(y3, decoder_positions_, d.padding_idx + 1 + step_, y3);
 
-  const int64_t k = prepare_groups(), G = B / k;
-  std::vector<int32_t> group_lengths(G);
-  for (int64_t g = 0; g < G; ++g) group_lengths[g] = source_lengths_[group_sources_[g]];
   const Tensor q = q_slot_.get({B, Q}, dtype_), att = att_slot_.get({B, Q}, dtype_);
   for (size_t l = 0; l < layers_.size(); ++l) {
     Layer& L = layers_[l];
     const model::DecoderLayerParams& p = L.params;
     // Self-attention: q of this position; its k | v appended to the cache at position step.
     const int64_t H = arch_.decoder_self_heads[l];
+    L.step_kv.push_back(cache_arena_.take(B, 2 * Q, dtype_));
     packed_project(y, L.self_q, q);
-    packed_project(y, L.self_kv,
-                   L.cache.reshape({B, capacity_ * 2 * Q}).narrow(1, step_ * 2 * Q, 2 * Q));
-    decode_attention_forward(q, L.cache, 1, t, H, att);
+    packed_project(y, L.self_kv, L.step_kv.back());
+    step_attention_forward(q, L.step_kv, ancestry_.data(), ancestry_stride_, H, att);
     const Tensor y1 = model::residual_norm_input(L.self_norm, B, dd, dtype_);
     packed_project(att, L.self_out, y1);
     model::residual_norm_forward(p.self_attn_layer_norm, y, {}, L.self_norm);
     const Tensor& h1 = L.self_norm.out;
 
-    // Encoder-decoder attention: the k rows of a group query their sentence's keys together.
+    // Encoder-decoder attention: each row reads its sentence's keys/values in place.
     const int64_t He = arch_.decoder_ende_heads[l], n = L.ende_layers;
     packed_project(h1, L.cross_q, q);
-    decode_attention_forward(q, L.kv_group.reshape({G, n * S, 2 * Q}), k, n * S, He, att, S,
-                             &group_lengths);
+    decode_attention_forward(q, L.kv_enc.reshape({sentences_, n * S, 2 * Q}), row_source_, n * S,
+                             He, att, S, &source_lengths_);
     const Tensor y2 = model::residual_norm_input(L.cross_norm, B, dd, dtype_);
     packed_project(att, L.cross_out, y2);
     model::residual_norm_forward(p.encoder_attn_layer_norm, h1, {}, L.cross_norm);
@@ -321,6 +312,7 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
   packed_project(y, output_, logits_);
   ops::log_softmax_rows_inplace(logits_);
   ++step_;
+  note_cache_bytes();
   return logits_;
 }
 

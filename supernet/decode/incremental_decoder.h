@@ -1,12 +1,19 @@
 // Incremental (one position at a time) decoding of a SubTransformer with inherited weights: the
 // encoder runs once, the encoder-decoder keys/values are computed once per sentence, and each
-// decoder layer keeps a self-attention key/value cache that grows by one position per step.
+// decoder layer keeps a self-attention key/value cache that grows by one block per step.
+//
+// Memory: the cache is written once and never moved. Step s stores the keys/values of the rows
+// alive at s ([rows_s, 2Q] per layer), and each row keeps the index of its ancestor in every
+// earlier step (a small int table). Reordering beams rewrites that table, not the cache, so the
+// decoder holds one copy of the batch's keys/values (self and encoder-decoder), sized by the rows
+// and steps the batch actually has, and copies none of them per step.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "supernet/arch/arch_config.h"
+#include "supernet/decode/block_arena.h"
 #include "supernet/decode/packed_linear.h"
 #include "supernet/model/layers.h"
 #include "supernet/model/super_transformer.h"
@@ -54,33 +61,48 @@ class IncrementalDecoder {
   // Source length (eos included) of the sentence row r reads.
   int32_t source_length(int64_t row) const;
   const arch::ArchConfig& arch() const { return arch_; }
+
+  // Bytes of the keys/values the current batch holds (self-attention steps so far and
+  // encoder-decoder), and the most any batch has held since construction.
+  int64_t cache_bytes() const;
+  int64_t peak_cache_bytes() const { return peak_cache_bytes_; }
+  // Bytes the decoder keeps for self-attention caches across batches (see block_arena.h).
+  int64_t cache_bytes_held() const { return cache_arena_.bytes_held(); }
   const model::SuperTransformer& model() const { return model_; }
 
  private:
   struct Layer;  // per decoder layer: parameters, caches, states
   void pack_layer(Layer& layer);
-  void ensure_capacity(int64_t needed);
-  // Rows come in groups of k consecutive rows reading one sentence (k = 1 always works); makes
-  // each layer's group keys/values ready for those groups' sentences.
-  int64_t prepare_groups();
+  // Makes each row's ancestry row hold at least `steps` entries.
+  void ensure_ancestry(int64_t steps);
+  void note_cache_bytes();
+  bool feeds_cross_attention(int64_t encoder_layer) const;
 
   const model::SuperTransformer& model_;
   arch::ArchConfig arch_;
   DType dtype_;
   Tensor encoder_positions_, decoder_positions_;
   std::vector<model::EncoderLayerParams> encoder_params_;
-  std::vector<model::EncoderLayerState> encoder_states_;
+  std::vector<model::EncoderLayerState> encoder_states_;  // two, used in turn
+  // Per encoder layer: its output when the encoder-decoder attention reads it, else undefined.
+  std::vector<Tensor> encoder_outputs_;
+  std::vector<model::Slot> encoder_output_slots_;
   std::vector<Layer> layers_;
   model::Slot encoder_x0_slot_, memory_slot_, x_slot_, tokens_slot_, logits_slot_, q_slot_,
       att_slot_;
   PackedLinear output_;  // the output projection (the decoder's embedding matrix), [d, V]
+  BlockArena cache_arena_;  // every layer's self-attention step blocks
   Tensor logits_;
 
   bool cross_attention_ready_ = false;
-  int64_t sentences_ = 0, source_len_ = 0, step_ = 0, capacity_ = 0;
-  std::vector<int32_t> source_lengths_;   // per encoded sentence
-  std::vector<int64_t> row_source_;       // per row: the encoded sentence it reads
-  std::vector<int64_t> group_sources_;    // the sentences the gathered group kv was built for
+  int64_t sentences_ = 0, source_len_ = 0, step_ = 0;
+  std::vector<int32_t> source_lengths_;  // per encoded sentence
+  std::vector<int64_t> row_source_;      // per row: the encoded sentence it reads
+  // ancestry_[r * ancestry_stride_ + s]: the row of step s's cache block that row r descends
+  // from (r itself at the newest step); spare_ancestry_ is reorder's destination.
+  std::vector<int32_t> ancestry_, spare_ancestry_;
+  int64_t ancestry_stride_ = 0;
+  int64_t peak_cache_bytes_ = 0;
 };
 
 }  // namespace hat::decode

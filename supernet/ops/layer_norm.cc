@@ -2,6 +2,8 @@
 // backend (devices/kernels.h; on the CPU, oneDNN in devices/cpu/layer_norm_cpu.cc).
 #include "supernet/ops/layer_norm.h"
 
+#include <omp.h>
+
 #include <cmath>
 #include <vector>
 
@@ -60,10 +62,17 @@ void backward_f64(const Tensor& x2, const Tensor& gamma, const LayerNormContext&
   const double *pm = ctx.mean.data<double>(), *pv = ctx.variance.data<double>();
   double* pdx = dx2.defined() ? dx2.data<double>() : nullptr;
   const bool params = dgamma.defined() || dbeta.defined();
+  // Each thread sums its rows' dgamma/dbeta apart; the parts are added in thread order after
+  // the loop, so the result does not depend on which thread finishes first.
+  std::vector<std::vector<double>> parts_g(omp_get_max_threads()), parts_b(omp_get_max_threads());
 #pragma omp parallel
   {
-    std::vector<double> xhat(d), part_g(params ? d : 0, 0.0), part_b(params ? d : 0, 0.0);
-#pragma omp for nowait
+    std::vector<double> xhat(d);
+    std::vector<double>& part_g = parts_g[omp_get_thread_num()];
+    std::vector<double>& part_b = parts_b[omp_get_thread_num()];
+    part_g.assign(params ? d : 0, 0.0);
+    part_b.assign(params ? d : 0, 0.0);
+#pragma omp for schedule(static)
     for (int64_t r = 0; r < rows; ++r) {
       const double rstd = 1.0 / std::sqrt(pv[r] + ctx.eps);
       const double* xr = px + r * d;
@@ -88,14 +97,13 @@ void backward_f64(const Tensor& x2, const Tensor& gamma, const LayerNormContext&
           part_b[c] += dyr[c];            // dbeta  += dy
         }
     }
-    if (params) {
-#pragma omp critical
-      {
-        if (dgamma.defined()) add_vector(dgamma, part_g.data());
-        if (dbeta.defined()) add_vector(dbeta, part_b.data());
-      }
-    }
   }
+  if (params)
+    for (size_t t = 0; t < parts_g.size(); ++t) {
+      if (parts_g[t].empty()) continue;  // a thread the runtime did not start
+      if (dgamma.defined()) add_vector(dgamma, parts_g[t].data());
+      if (dbeta.defined()) add_vector(dbeta, parts_b[t].data());
+    }
 }
 
 void ensure_stat(Tensor& t, int64_t rows, DType dtype) {

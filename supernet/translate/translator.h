@@ -40,6 +40,9 @@ class Translator {
 
   // Target tokens of the best hypotheses produced so far (eos not counted), for throughput.
   int64_t generated_tokens() const { return generated_tokens_; }
+  // The most bytes of keys/values (self-attention and encoder-decoder) one batch has held: the
+  // part of a translator's memory that grows with the batch (see IncrementalDecoder).
+  int64_t peak_cache_bytes() const { return decoder_.peak_cache_bytes(); }
 
  private:
   const model::SuperTransformer& model_;

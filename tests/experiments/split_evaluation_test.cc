@@ -81,13 +81,14 @@ TEST_F(SplitEvaluation, DetailsGiveLossSpeedAndTheFirstExamples) {
   t.hypotheses = {"h1", "h2", "h3"};
   t.seconds = 2.0;
   t.generated_tokens = 50;
+  t.peak_rss_bytes = 123'400'000;
   data::ParallelText text;
   text.add("s1", "r1");
   text.add("s2", "r2");
   text.add("s3", "r3");
   EXPECT_EQ(format_evaluation_details(loss, t, text, 2),
             "loss = 1.2346 bits, nll = 1.1000 bits per target token (120 tokens, label smoothing 0.1)\n"
-            "translated 3 sentences in 2.0 s (1.5 sentences/s, 25 target tokens/s)\n"
+            "translated 3 sentences in 2.0 s (1.5 sentences/s, 25 target tokens/s), peak RSS 123.4 MB\n"
             "example 1:\n  source:     s1\n  reference:  r1\n  hypothesis: h1\n"
             "example 2:\n  source:     s2\n  reference:  r2\n  hypothesis: h2\n");
   t.seconds = 0;  // too fast to time: no rates rather than infinities

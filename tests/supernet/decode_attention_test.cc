@@ -64,6 +64,51 @@ void expect_matches_naive(DType dtype, double tol) {
 TEST(DecodeAttention, MatchesTheDefinitionF64) { expect_matches_naive(DType::f64, 1e-12); }
 TEST(DecodeAttention, MatchesTheDefinitionF32) { expect_matches_naive(DType::f32, 1e-5); }
 
+// Rows reading blocks in any order (beams of sentences that finished are gone) equal the same
+// rows laid out one block per row.
+TEST(DecodeAttention, RowBlocksInAnyOrder) {
+  const int64_t heads = 2, Q = 8, capacity = 6;
+  const Tensor q = test::random_tensor({4, Q}, DType::f64, 3);
+  const Tensor kv = test::random_tensor({3, capacity, 2 * Q}, DType::f64, 4);
+  const std::vector<int64_t> blocks = {2, 0, 2, 1};
+  Tensor out = Tensor::zeros({4, Q}, DType::f64);
+  decode::decode_attention_forward(q, kv, blocks, 5, heads, out);
+  for (int64_t r = 0; r < 4; ++r) {
+    const std::vector<double> want = naive_row(q, kv, r, blocks[r], 5, heads, 0, 0);
+    for (int64_t i = 0; i < Q; ++i) EXPECT_NEAR(test::element(out, r * Q + i), want[i], 1e-12);
+  }
+}
+
+// Self-attention over step blocks through each row's ancestry equals attention over a cache in
+// which every row's keys/values were copied in order.
+TEST(DecodeAttention, StepBlocksThroughAncestryEqualACopiedCache) {
+  const int64_t heads = 2, Q = 8, R = 3, steps = 4, width = 2 * Q;
+  const std::vector<int64_t> rows_at = {2, 3, 3, 3};  // step 0 before the expansion to 3 rows
+  std::vector<Tensor> blocks;
+  for (int64_t s = 0; s < steps; ++s)
+    blocks.push_back(test::random_tensor({rows_at[s], width}, DType::f64, 10 + s));
+  // Row r's ancestor in each step (the last step: itself); the stride leaves room.
+  const int64_t stride = 6;
+  const std::vector<int32_t> ancestry = {1, 2, 0, 0, 0, 0,
+                                         0, 0, 2, 1, 0, 0,
+                                         1, 1, 1, 2, 0, 0};
+  const Tensor q = test::random_tensor({R, Q}, DType::f64, 5);
+  Tensor out = Tensor::zeros({R, Q}, DType::f64);
+  decode::step_attention_forward(q, blocks, ancestry.data(), stride, heads, out);
+  const Tensor copied = Tensor::zeros({R, steps, width}, DType::f64);
+  for (int64_t r = 0; r < R; ++r)
+    for (int64_t s = 0; s < steps; ++s)
+      copied.reshape({R * steps, width}).narrow(0, r * steps + s, 1)
+          .copy_from(blocks[s].narrow(0, ancestry[r * stride + s], 1));
+  for (int64_t r = 0; r < R; ++r) {
+    const std::vector<double> want = naive_row(q, copied, r, r, steps, heads, 0, 0);
+    for (int64_t i = 0; i < Q; ++i) EXPECT_NEAR(test::element(out, r * Q + i), want[i], 1e-12);
+  }
+  const std::vector<int32_t> bad = {1, 3, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 1, 1, 1, 2, 0, 0};
+  test::expect_error([&] { decode::step_attention_forward(q, blocks, bad.data(), stride, heads, out); },
+                     {"step_attention_forward", "row 0 descends from row 3 of step 1"});
+}
+
 TEST(DecodeAttention, RefusesMismatchedShapes) {
   const Tensor q = Tensor::zeros({4, 8}, DType::f32), out = Tensor::zeros({4, 8}, DType::f32);
   const Tensor kv = Tensor::zeros({2, 5, 16}, DType::f32);
