@@ -18,7 +18,7 @@
 file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/share)
 file(CREATE_LINK ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/share/hat SYMBOLIC)
 
-set(HAT_TOOLS hatdata hattrain hateval hattranslate hatexport hatprofile hatpredict hatsearch hatreport)
+set(HAT_TOOLS hatdata hattrain hateval hattranslate hatexport hatprofile hatpredict hatsearch hatreport hatrank)
 install(TARGETS ${HAT_TOOLS} RUNTIME DESTINATION bin)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/experiments/spaces ${PROJECT_SOURCE_DIR}/experiments/hat-configs
                   ${PROJECT_SOURCE_DIR}/experiments/hat-latency

@@ -11,7 +11,11 @@ namespace hat {
 class Storage {
  public:
   // Allocates `bytes` bytes, 64-byte aligned (a cache line; what oneDNN prefers), zero-filled.
+  // Blocks of kMapBytes and more are mapped from the kernel: their pages cost memory only once
+  // touched (a parameter store's gradients at inference, a buffer's headroom), and freeing one
+  // returns it to the system at once instead of leaving a hole in the heap.
   Storage(size_t bytes, Device device = Device::cpu);
+  static constexpr size_t kMapBytes = size_t{1} << 20;
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -24,6 +28,7 @@ class Storage {
  private:
   void* data_ = nullptr;
   size_t bytes_ = 0;
+  size_t mapped_ = 0;  // bytes mapped (0: from the heap)
   Device device_;
 };
 

@@ -1,5 +1,6 @@
 #include "experiments/evaluation/split_evaluation.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -39,7 +40,8 @@ SplitLoss split_loss(const standalone::InferenceModel& m, const data::DataDirect
   SplitLoss loss;
   const nlohmann::json& trainer = m.loaded.trainer;
   if (trainer.contains("settings")) loss.label_smoothing = trainer["settings"].value("label_smoothing", 0.1);
-  const train::Scorer scorer(data.load_split(split), sentences, max_tokens, data::kPadId,
+  const train::Scorer scorer(data.load_split(split), sentences,
+                             std::min(max_tokens, kLossBatchTokens), data::kPadId,
                              loss.label_smoothing);
   loss.score = scorer.score(*m.loaded.model, m.arch);
   return loss;

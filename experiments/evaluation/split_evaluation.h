@@ -35,7 +35,10 @@ struct SplitLoss {
   double label_smoothing = 0.1;  // the model's training setting (0.1 when it does not record one)
 };
 
-// The model's loss and nll on the first `sentences` pairs of the split, smoothed as it trained.
+// The model's loss and nll on the first `sentences` pairs of the split, smoothed as it trained,
+// in batches of at most min(max_tokens, kLossBatchTokens) tokens: the training forward keeps
+// every activation, and the loss does not depend on the batching.
+inline constexpr int64_t kLossBatchTokens = 1024;
 SplitLoss split_loss(const standalone::InferenceModel& model, const data::DataDirectory& data,
                      const std::string& split, int64_t sentences, int64_t max_tokens);
 

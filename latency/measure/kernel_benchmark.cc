@@ -294,17 +294,29 @@ void measure_attention(const KernelBenchmarkOptions& o, KernelCosts& k) {
               const Tensor q = filled({R, Q}, kScale), out = Tensor::zeros({R, Q}, DType::f32);
               const int64_t blocks = cross ? 1 : R, block_elements = blocks * keys * 2 * Q;
               const int64_t copies = cold ? std::max<int64_t>(1, pool.numel() / block_elements) : 1;
-              std::vector<Tensor> kv;
-              for (int64_t c = 0; c < copies; ++c)
-                kv.push_back(pool.narrow(0, c * block_elements, block_elements)
-                                 .reshape({blocks, keys, 2 * Q}));
+              // Cross: one sentence's keys/values that every row reads. Self: the decoder's
+              // cache, one [R, 2Q] block per step, each row reading its own row of each.
+              std::vector<Tensor> k_t, v;
+              std::vector<std::vector<Tensor>> steps(copies);
+              for (int64_t c = 0; c < copies; ++c) {
+                const Tensor copy = pool.narrow(0, c * block_elements, block_elements);
+                k_t.push_back(copy.narrow(0, 0, keys * Q).reshape({1, Q, keys}));
+                v.push_back(copy.narrow(0, keys * Q, keys * Q).reshape({1, keys, Q}));
+                for (int64_t s = 0; s < keys && !cross; ++s)
+                  steps[c].push_back(copy.narrow(0, s * R * 2 * Q, R * 2 * Q).reshape({R, 2 * Q}));
+              }
+              const std::vector<int64_t> one_sentence(static_cast<size_t>(R), 0);
+              std::vector<int32_t> ancestry(static_cast<size_t>(R * keys));
+              for (int64_t r = 0; r < R; ++r)
+                std::fill_n(ancestry.begin() + r * keys, keys, static_cast<int32_t>(r));
               const std::vector<int32_t> lengths = {static_cast<int32_t>(keys)};
               ms.push_back(median_call_ms(o.batches, std::max<int64_t>(20, copies), [&](int64_t i) {
                 if (cross)
-                  decode::decode_attention_forward(q, kv[i % copies], R, keys, H, out, keys,
-                                                   &lengths);
+                  decode::cross_attention_forward(q, k_t[i % copies], v[i % copies], one_sentence,
+                                                  H, out, keys, lengths);
                 else
-                  decode::decode_attention_forward(q, kv[i % copies], 1, keys, H, out);
+                  decode::step_attention_forward(q, steps[i % copies], ancestry.data(), keys, H,
+                                                 out);
               }));
               x.push_back({1.0, static_cast<double>(R * H), static_cast<double>(R * keys * Q)});
               if (cross) x.back().push_back(static_cast<double>(keys * Q));

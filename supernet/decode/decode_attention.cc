@@ -10,10 +10,10 @@ namespace hat::decode {
 
 namespace {
 
-// The loop nest every form shares. key_row(r, j) is the address of row r's key j (its value
-// follows Q elements later), or nullptr for a masked key.
+// Self-attention over keys found through key_row(r, j), the address of row r's key j (its value
+// follows Q elements later): one dot product per key (the keys of a row lie in different blocks).
 template <typename T, typename KeyRow>
-void attend(const Tensor& q, int64_t keys, int64_t heads, const Tensor& out, KeyRow key_row) {
+void attend_rows(const Tensor& q, int64_t keys, int64_t heads, const Tensor& out, KeyRow key_row) {
   const int64_t R = q.size(0), Q = q.size(1), dh = Q / heads;
   const int64_t q_stride = q.stride(0), out_stride = out.stride(0);
   const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dh)));
@@ -30,7 +30,6 @@ void attend(const Tensor& q, int64_t keys, int64_t heads, const Tensor& out, Key
       T m = -std::numeric_limits<T>::infinity();
       for (int64_t j = 0; j < keys; ++j) {
         rows[j] = key_row(r, j);
-        if (!rows[j]) continue;
         const T* kj = rows[j] + h * dh;
         T dot = 0;
 #pragma omp simd reduction(+ : dot)
@@ -39,14 +38,10 @@ void attend(const Tensor& q, int64_t keys, int64_t heads, const Tensor& out, Key
         m = std::max(m, scores[j]);
       }
       T sum = 0;
-      for (int64_t j = 0; j < keys; ++j) {
-        scores[j] = rows[j] ? std::exp(scores[j] - m) : T(0);
-        sum += scores[j];
-      }
+      for (int64_t j = 0; j < keys; ++j) sum += scores[j] = std::exp(scores[j] - m);
       T* oh = op + r * out_stride + h * dh;
       std::fill(oh, oh + dh, T(0));
       for (int64_t j = 0; j < keys; ++j) {
-        if (!rows[j]) continue;
         const T p = scores[j] / sum;
         const T* vj = rows[j] + Q + h * dh;
 #pragma omp simd
@@ -64,60 +59,83 @@ void check_query(const Tensor& q, int64_t heads, const Tensor& out, const std::s
   HAT_CHECK(heads >= 1 && q.size(1) % heads == 0, op, ": ", heads, " heads do not split ", shapes);
 }
 
+// Scores by rows of k_t (a multiply-add over all keys per query element, no horizontal sums),
+// the softmax over each segment's valid keys, values as rows of v.
 template <typename T>
-void attend_blocks(const Tensor& q, const Tensor& kv, const std::vector<int64_t>& row_blocks,
-                   int64_t keys, int64_t heads, const Tensor& out, int64_t segment,
-                   const std::vector<int32_t>* valid) {
-  const int64_t capacity = kv.size(1), width = kv.size(2);
-  const T* base = kv.data<T>();
-  attend<T>(q, keys, heads, out, [&](int64_t r, int64_t j) -> const T* {
-    const int64_t b = row_blocks[r];
-    if (valid && j % segment >= (*valid)[b]) return nullptr;
-    return base + (b * capacity + j) * width;
-  });
+void attend_transposed(const Tensor& q, const Tensor& k_t, const Tensor& v,
+                       const std::vector<int64_t>& row_blocks, int64_t heads, const Tensor& out,
+                       int64_t segment, const std::vector<int32_t>& valid) {
+  const int64_t R = q.size(0), Q = q.size(1), dh = Q / heads, keys = k_t.size(2);
+  const int64_t q_stride = q.stride(0), out_stride = out.stride(0);
+  const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dh)));
+  const T *qp = q.data<T>(), *ktp = k_t.data<T>(), *vp = v.data<T>();
+  T* op = out.data<T>();
+#pragma omp parallel if (R * heads * keys * dh > 32768)
+  {
+    std::vector<T> scores(static_cast<size_t>(keys));
+#pragma omp for schedule(static)
+    for (int64_t task = 0; task < R * heads; ++task) {
+      const int64_t r = task / heads, h = task % heads, b = row_blocks[r];
+      const int64_t n_valid = valid[b];
+      const T* qh = qp + r * q_stride + h * dh;
+      const T* kt = ktp + (b * Q + h * dh) * keys;
+      T* s = scores.data();
+      std::fill(s, s + keys, T(0));
+      for (int64_t i = 0; i < dh; ++i) {
+        const T qi = qh[i] * scale;
+        const T* row = kt + i * keys;
+#pragma omp simd
+        for (int64_t j = 0; j < keys; ++j) s[j] += qi * row[j];
+      }
+      T m = -std::numeric_limits<T>::infinity();
+      for (int64_t seg = 0; seg < keys; seg += segment)
+        for (int64_t j = seg; j < seg + n_valid; ++j) m = std::max(m, s[j]);
+      T sum = 0;
+      for (int64_t seg = 0; seg < keys; seg += segment)
+        for (int64_t j = seg; j < seg + n_valid; ++j) sum += s[j] = std::exp(s[j] - m);
+      T* oh = op + r * out_stride + h * dh;
+      std::fill(oh, oh + dh, T(0));
+      for (int64_t seg = 0; seg < keys; seg += segment)
+        for (int64_t j = seg; j < seg + n_valid; ++j) {
+          const T p = s[j] / sum;
+          const T* vj = vp + (b * keys + j) * Q + h * dh;
+#pragma omp simd
+          for (int64_t i = 0; i < dh; ++i) oh[i] += p * vj[i];
+        }
+    }
+  }
 }
 
 }  // namespace
 
-void decode_attention_forward(const Tensor& q, const Tensor& kv,
-                              const std::vector<int64_t>& row_blocks, int64_t keys,
-                              int64_t heads, const Tensor& out, int64_t segment,
-                              const std::vector<int32_t>* valid_lengths) {
-  constexpr const char* op = "decode_attention_forward";
-  const std::string shapes = str("q ", q.describe(), ", kv ", kv.describe(), ", out ", out.describe());
+void cross_attention_forward(const Tensor& q, const Tensor& k_t, const Tensor& v,
+                             const std::vector<int64_t>& row_blocks, int64_t heads,
+                             const Tensor& out, int64_t segment,
+                             const std::vector<int32_t>& valid_lengths) {
+  constexpr const char* op = "cross_attention_forward";
+  const std::string shapes = str("q ", q.describe(), ", k_t ", k_t.describe(), ", v ",
+                                 v.describe(), ", out ", out.describe());
   check_query(q, heads, out, shapes, op);
-  HAT_CHECK(kv.dim() == 3 && kv.is_contiguous() && kv.size(2) == 2 * q.size(1) &&
-                kv.dtype() == q.dtype(),
-            op, ": kv must be dense [blocks, capacity, 2Q]: ", shapes);
+  HAT_CHECK(k_t.dim() == 3 && k_t.is_contiguous() && k_t.size(1) == q.size(1) &&
+                k_t.dtype() == q.dtype() && v.dim() == 3 && v.is_contiguous() &&
+                v.dtype() == q.dtype() && v.size(0) == k_t.size(0) && v.size(1) == k_t.size(2) &&
+                v.size(2) == q.size(1) && k_t.size(2) >= 1,
+            op, ": k_t must be dense [blocks, Q, keys] and v [blocks, keys, Q]: ", shapes);
+  const int64_t blocks = k_t.size(0), keys = k_t.size(2);
   HAT_CHECK(static_cast<int64_t>(row_blocks.size()) == q.size(0), op, ": ", row_blocks.size(),
             " row blocks for ", shapes);
   for (int64_t b : row_blocks)
-    HAT_CHECK(b >= 0 && b < kv.size(0), op, ": row block ", b, " outside the ", kv.size(0),
-              " blocks: ", shapes);
-  HAT_CHECK(keys >= 1 && keys <= kv.size(1), op, ": ", keys, " keys outside [1, capacity]: ", shapes);
-  if (valid_lengths) {
-    HAT_CHECK(segment >= 1 && keys % segment == 0 &&
-                  static_cast<int64_t>(valid_lengths->size()) == kv.size(0),
-              op, ": ", keys, " keys in segments of ", segment, " with ",
-              valid_lengths->size(), " valid lengths: ", shapes);
-    for (int32_t n : *valid_lengths)
-      HAT_CHECK(n >= 1, op, ": a block with no valid key: ", shapes);
-  }
+    HAT_CHECK(b >= 0 && b < blocks, op, ": row block ", b, " outside the ", blocks, " blocks: ", shapes);
+  HAT_CHECK(segment >= 1 && keys % segment == 0 &&
+                static_cast<int64_t>(valid_lengths.size()) == blocks,
+            op, ": ", keys, " keys in segments of ", segment, " with ", valid_lengths.size(),
+            " valid lengths: ", shapes);
+  for (int32_t n : valid_lengths)
+    HAT_CHECK(n >= 1 && n <= segment, op, ": a valid length ", n, " outside [1, ", segment, "]: ", shapes);
   if (q.dtype() == DType::f32)
-    attend_blocks<float>(q, kv, row_blocks, keys, heads, out, segment, valid_lengths);
+    attend_transposed<float>(q, k_t, v, row_blocks, heads, out, segment, valid_lengths);
   else
-    attend_blocks<double>(q, kv, row_blocks, keys, heads, out, segment, valid_lengths);
-}
-
-void decode_attention_forward(const Tensor& q, const Tensor& kv, int64_t rows_per_block,
-                              int64_t keys, int64_t heads, const Tensor& out, int64_t segment,
-                              const std::vector<int32_t>* valid_lengths) {
-  HAT_CHECK(rows_per_block >= 1 && kv.dim() == 3 && kv.size(0) * rows_per_block == q.size(0),
-            "decode_attention_forward: ", rows_per_block, " rows per block do not match q ",
-            q.describe(), ", kv ", kv.describe());
-  std::vector<int64_t> row_blocks(q.size(0));
-  for (int64_t r = 0; r < q.size(0); ++r) row_blocks[r] = r / rows_per_block;
-  decode_attention_forward(q, kv, row_blocks, keys, heads, out, segment, valid_lengths);
+    attend_transposed<double>(q, k_t, v, row_blocks, heads, out, segment, valid_lengths);
 }
 
 void step_attention_forward(const Tensor& q, const std::vector<Tensor>& step_kv,
@@ -146,7 +164,7 @@ void step_attention_forward(const Tensor& q, const std::vector<Tensor>& step_kv,
     std::vector<const T*> bases(steps);
     for (int64_t s = 0; s < steps; ++s) bases[s] = step_kv[s].data<T>();
     const int64_t width = 2 * q.size(1);
-    attend<T>(q, steps, heads, out, [&](int64_t r, int64_t j) -> const T* {
+    attend_rows<T>(q, steps, heads, out, [&](int64_t r, int64_t j) -> const T* {
       return bases[j] + ancestry[r * ancestry_stride + j] * width;
     });
   };

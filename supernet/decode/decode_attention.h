@@ -3,9 +3,8 @@
 // 64 dims), so one loop nest here costs less than the batched matmul and softmax calls the
 // training path makes (each call's fixed overhead is larger than its arithmetic).
 //
-// Keys/values are rows of width 2Q (keys in columns [0, Q), values in [Q, 2Q)); each form below
-// says where row r's key j is. out_h = softmax(q_h k_h^T / sqrt(dh)) v_h per head h, with
-// q, out: [R, Q] (rows may be strided), Q = heads * dh.
+// Each form below says where row r's keys and values are. out_h = softmax(q_h k_h^T / sqrt(dh))
+// v_h per head h, with q, out: [R, Q] (rows may be strided), Q = heads * dh.
 #pragma once
 
 #include <cstdint>
@@ -15,20 +14,14 @@
 
 namespace hat::decode {
 
-// Encoder-decoder attention. kv: [blocks, capacity, 2Q] dense; row r reads block row_blocks[r]
-// and its first `keys` positions. Masking (n concatenated encoder outputs of S positions each):
-// with valid_lengths given (one per block), key j of block b takes part only when
-// j % segment < valid_lengths[b]. Every row must keep at least one key.
-void decode_attention_forward(const Tensor& q, const Tensor& kv,
-                              const std::vector<int64_t>& row_blocks, int64_t keys,
-                              int64_t heads, const Tensor& out, int64_t segment = 0,
-                              const std::vector<int32_t>* valid_lengths = nullptr);
-
-// The same with consecutive rows sharing a block: row r reads block r / rows_per_block.
-void decode_attention_forward(const Tensor& q, const Tensor& kv, int64_t rows_per_block,
-                              int64_t keys, int64_t heads, const Tensor& out,
-                              int64_t segment = 0,
-                              const std::vector<int32_t>* valid_lengths = nullptr);
+// Encoder-decoder attention, keys stored transposed per block so that a row's scores vectorize
+// over keys: k_t [blocks, Q, keys] and v [blocks, keys, Q], both dense; row r reads block
+// row_blocks[r]. Masking (n concatenated encoder outputs of `segment` positions each): key j of
+// block b takes part only when j % segment < valid_lengths[b], and every block keeps one key.
+void cross_attention_forward(const Tensor& q, const Tensor& k_t, const Tensor& v,
+                             const std::vector<int64_t>& row_blocks, int64_t heads,
+                             const Tensor& out, int64_t segment,
+                             const std::vector<int32_t>& valid_lengths);
 
 // Self-attention over a cache that is never moved (see step_cache.h): step_kv[s] is [rows_s, 2Q]
 // dense, the keys/values of the rows alive at step s, and row r's key s is row

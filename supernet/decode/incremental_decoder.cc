@@ -34,8 +34,10 @@ struct IncrementalDecoder::Layer {
   // The weights every step reads, transposed once (see packed_linear.h).
   PackedLinear self_q, self_kv, self_out, cross_q, cross_out, fc1, fc2;
   int64_t ende_layers = 1;
-  model::Slot kv_enc_slot;
-  Tensor kv_enc;  // [N * n*S, 2Q]: k | v of every encoded sentence
+  // Encoder-decoder keys and values of every encoded sentence (n*S positions each): keys
+  // transposed per sentence, [N, Q, n*S], values [N * n*S, Q] (see cross_attention_forward).
+  model::Slot k_enc_t_slot, v_enc_slot;
+  Tensor k_enc_t, v_enc;
   // Self-attention k | v: step_kv[s] is [rows at step s, 2Q], a block of the decoder's arena.
   std::vector<Tensor> step_kv;
   model::ResidualNormState self_norm, cross_norm, ffn_norm;
@@ -190,14 +192,14 @@ void IncrementalDecoder::prepare_cross_attention() {
       }
     }
     const model::CrossAttentionParams& p = L.params.encoder_attn;
-    L.kv_enc = L.kv_enc_slot.get({N * n * S, 2 * Q}, dtype_);
-    if (p.kv_weight.value.defined()) {
-      model::project(memory, p.kv_weight.value, &p.kv_bias.value, L.kv_enc);
-    } else {
-      const Tensor bk = p.kv_bias.value.narrow(0, 0, Q), bv = p.kv_bias.value.narrow(0, Q, Q);
-      model::project(memory, p.k_weight.value, &bk, L.kv_enc.narrow(1, 0, Q));
-      model::project(memory, p.v_weight.value, &bv, L.kv_enc.narrow(1, Q, Q));
-    }
+    const int64_t nS = n * S;
+    const Tensor k_rows = k_rows_slot_.get({N * nS, Q}, dtype_);
+    L.v_enc = L.v_enc_slot.get({N * nS, Q}, dtype_);
+    const Tensor bk = p.kv_bias.value.narrow(0, 0, Q), bv = p.kv_bias.value.narrow(0, Q, Q);
+    model::project(memory, p.k_weight.value, &bk, k_rows);
+    model::project(memory, p.v_weight.value, &bv, L.v_enc);
+    L.k_enc_t = L.k_enc_t_slot.get({N, Q, nS}, dtype_);
+    L.k_enc_t.copy_from(k_rows.reshape({N, nS, Q}).transpose(1, 2));
   }
   cross_attention_ready_ = true;
   note_cache_bytes();
@@ -206,7 +208,8 @@ void IncrementalDecoder::prepare_cross_attention() {
 int64_t IncrementalDecoder::cache_bytes() const {
   int64_t bytes = cross_attention_ready_ ? cache_arena_.bytes_taken() : 0;
   if (cross_attention_ready_)
-    for (const Layer& L : layers_) bytes += L.kv_enc.numel() * static_cast<int64_t>(dtype_size(dtype_));
+    for (const Layer& L : layers_)
+      bytes += (L.k_enc_t.numel() + L.v_enc.numel()) * static_cast<int64_t>(dtype_size(dtype_));
   return bytes;
 }
 
@@ -290,8 +293,8 @@ const Tensor& IncrementalDecoder::step(const std::vector<int32_t>& prev_tokens) 
     // Encoder-decoder attention: each row reads its sentence's keys/values in place.
     const int64_t He = arch_.decoder_ende_heads[l], n = L.ende_layers;
     packed_project(h1, L.cross_q, q);
-    decode_attention_forward(q, L.kv_enc.reshape({sentences_, n * S, 2 * Q}), row_source_, n * S,
-                             He, att, S, &source_lengths_);
+    cross_attention_forward(q, L.k_enc_t, L.v_enc.reshape({sentences_, n * S, Q}), row_source_,
+                            He, att, S, source_lengths_);
     const Tensor y2 = model::residual_norm_input(L.cross_norm, B, dd, dtype_);
     packed_project(att, L.cross_out, y2);
     model::residual_norm_forward(p.encoder_attn_layer_norm, h1, {}, L.cross_norm);

@@ -88,6 +88,7 @@ class IncrementalDecoder {
   std::vector<Tensor> encoder_outputs_;
   std::vector<model::Slot> encoder_output_slots_;
   std::vector<Layer> layers_;
+  model::Slot k_rows_slot_;  // encoder-decoder keys before their transposition
   model::Slot encoder_x0_slot_, memory_slot_, x_slot_, tokens_slot_, logits_slot_, q_slot_,
       att_slot_;
   PackedLinear output_;  // the output projection (the decoder's embedding matrix), [d, V]

@@ -1,8 +1,10 @@
-// The decoder's single-query attention against a naive softmax(q k^T / sqrt(dh)) v written
-// out here, with blocks shared by several rows and segmented key masks.
+// The decoder's single-query attentions against a naive softmax(q k^T / sqrt(dh)) v written
+// out here: encoder-decoder attention with blocks shared by several rows and segmented key
+// masks, self-attention through each row's ancestry in the step blocks.
 #include "supernet/decode/decode_attention.h"
 
 #include <cmath>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -40,44 +42,41 @@ std::vector<double> naive_row(const Tensor& q, const Tensor& kv, int64_t r, int6
   return out;
 }
 
-void expect_matches_naive(DType dtype, double tol) {
-  const int64_t rows = 6, per_block = 3, blocks = 2, heads = 2, Q = 8, capacity = 10;
+// The encoder-decoder layout of kv [blocks, keys, 2Q]: keys transposed per block, values.
+std::pair<Tensor, Tensor> cross_layout(const Tensor& kv) {
+  const int64_t blocks = kv.size(0), keys = kv.size(1), Q = kv.size(2) / 2;
+  const Tensor k_t = Tensor::zeros({blocks, Q, keys}, kv.dtype());
+  const Tensor v = Tensor::zeros({blocks, keys, Q}, kv.dtype());
+  k_t.copy_from(kv.narrow(2, 0, Q).transpose(1, 2));
+  v.copy_from(kv.narrow(2, Q, Q));
+  return {k_t, v};
+}
+
+// Rows reading blocks in any order (beams of sentences that finished are gone), unmasked and
+// with two segments of 5 keys of which block 0 keeps 3 and block 1 all 5.
+void expect_cross_matches_naive(DType dtype, double tol) {
+  const int64_t rows = 6, heads = 2, Q = 8;
   const Tensor q = test::random_tensor({rows, Q}, dtype, 1);
-  const Tensor kv = test::random_tensor({blocks, capacity, 2 * Q}, dtype, 2);
-  // Unmasked over the first 7 keys (a self-attention cache with 7 steps).
+  const Tensor kv = test::random_tensor({2, 10, 2 * Q}, dtype, 2);
+  const auto [k_t, v] = cross_layout(kv);
+  const std::vector<int64_t> blocks = {1, 0, 1, 1, 0, 0};
   Tensor out = Tensor::zeros({rows, Q}, dtype);
-  decode::decode_attention_forward(q, kv, per_block, 7, heads, out);
+  decode::cross_attention_forward(q, k_t, v, blocks, heads, out, 10, {10, 10});
   for (int64_t r = 0; r < rows; ++r) {
-    const std::vector<double> want = naive_row(q, kv, r, r / per_block, 7, heads, 0, 0);
+    const std::vector<double> want = naive_row(q, kv, r, blocks[r], 10, heads, 0, 0);
     for (int64_t i = 0; i < Q; ++i) EXPECT_NEAR(test::element(out, r * Q + i), want[i], tol);
   }
-  // Two segments of 5 keys, block 0 keeps 3 per segment and block 1 all 5.
   const std::vector<int32_t> valid = {3, 5};
-  decode::decode_attention_forward(q, kv, per_block, 10, heads, out, 5, &valid);
+  decode::cross_attention_forward(q, k_t, v, blocks, heads, out, 5, valid);
   for (int64_t r = 0; r < rows; ++r) {
-    const int64_t b = r / per_block;
+    const int64_t b = blocks[r];
     const std::vector<double> want = naive_row(q, kv, r, b, 10, heads, 5, valid[b]);
     for (int64_t i = 0; i < Q; ++i) EXPECT_NEAR(test::element(out, r * Q + i), want[i], tol);
   }
 }
 
-TEST(DecodeAttention, MatchesTheDefinitionF64) { expect_matches_naive(DType::f64, 1e-12); }
-TEST(DecodeAttention, MatchesTheDefinitionF32) { expect_matches_naive(DType::f32, 1e-5); }
-
-// Rows reading blocks in any order (beams of sentences that finished are gone) equal the same
-// rows laid out one block per row.
-TEST(DecodeAttention, RowBlocksInAnyOrder) {
-  const int64_t heads = 2, Q = 8, capacity = 6;
-  const Tensor q = test::random_tensor({4, Q}, DType::f64, 3);
-  const Tensor kv = test::random_tensor({3, capacity, 2 * Q}, DType::f64, 4);
-  const std::vector<int64_t> blocks = {2, 0, 2, 1};
-  Tensor out = Tensor::zeros({4, Q}, DType::f64);
-  decode::decode_attention_forward(q, kv, blocks, 5, heads, out);
-  for (int64_t r = 0; r < 4; ++r) {
-    const std::vector<double> want = naive_row(q, kv, r, blocks[r], 5, heads, 0, 0);
-    for (int64_t i = 0; i < Q; ++i) EXPECT_NEAR(test::element(out, r * Q + i), want[i], 1e-12);
-  }
-}
+TEST(DecodeAttention, CrossMatchesTheDefinitionF64) { expect_cross_matches_naive(DType::f64, 1e-12); }
+TEST(DecodeAttention, CrossMatchesTheDefinitionF32) { expect_cross_matches_naive(DType::f32, 1e-5); }
 
 // Self-attention over step blocks through each row's ancestry equals attention over a cache in
 // which every row's keys/values were copied in order.
@@ -111,14 +110,20 @@ TEST(DecodeAttention, StepBlocksThroughAncestryEqualACopiedCache) {
 
 TEST(DecodeAttention, RefusesMismatchedShapes) {
   const Tensor q = Tensor::zeros({4, 8}, DType::f32), out = Tensor::zeros({4, 8}, DType::f32);
-  const Tensor kv = Tensor::zeros({2, 5, 16}, DType::f32);
-  test::expect_error([&] { decode::decode_attention_forward(q, kv, 1, 3, 2, out); },
-                     {"decode_attention_forward", "rows per block"});
-  test::expect_error([&] { decode::decode_attention_forward(q, kv, 2, 6, 2, out); }, {"6 keys"});
-  test::expect_error([&] { decode::decode_attention_forward(q, kv, 2, 3, 3, out); }, {"3 heads"});
-  const std::vector<int32_t> none = {0, 2};
-  test::expect_error([&] { decode::decode_attention_forward(q, kv, 2, 4, 2, out, 2, &none); },
-                     {"no valid key"});
+  const Tensor k_t = Tensor::zeros({2, 8, 6}, DType::f32), v = Tensor::zeros({2, 6, 8}, DType::f32);
+  const std::vector<int64_t> blocks = {0, 1, 1, 0};
+  test::expect_error([&] { decode::cross_attention_forward(q, k_t, v, {0, 1}, 2, out, 6, {6, 6}); },
+                     {"cross_attention_forward", "2 row blocks"});
+  test::expect_error([&] { decode::cross_attention_forward(q, k_t, v, {0, 1, 2, 0}, 2, out, 6, {6, 6}); },
+                     {"row block 2 outside the 2 blocks"});
+  test::expect_error([&] { decode::cross_attention_forward(q, k_t, v, blocks, 3, out, 6, {6, 6}); },
+                     {"3 heads"});
+  test::expect_error([&] { decode::cross_attention_forward(q, k_t, v, blocks, 2, out, 4, {4, 4}); },
+                     {"6 keys in segments of 4"});
+  test::expect_error([&] { decode::cross_attention_forward(q, k_t, v, blocks, 2, out, 3, {0, 2}); },
+                     {"valid length 0"});
+  test::expect_error([&] { decode::cross_attention_forward(q, v, k_t, blocks, 2, out, 6, {6, 6}); },
+                     {"k_t must be dense [blocks, Q, keys]"});
 }
 
 }  // namespace

@@ -227,12 +227,14 @@ std::vector<OpCase> op_cases() {
       {"DecodeAttention", 1e-5, 1e-6,
        [](OpRun& r) {
          const int64_t rows = 6, heads = 2, Q = 8;
-         const Tensor q = r.random({rows, Q}, 121), kv = r.random({2, 10, 2 * Q}, 122);
-         const Tensor out = r.zeros({rows, Q}), masked = r.zeros({rows, Q});
-         decode::decode_attention_forward(q, kv, 3, 7, heads, out);
-         const std::vector<int32_t> valid = {3, 5};
-         decode::decode_attention_forward(q, kv, 3, 10, heads, masked, 5, &valid);
-         for (const Tensor& t : {out, masked}) r.keep(t);
+         const Tensor q = r.random({rows, Q}, 121), k_t = r.random({2, Q, 10}, 122),
+                      v = r.random({2, 10, Q}, 123);
+         const Tensor cross = r.zeros({rows, Q}), self = r.zeros({rows, Q});
+         decode::cross_attention_forward(q, k_t, v, {0, 0, 1, 1, 0, 1}, heads, cross, 5, {3, 5});
+         const std::vector<Tensor> steps = {r.random({2, 2 * Q}, 124), r.random({rows, 2 * Q}, 125)};
+         const std::vector<int32_t> ancestry = {0, 0, 1, 1, 1, 2, 0, 3, 1, 4, 0, 5};
+         decode::step_attention_forward(q, steps, ancestry.data(), 2, heads, self);
+         for (const Tensor& t : {cross, self}) r.keep(t);
        }},
   };
 }
