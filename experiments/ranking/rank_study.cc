@@ -115,12 +115,9 @@ std::vector<RankedArch> pick_archs(const RankStudyOptions& o, const model::Super
             " distinct SubTransformers in a pool of ", o.pool, ", fewer than the ", o.count,
             " asked for: raise the pool or lower the count");
   std::vector<RankedArch> picked;
-  for (int k = 0; k < o.count; ++k) {
-    const size_t i = o.count == 1 ? 0
-                                  : static_cast<size_t>(std::llround(
-                                        static_cast<double>(k) * (all.size() - 1) / (o.count - 1)));
-    picked.push_back(all[i]);
-  }
+  for (int k = 0; k < o.count; ++k)  // count >= 2 and all.size() >= count: distinct ranks
+    picked.push_back(all[static_cast<size_t>(
+        std::llround(static_cast<double>(k) * (all.size() - 1) / (o.count - 1)))]);
   return picked;
 }
 
