@@ -35,7 +35,8 @@ int run(int argc, char** argv) {
        "SuperTransformer: a checkpoint or a save directory (its newest checkpoint)")
       ("data", po::value<std::string>()->default_value(o.data.string()), "data directory")
       ("device", po::value(&o.device)->default_value(o.device),
-       "spread the SubTransformers over this device's predicted latency")
+       "spread the SubTransformers over this device's predicted latency (none: over their "
+       "parameter count)")
       ("count", po::value(&o.count)->default_value(o.count), "K: SubTransformers compared")
       ("pool", po::value(&o.pool)->default_value(o.pool), "random SubTransformers the K are picked from")
       ("seed", po::value(&o.seed)->default_value(o.seed), "seed of the pool")
