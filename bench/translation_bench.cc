@@ -1,7 +1,7 @@
 #include "bench/translation_bench.h"
 
+#include <algorithm>
 #include <cstdio>
-#include <numeric>
 
 #include "bench/bench_common.h"
 #include "devices/threads.h"
@@ -33,7 +33,8 @@ bool run_translation_bench(const TranslationBenchOptions& o) {
   const standalone::InferenceModel m = standalone::open_inference_model({o.model, {}, {}, {}});
   std::vector<std::string> lines = translate::read_source_lines(o.input);
   if (static_cast<int64_t>(lines.size()) > o.sentences) lines.resize(o.sentences);
-  const double weights_mb = static_cast<double>(m.loaded.model->parameters().values().numel()) * 4 / 1e6;
+  const Tensor& weights = m.loaded.model->parameters().values();
+  const double weights_mb = static_cast<double>(weights.numel() * dtype_size(weights.dtype())) / 1e6;
   std::printf("translation: %s, %zu sentences, %d threads, weights %.1f MB\n", o.model.c_str(),
               lines.size(), num_threads(), weights_mb);
   double largest_cache_mb = 0;

@@ -206,11 +206,10 @@ void IncrementalDecoder::prepare_cross_attention() {
 }
 
 int64_t IncrementalDecoder::cache_bytes() const {
-  int64_t bytes = cross_attention_ready_ ? cache_arena_.bytes_taken() : 0;
-  if (cross_attention_ready_)
-    for (const Layer& L : layers_)
-      bytes += (L.k_enc_t.numel() + L.v_enc.numel()) * static_cast<int64_t>(dtype_size(dtype_));
-  return bytes;
+  if (!cross_attention_ready_) return 0;
+  int64_t elements = 0;
+  for (const Layer& L : layers_) elements += L.k_enc_t.numel() + L.v_enc.numel();
+  return cache_arena_.bytes_taken() + elements * static_cast<int64_t>(dtype_size(dtype_));
 }
 
 void IncrementalDecoder::note_cache_bytes() {

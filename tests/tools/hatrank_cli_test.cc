@@ -4,10 +4,6 @@
 // other settings and a missing budget are clear errors.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -20,23 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
+using Outcome = test::ToolOutcome;
 
-Outcome hatrank(const std::vector<std::string>& args) {
-  std::string command = std::string("'") + HATRANK_PATH + "'";
-  for (const std::string& a : args) command += " '" + a + "'";
-  command += " 2>&1";
-  Outcome o;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer;
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) o.output.append(buffer.data(), n);
-  const int raw = ::pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
-}
+Outcome hatrank(const std::vector<std::string>& args) { return test::run_tool(HATRANK_PATH, args); }
 
 class HatrankCli : public test::HattrainSuite {
  protected:

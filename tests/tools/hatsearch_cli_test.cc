@@ -3,10 +3,6 @@
 // devices, an existing output directory and impossible constraints are clear errors.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <array>
-#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -18,24 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
+using Outcome = test::ToolOutcome;
 
-// Runs hatsearch with `args` through the shell (arguments are quoted), capturing its output.
-Outcome hatsearch(const std::vector<std::string>& args) {
-  std::string command = std::string("'") + HATSEARCH_PATH + "'";
-  for (const std::string& a : args) command += " '" + a + "'";
-  command += " 2>&1";
-  Outcome o;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer;
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) o.output.append(buffer.data(), n);
-  const int raw = ::pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
-}
+Outcome hatsearch(const std::vector<std::string>& args) { return test::run_tool(HATSEARCH_PATH, args); }
 
 class HatsearchCli : public test::HattrainSuite {
  protected:

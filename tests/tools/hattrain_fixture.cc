@@ -65,6 +65,14 @@ int HattrainFixture::wait_exit_status(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+ToolOutcome run_tool(const std::string& program, const std::vector<std::string>& args) {
+  std::vector<std::string> command{program};
+  command.insert(command.end(), args.begin(), args.end());
+  ToolOutcome o;
+  o.status = HattrainFixture::run(command, o.output);
+  return o;
+}
+
 void HattrainSuite::set_up_fixture(const std::string& prefix, int super_updates) {
   fixture_ = new HattrainFixture(fs::temp_directory_path() / (prefix + std::to_string(::getpid())));
   if (super_updates == 0) return;

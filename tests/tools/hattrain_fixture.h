@@ -33,6 +33,14 @@ class HattrainFixture {
   std::filesystem::path root_;
 };
 
+// A tool run to its end: its exit status (-1 if killed by a signal) and its stdout and stderr.
+struct ToolOutcome {
+  int status = -1;
+  std::string output;
+};
+// Runs `program` with `args` (HattrainFixture::run).
+ToolOutcome run_tool(const std::string& program, const std::vector<std::string>& args);
+
 // A test suite of the tools that shares one HattrainFixture, built once for the suite.
 class HattrainSuite : public ::testing::Test {
  protected:
