@@ -3,6 +3,7 @@
 find_package(OpenMP REQUIRED)          # oneDNN's runtime; our own kernels share it (no second pool)
 find_package(dnnl 2.6 REQUIRED)        # libdnnl-dev: oneDNN v2 API
 find_package(Threads REQUIRED)
+find_package(TBB 2021 REQUIRED)        # libtbb-dev: task arenas that translate batches side by side (--inter-threads)
 find_package(nlohmann_json 3 REQUIRED) # nlohmann-json3-dev: machine metadata (data directories)
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)  # libboost-program-options-dev: the tools' options
 find_package(PkgConfig REQUIRED)

@@ -13,6 +13,7 @@
 #include "supernet/export/inference_model.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/model_choice.h"
+#include "tools/cli/translate_threads.h"
 
 namespace po = boost::program_options;
 using namespace hat;
@@ -68,7 +69,7 @@ int score_model(const po::variables_map& vm, const eval::MetricChoice& metrics) 
   if (max_tokens < 1) throw cli::UsageError("--max-tokens must be >= 1");
   if (max_sentences < 0 || examples < 0)
     throw cli::UsageError("--max-sentences and --examples must be >= 0");
-  set_num_threads(vm["threads"].as<int>());
+  const translate::TranslateThreads threads = cli::translate_threads(vm);
   const bool score_only = vm["score-only"].as<bool>();
   const auto warn = [](const std::string& m) { std::cerr << "hateval: warning: " << m << "\n"; };
 
@@ -84,7 +85,7 @@ int score_model(const po::variables_map& vm, const eval::MetricChoice& metrics) 
   if (!score_only) std::cout << experiments::format_evaluation_header(m, split, text.size(), search);
 
   const experiments::SplitTranslation translation =
-      experiments::translate_sources(m, text.source, search, max_tokens, warn);
+      experiments::translate_sources(m, text.source, search, max_tokens, warn, threads);
   std::cout << eval::format_scores({translation.hypotheses, {text.target}}, metrics, score_only);
   const experiments::SplitLoss loss =
       experiments::split_loss(m, data, split, static_cast<int64_t>(text.size()), max_tokens);
@@ -116,8 +117,8 @@ int run(int argc, char** argv) {
       ("lenpen", po::value<double>()->default_value(1.0), "length penalty")
       ("max-tokens", po::value<int64_t>()->default_value(4096), "source tokens per batch")
       ("max-sentences", po::value<int64_t>()->default_value(0), "score the first N sentences (0: all)")
-      ("examples", po::value<int64_t>()->default_value(0), "print the first N translations")
-      ("threads", po::value<int>()->default_value(0), "CPU threads (0: all cores)");
+      ("examples", po::value<int64_t>()->default_value(0), "print the first N translations");
+  cli::add_translate_thread_options(model);
   po::options_description output("Output");
   output.add_options()
       ("metrics", po::value<std::string>()->default_value("bleu,chrf"), "bleu, chrf, or bleu,chrf")

@@ -16,6 +16,7 @@
 #include "supernet/translate/translator.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/model_choice.h"
+#include "tools/cli/translate_threads.h"
 
 namespace po = boost::program_options;
 using namespace hat;
@@ -57,8 +58,8 @@ int run(int argc, char** argv) {
       ("max-len-a", po::value<double>()->default_value(0.0), "max target length: a * source + b")
       ("max-len-b", po::value<int64_t>()->default_value(200), "max target length: a * source + b")
       ("max-tokens", po::value<int64_t>()->default_value(4096), "source tokens per batch")
-      ("threads", po::value<int>()->default_value(0), "CPU threads (0: all cores)")
       ("help,h", "show this help");
+  cli::add_translate_thread_options(search);
   po::options_description all;
   all.add(model).add(io).add(search);
   const auto parsed = cli::parse_options(argc, argv, all, kAbout);
@@ -66,7 +67,7 @@ int run(int argc, char** argv) {
   const po::variables_map& vm = *parsed;
   if (vm["beam"].as<int64_t>() < 1) throw cli::UsageError("--beam must be >= 1");
   if (vm["max-tokens"].as<int64_t>() < 1) throw cli::UsageError("--max-tokens must be >= 1");
-  set_num_threads(vm["threads"].as<int>());
+  const translate::TranslateThreads threads = cli::translate_threads(vm);
 
   const auto warn = [](const std::string& m) { std::cerr << "hattranslate: warning: " << m << "\n"; };
   const standalone::InferenceModel m =
@@ -82,6 +83,7 @@ int run(int argc, char** argv) {
   options.max_len_b = vm["max-len-b"].as<int64_t>();
   translate::Translator translator(*m.loaded.model, m.arch, m.vocabulary, options,
                                    vm["max-tokens"].as<int64_t>(), warn);
+  translator.set_threads(threads);
   const auto start = std::chrono::steady_clock::now();
   const std::vector<std::string> out = translator.translate(lines);
   const double seconds =

@@ -10,8 +10,10 @@ dnnl::engine& engine() {
   return instance;
 }
 
+// One stream per host thread: a stream is not meant to be shared by threads that submit at the
+// same time (translation runs independent batches on separate threads, --inter-threads).
 dnnl::stream& stream() {
-  static dnnl::stream instance(engine());
+  thread_local dnnl::stream instance(engine());
   return instance;
 }
 
@@ -83,7 +85,7 @@ dnnl::primitive_attr user_scratchpad_attr() {
 }
 
 dnnl::memory scratchpad(const dnnl::memory::desc& desc) {
-  static std::unique_ptr<Storage> buffer;
+  thread_local std::unique_ptr<Storage> buffer;
   const size_t bytes = desc.get_size();
   if (!buffer || buffer->bytes() < bytes) buffer = std::make_unique<Storage>(bytes);
   return dnnl::memory(desc, engine(), buffer->data());

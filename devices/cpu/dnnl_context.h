@@ -73,8 +73,8 @@ class PrimitiveCache {
 
 // The scratchpad every primitive built with scratchpad_mode::user shares: one buffer grown to
 // the largest need, instead of a scratchpad held by each cached primitive (which, for large
-// matmuls, costs megabytes per cached shape). The CPU backend runs primitives from one host
-// thread at a time, so one buffer suffices.
+// matmuls, costs megabytes per cached shape). One buffer per host thread: a thread runs one
+// primitive at a time, and threads that translate side by side (--inter-threads) each need their own.
 dnnl::primitive_attr user_scratchpad_attr();
 dnnl::memory scratchpad(const dnnl::memory::desc& desc);
 

@@ -24,8 +24,10 @@ data::ParallelText first_pairs(const data::DataDirectory& data, const std::strin
 SplitTranslation translate_sources(const standalone::InferenceModel& m,
                                    const std::vector<std::string>& sources,
                                    const decode::BeamSearchOptions& search, int64_t max_tokens,
-                                   const translate::TranslateWarning& warn) {
+                                   const translate::TranslateWarning& warn,
+                                   const translate::TranslateThreads& threads) {
   translate::Translator translator(*m.loaded.model, m.arch, m.vocabulary, search, max_tokens, warn);
+  translator.set_threads(threads);
   SplitTranslation result;
   const auto start = std::chrono::steady_clock::now();
   result.hypotheses = translator.translate(sources);

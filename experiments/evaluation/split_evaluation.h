@@ -24,11 +24,13 @@ struct SplitTranslation {
   int64_t peak_rss_bytes = 0;           // the process's peak resident memory after translating
 };
 
-// Translates the sources with `search`, at most max_tokens source tokens a batch.
+// Translates the sources with `search`, at most max_tokens source tokens a batch, `threads.inter`
+// batches at once (Translator::set_threads).
 SplitTranslation translate_sources(const standalone::InferenceModel& model,
                                    const std::vector<std::string>& sources,
                                    const decode::BeamSearchOptions& search, int64_t max_tokens,
-                                   const translate::TranslateWarning& warn = {});
+                                   const translate::TranslateWarning& warn = {},
+                                   const translate::TranslateThreads& threads = {});
 
 struct SplitLoss {
   train::Score score;

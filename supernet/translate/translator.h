@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,13 @@
 #include "supernet/translate/model_loader.h"
 
 namespace hat::translate {
+
+// How translation uses the cores, as CTranslate2 names it: `inter` batches at once, each on its
+// own thread with `intra` threads for its ops (0: the threads set_num_threads gave).
+struct TranslateThreads {
+  int inter = 1;
+  int intra = 0;
+};
 
 class Translator {
  public:
@@ -35,6 +43,13 @@ class Translator {
   // The same on token ids (no eos; at most max_source_tokens() each): best hypothesis tokens.
   std::vector<std::vector<int32_t>> translate_ids(const std::vector<std::vector<int32_t>>& sources);
 
+  // Translates threads.inter batches at once (two small batches on two cores gain more than
+  // one batch's small GEMMs split over both). inter = 1, the default: one batch at a time. Each
+  // extra batch in flight holds its own decoder (the decoder's weights, transposed, and its
+  // batch's keys/values). The output does not depend on the split. Throws hat::Error when
+  // inter < 1 or intra < 0.
+  void set_threads(const TranslateThreads& threads);
+
   // Source tokens the model takes (its positions table, less one for the eos).
   int64_t max_source_tokens() const;
 
@@ -42,7 +57,8 @@ class Translator {
   int64_t generated_tokens() const { return generated_tokens_; }
   // The most bytes of keys/values (self-attention and encoder-decoder) one batch has held: the
   // part of a translator's memory that grows with the batch (see IncrementalDecoder).
-  int64_t peak_cache_bytes() const { return decoder_.peak_cache_bytes(); }
+  // With inter > 1: the sum over the decoders, each batch in flight holding its own.
+  int64_t peak_cache_bytes() const;
 
  private:
   const model::SuperTransformer& model_;
@@ -50,7 +66,14 @@ class Translator {
   decode::BeamSearchOptions beam_;
   int64_t max_tokens_;
   TranslateWarning warn_;
-  decode::IncrementalDecoder decoder_;
+  // Translates batches[i] into out (by source index) with one decoder per batch in flight.
+  void run_batches(const std::vector<std::vector<size_t>>& batches,
+                   const std::vector<std::vector<int32_t>>& sources,
+                   std::vector<std::vector<int32_t>>& out);
+
+  const arch::ArchConfig arch_;
+  TranslateThreads threads_;
+  std::vector<std::unique_ptr<decode::IncrementalDecoder>> decoders_;  // [0] always, more for inter
   int64_t generated_tokens_ = 0;
 };
 

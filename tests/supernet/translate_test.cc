@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "devices/error.h"
+#include "devices/threads.h"
 #include "supernet/arch/search_space.h"
 #include "supernet/arch/space_file.h"
 #include "supernet/checkpoint/checkpoint_store.h"
@@ -166,6 +167,39 @@ TEST_F(TranslateFixture, TranslatorKeepsOrderEmptyLinesAndMatchesOneByOne) {
   std::vector<std::string> expected(all.rbegin(), all.rend());
   EXPECT_EQ(batched.translate(reversed), expected);
   EXPECT_EQ(warnings, 0);
+}
+
+// Batches translated side by side (--inter-threads) give the lines one batch at a time gives,
+// in input order, whatever the split of the cores; the caller's threads are left as they were.
+TEST_F(TranslateFixture, InterThreadsGiveTheSameLinesAsOneBatchAtATime) {
+  const data::DataDirectory data(*root_ / "data");
+  const data::Vocabulary vocab = data.vocabulary();
+  const arch::ArchConfig arch =
+      arch::largest_arch(arch::parse_space_file(test::kTinySpaceYaml, "tiny", "test").space);
+  const data::ParallelText text = data.load_text("test");
+  std::vector<std::string> lines(text.source.begin(), text.source.begin() + 12);
+  lines.insert(lines.begin() + 3, "");
+  translate::Translator one(*saved_, arch, vocab, options(), 1);
+  const std::vector<std::string> expected = one.translate(lines);
+  const int64_t expected_tokens = one.generated_tokens();
+  ASSERT_GT(expected_tokens, 0);
+  const int caller_threads = num_threads();
+  for (const translate::TranslateThreads threads :
+       {translate::TranslateThreads{2, 1}, translate::TranslateThreads{3, 2},
+        translate::TranslateThreads{1, 1}}) {
+    for (const int64_t max_tokens : {int64_t{1}, int64_t{40}}) {
+      translate::Translator side_by_side(*saved_, arch, vocab, options(), max_tokens);
+      side_by_side.set_threads(threads);
+      EXPECT_EQ(side_by_side.translate(lines), expected)
+          << "inter " << threads.inter << ", intra " << threads.intra << ", max_tokens " << max_tokens;
+      EXPECT_EQ(side_by_side.generated_tokens(), expected_tokens);
+      EXPECT_GT(side_by_side.peak_cache_bytes(), 0);
+      EXPECT_EQ(num_threads(), caller_threads);
+    }
+  }
+  translate::Translator t(*saved_, arch, vocab, options(), 4096);
+  EXPECT_THROW(t.set_threads({0, 1}), Error);
+  EXPECT_THROW(t.set_threads({2, -1}), Error);
 }
 
 TEST_F(TranslateFixture, OverLongLinesAreCutWithOneWarning) {

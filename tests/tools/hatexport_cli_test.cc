@@ -63,6 +63,16 @@ TEST_F(HatexportCli, TranslateAndEvalRunAModelDirectory) {
   int count = 0;
   for (std::string line; std::getline(lines, line);) ++count;
   EXPECT_EQ(count, 3);
+  // Two sentences translated side by side, one at a time each: the same lines.
+  EXPECT_EQ(test::HattrainFixture::run({HATTRANSLATE_PATH, "--model", model, "--input",
+                                        (r / "input.txt").string(), "--output",
+                                        (r / "output2.txt").string(), "--threads", "2",
+                                        "--inter-threads", "2", "--max-tokens", "1"}),
+            0);
+  EXPECT_EQ(util::read_file(r / "output2.txt"), util::read_file(r / "output.txt"));
+  EXPECT_EQ(test::HattrainFixture::run({HATTRANSLATE_PATH, "--model", model, "--input",
+                                        (r / "input.txt").string(), "--inter-threads", "0"}),
+            2);
   std::string output;
   EXPECT_EQ(
       test::HattrainFixture::run({HATEVAL_PATH, "--model", model, "--data", (r / "data").string(),
