@@ -13,7 +13,8 @@ class Storage {
   // Allocates `bytes` bytes, 64-byte aligned (a cache line; what oneDNN prefers), zero-filled.
   // Blocks of kMapBytes and more are mapped from the kernel: their pages cost memory only once
   // touched (a parameter store's gradients at inference, a buffer's headroom), and freeing one
-  // returns it to the system at once instead of leaving a hole in the heap.
+  // returns it to the system at once instead of leaving a hole in the heap. From 2 MB on they
+  // start at a 2 MB boundary with transparent huge pages asked for (storage.cc says why).
   Storage(size_t bytes, Device device = Device::cpu);
   static constexpr size_t kMapBytes = size_t{1} << 20;
   ~Storage();
