@@ -13,4 +13,16 @@ void set_num_threads(int threads) {
 
 int num_threads() { return omp_get_max_threads(); }
 
+ThreadLimit::ThreadLimit(int limit) {
+  const int current = omp_get_max_threads();
+  if (limit >= 1 && limit < current) {
+    saved_ = current;
+    omp_set_num_threads(limit);
+  }
+}
+
+ThreadLimit::~ThreadLimit() {
+  if (saved_ > 0) omp_set_num_threads(saved_);
+}
+
 }  // namespace hat

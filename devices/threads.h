@@ -8,4 +8,17 @@ namespace hat {
 void set_num_threads(int threads);
 int num_threads();
 
+// Caps this thread's OpenMP threads at `limit` (when 1 <= limit < the current count) until the
+// scope ends, then restores them: for work too small to split (threads are a per-thread setting).
+class ThreadLimit {
+ public:
+  explicit ThreadLimit(int limit);
+  ~ThreadLimit();
+  ThreadLimit(const ThreadLimit&) = delete;
+  ThreadLimit& operator=(const ThreadLimit&) = delete;
+
+ private:
+  int saved_ = 0;  // 0: nothing to restore
+};
+
 }  // namespace hat

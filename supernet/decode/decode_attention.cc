@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "devices/error.h"
+#include "devices/parallel.h"
 
 namespace hat::decode {
 
@@ -19,12 +20,10 @@ void attend_rows(const Tensor& q, int64_t keys, int64_t heads, const Tensor& out
   const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dh)));
   const T* qp = q.data<T>();
   T* op = out.data<T>();
-#pragma omp parallel if (R * heads * keys * dh > 32768)
-  {
+  parallel_chunks(R * heads, 2 * keys * dh, [&](int64_t begin, int64_t end) {
     std::vector<T> scores(static_cast<size_t>(keys));
     std::vector<const T*> rows(static_cast<size_t>(keys));
-#pragma omp for schedule(static)
-    for (int64_t task = 0; task < R * heads; ++task) {
+    for (int64_t task = begin; task < end; ++task) {
       const int64_t r = task / heads, h = task % heads;
       const T* qh = qp + r * q_stride + h * dh;
       T m = -std::numeric_limits<T>::infinity();
@@ -48,7 +47,7 @@ void attend_rows(const Tensor& q, int64_t keys, int64_t heads, const Tensor& out
         for (int64_t i = 0; i < dh; ++i) oh[i] += p * vj[i];
       }
     }
-  }
+  });
 }
 
 void check_query(const Tensor& q, int64_t heads, const Tensor& out, const std::string& shapes,
@@ -70,11 +69,9 @@ void attend_transposed(const Tensor& q, const Tensor& k_t, const Tensor& v,
   const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dh)));
   const T *qp = q.data<T>(), *ktp = k_t.data<T>(), *vp = v.data<T>();
   T* op = out.data<T>();
-#pragma omp parallel if (R * heads * keys * dh > 32768)
-  {
+  parallel_chunks(R * heads, 2 * keys * dh, [&](int64_t begin, int64_t end) {
     std::vector<T> scores(static_cast<size_t>(keys));
-#pragma omp for schedule(static)
-    for (int64_t task = 0; task < R * heads; ++task) {
+    for (int64_t task = begin; task < end; ++task) {
       const int64_t r = task / heads, h = task % heads, b = row_blocks[r];
       const int64_t n_valid = valid[b];
       const T* qh = qp + r * q_stride + h * dh;
@@ -103,7 +100,7 @@ void attend_transposed(const Tensor& q, const Tensor& k_t, const Tensor& v,
           for (int64_t i = 0; i < dh; ++i) oh[i] += p * vj[i];
         }
     }
-  }
+  });
 }
 
 }  // namespace

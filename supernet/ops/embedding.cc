@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "devices/parallel.h"
+
 namespace hat::ops {
 
 namespace {
@@ -48,12 +50,13 @@ template <typename T>
 void gather_rows(const int32_t* ids, int64_t n, const Tensor& table, T scale, T* out) {
   const int64_t width = table.size(1), row = table.stride(0), col = table.stride(1);
   const T* src = table.data<T>();
-#pragma omp parallel for
-  for (int64_t i = 0; i < n; ++i) {
-    const T* e = src + ids[i] * row;
-    T* o = out + i * width;
-    for (int64_t c = 0; c < width; ++c) o[c] = scale * e[c * col];
-  }
+  parallel_chunks(n, width, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const T* e = src + ids[i] * row;
+      T* o = out + i * width;
+      for (int64_t c = 0; c < width; ++c) o[c] = scale * e[c * col];
+    }
+  });
 }
 
 // Scatter-add by column blocks: the thread that owns columns [c0, c1) walks all tokens in

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "devices/parallel.h"
 #include "devices/random.h"
 #include "supernet/ops/rows.h"
 
@@ -60,8 +61,10 @@ void dropout_typed(const Tensor& x, double p, uint64_t seed, const Tensor* resid
   T* py = y.data<T>();
   const int64_t n = x.numel();
   if (p == 0.0) {
-#pragma omp parallel for simd
-    for (int64_t i = 0; i < n; ++i) py[i] = ADD ? pr[i] + px[i] : px[i];
+    parallel_chunks(n, 1, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+      for (int64_t i = begin; i < end; ++i) py[i] = ADD ? pr[i] + px[i] : px[i];
+    });
     return;
   }
   const T scale = static_cast<T>(1.0 / (1.0 - p));

@@ -14,6 +14,7 @@
 
 #include <cmath>
 
+#include "devices/parallel.h"
 #include "supernet/ops/rows.h"
 
 namespace hat::ops {
@@ -45,11 +46,12 @@ void add_rows(const Tensor& x, const Tensor& table, int64_t first, const Tensor&
   const T* px = x.data<T>();
   const T* pt = table.data<T>() + first * row;
   T* py = y.data<T>();
-#pragma omp parallel for
-  for (int64_t r = 0; r < batch * time; ++r) {
-    const T* pos = pt + (r % time) * row;
-    for (int64_t c = 0; c < width; ++c) py[r * width + c] = px[r * width + c] + pos[c * col];
-  }
+  parallel_chunks(batch * time, width, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const T* pos = pt + (r % time) * row;
+      for (int64_t c = 0; c < width; ++c) py[r * width + c] = px[r * width + c] + pos[c * col];
+    }
+  });
 }
 
 }  // namespace

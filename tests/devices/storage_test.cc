@@ -19,7 +19,9 @@ TEST(Storage, EverySizeIsZeroAlignedAndWritableToItsLastByte) {
     auto* p = static_cast<unsigned char*>(s.data());
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 64, 0u) << bytes;
-    if (bytes >= 2 * mb) EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % (2 * mb), 0u) << bytes;
+    if (bytes >= 2 * mb) {
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % (2 * mb), 0u) << bytes;
+    }
     size_t nonzero = 0;
     for (size_t i = 0; i < bytes; ++i) nonzero += p[i] != 0;
     EXPECT_EQ(nonzero, 0u) << bytes;
