@@ -45,7 +45,7 @@ int run(int argc, char** argv) {
   // Reporting defaults sized for the default space; HAT's spaces train for days.
   s.validate_interval_updates = s.save_interval_updates = 250;
   s.keep_last = 3;
-  if (vm.count("arch")) config.arch = arch::arch_from_file(vm["arch"].as<std::string>());
+  if (vm.count("arch")) config.arch = arch::arch_from_spec(vm["arch"].as<std::string>(), config.space.space);
   if (vm.count("init")) {
     config.init_model = vm["init"].as<std::string>();
     const arch::ArchConfig own = standalone::read_model_config(*config.init_model).arch;

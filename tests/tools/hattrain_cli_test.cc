@@ -46,6 +46,16 @@ TEST_F(HattrainCli, TrainsOneFixedSubTransformer) {
   EXPECT_EQ(metrics.find("sampled"), std::string::npos) << metrics;
 }
 
+// --arch smallest names the space's smallest SubTransformer, as hateval's and hattranslate's do.
+TEST_F(HattrainCli, TrainsTheSpacesSmallestByName) {
+  std::vector<std::string> args = fixture_->args("smallest");
+  args.insert(args.end(), {"--arch", "smallest", "--max-update", "2"});
+  ASSERT_EQ(test::HattrainFixture::run(args), 0);
+  const std::string metrics = util::read_file(fixture_->root() / "smallest" / "metrics.csv");
+  EXPECT_NE(metrics.find("train,2,"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(",fixed,"), std::string::npos) << metrics;
+}
+
 TEST_F(HattrainCli, AnArchitectureOutsideTheSpaceIsRefused) {
   std::string arch = kArchInSpace;
   arch.replace(arch.find("ffn_dims: [64]"), 14, "ffn_dims: [96]");

@@ -21,7 +21,8 @@ inline boost::program_options::options_description train_options() {
        "search space and HAT's training settings: default, iwslt14.de-en, wmt14.en-de, or a YAML file")
       ("save-dir", po::value<std::string>(), "checkpoints and metrics.csv (default checkpoints/SPACE, "
        "or checkpoints/SPACE-ARCHHASH with --arch)")
-      ("arch", po::value<std::string>(), "train only this SubTransformer (our YAML or HAT's)")
+      ("arch", po::value<std::string>(),
+       "train only this SubTransformer: largest, smallest (of --space), or a YAML file (ours or HAT's)")
       ("init", po::value<std::string>(),
        "fine-tune a model directory (hatexport's): its architecture, its weights as the start")
       ("export", po::value<std::string>(), "at the end, export the SubTransformer to this model directory")
