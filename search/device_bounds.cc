@@ -1,7 +1,5 @@
 #include "search/device_bounds.h"
 
-#include <filesystem>
-
 #include "devices/error.h"
 #include "latency/predict/deployment_setting.h"
 #include "latency/predict/predictor_file.h"
@@ -11,10 +9,7 @@ namespace hat::search {
 DeviceBounds::DeviceBounds(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
     const latency::DeviceProfile p = latency::resolve_device(name);
-    if (!std::filesystem::exists(p.predictor_file))
-      throw Error(str("no latency predictor for device ", p.name, " at ", p.predictor_file.string(),
-                      ": train it with `hatpredict train --device ", p.name, "`"));
-    predictors_.emplace(name, latency::load_predictor(p.predictor_file, p.name));
+    predictors_.emplace(name, latency::load_device_predictor(p));
     profiles_.emplace(name, p);
   }
 }

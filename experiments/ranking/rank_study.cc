@@ -77,12 +77,8 @@ void save(const fs::path& file, const json& identity, const std::vector<RankedAr
 std::function<double(const arch::ArchConfig&)> latency_of(const std::string& name,
                                                           const arch::ModelDims& dims) {
   const latency::DeviceProfile device = latency::resolve_device(name);
-  if (!fs::exists(device.predictor_file))
-    throw Error(str("no latency predictor for device ", device.name, " at ",
-                    device.predictor_file.string(), ": train it with `hatpredict train --device ",
-                    device.name, "` (or spread over parameters with --device none)"));
-  const auto predictor = std::make_shared<latency::LatencyPredictor>(
-      latency::load_predictor(device.predictor_file, device.name));
+  const auto predictor = std::make_shared<latency::LatencyPredictor>(latency::load_device_predictor(
+      device, "or spread over parameters with --device none"));
   const latency::InferenceSetting setting = latency::deployment_setting(device, dims);
   return [predictor, setting](const arch::ArchConfig& a) {
     return predictor->predict(latency::summarize_arch(a, setting)).total_ms;

@@ -22,10 +22,7 @@ namespace {
 double predicted_latency_ms(const std::string& device_name, const standalone::InferenceModel& m,
                             const translate::TranslateWarning& warn) {
   const latency::DeviceProfile device = latency::resolve_device(device_name);
-  HAT_CHECK(std::filesystem::exists(device.predictor_file), "no latency predictor for device ",
-            device.name, " at ", device.predictor_file.string(), ": train it with `hatpredict train --device ",
-            device.name, "`");
-  const latency::LatencyPredictor predictor = latency::load_predictor(device.predictor_file, device.name);
+  const latency::LatencyPredictor predictor = latency::load_device_predictor(device);
   const latency::ArchSummary summary =
       latency::summarize_arch(m.arch, latency::deployment_setting(device, m.loaded.model->dims()));
   if (warn)

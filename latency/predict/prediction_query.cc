@@ -1,8 +1,5 @@
 #include "latency/predict/prediction_query.h"
 
-#include <filesystem>
-
-#include "devices/error.h"
 #include "latency/predict/predictor_file.h"
 #include "latency/report/format.h"
 #include "supernet/arch/arch_yaml.h"
@@ -32,14 +29,6 @@ std::vector<PredictionQuery> prediction_queries(const std::vector<std::string>& 
     s.beam = overrides.beam.value_or(s.beam);
   }
   return queries;
-}
-
-LatencyPredictor load_device_predictor(const DeviceProfile& profile) {
-  if (!std::filesystem::exists(profile.predictor_file))
-    throw Error("device '" + profile.name + "' has no predictor yet (" +
-                profile.predictor_file.string() + "): run hatpredict train --device " +
-                profile.name);
-  return load_predictor(profile.predictor_file, profile.name);
 }
 
 void print_prediction(std::ostream& out, std::ostream& warnings, const LatencyPredictor& p,

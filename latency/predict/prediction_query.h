@@ -32,10 +32,6 @@ std::vector<PredictionQuery> prediction_queries(const std::vector<std::string>& 
                                                 const InferenceSetting& predictor_setting,
                                                 const SettingOverrides& overrides);
 
-// The device's predictor (its profile's file). Throws hat::Error saying how to train one when
-// the file does not exist yet.
-LatencyPredictor load_device_predictor(const DeviceProfile& profile);
-
 // "NAME: T ms (encoder E, decoder D) [kind, device]" (the split where the kind gives it) on
 // `out`, and the predictor's warnings about the query (outside its training range) on `warnings`.
 void print_prediction(std::ostream& out, std::ostream& warnings, const LatencyPredictor& predictor,

@@ -262,4 +262,12 @@ LatencyPredictor load_predictor(const std::filesystem::path& path, const std::st
   return p;
 }
 
+LatencyPredictor load_device_predictor(const DeviceProfile& device, const std::string& alternative) {
+  if (!std::filesystem::exists(device.predictor_file))
+    throw Error(str("no latency predictor for device ", device.name, " at ",
+                    device.predictor_file.string(), ": train it with `hatpredict train --device ",
+                    device.name, "`", alternative.empty() ? "" : " (" + alternative + ")"));
+  return load_predictor(device.predictor_file, device.name);
+}
+
 }  // namespace hat::latency

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <string>
 
+#include "latency/device_profile.h"
 #include "latency/predict/predictor.h"
 
 namespace hat::latency {
@@ -31,5 +32,10 @@ void save_predictor(const std::filesystem::path& path, const LatencyPredictor& p
 // device is an error.
 LatencyPredictor load_predictor(const std::filesystem::path& path,
                                 const std::string& expected_device = "");
+// The trained predictor of `device` (its profile's predictor file). A missing file is an error
+// that says how to train one (`hatpredict train --device NAME`), followed by `alternative` when
+// the caller has another way (e.g. "or spread over parameters with --device none").
+LatencyPredictor load_device_predictor(const DeviceProfile& device,
+                                       const std::string& alternative = "");
 
 }  // namespace hat::latency

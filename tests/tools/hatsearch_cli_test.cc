@@ -3,7 +3,6 @@
 // devices, an existing output directory and impossible constraints are clear errors.
 #include <gtest/gtest.h>
 
-
 #include <nlohmann/json.hpp>
 
 #include "tests/tools/hattrain_fixture.h"
