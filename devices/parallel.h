@@ -2,7 +2,7 @@
 // a parallel region. Entering one costs about 1 us even with a single thread (libgomp builds and
 // frees a team each time; an `if` clause does not avoid it) and several us with two, against a
 // few us of work in each of the ~30 loops of a one-sentence decoder step (measured on the 2-core
-// VM: a region of 64 additions took 1.2 us with one thread, 6.3 us with two).
+// VM: a region of 64 additions took 1.2 us with one thread, 6.3 us with two, another job running).
 #pragma once
 
 #include <omp.h>

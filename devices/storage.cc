@@ -17,9 +17,9 @@ constexpr size_t kHugePageBytes = size_t{2} << 20;  // x86-64's transparent huge
 
 // `bytes` (a multiple of the page size) of zero pages starting at a 2 MB boundary, with
 // transparent huge pages asked for: touching a large block then costs one page fault per 2 MB
-// instead of one per 4 KB (a fault costs microseconds, far more under a hypervisor: loading a
-// 38 MB model took 9,500 of them), and large matrices take fewer TLB entries. Memory is still
-// committed only where touched, in 2 MB steps.
+// instead of one per 4 KB (a fault costs microseconds, more under a hypervisor; a batched beam-5
+// run took 79,563 faults before, 16,083 after), and large matrices take fewer TLB entries.
+// Memory is still committed only where touched, in 2 MB steps.
 void* map_huge_aligned(size_t bytes) {
   const size_t span = bytes + kHugePageBytes;
   char* p = static_cast<char*>(
