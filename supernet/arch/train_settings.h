@@ -26,6 +26,10 @@ struct TrainSettings {
   int64_t max_tokens = 4096;    // max-tokens
   int64_t update_freq = 1;      // update-freq (gradient accumulation)
   int64_t max_update = 50000;   // max-update
+  // largest-first-updates (ours, not fairseq's): the first N updates train the largest
+  // SubTransformer alone, then HAT's uniform sampling takes over (Once-for-All's progressive
+  // shrinking in its simplest form). 0, HAT's behaviour, for HAT's spaces; see default.yml.
+  int64_t largest_first_updates = 0;
   // regularisation (HAT rescales dropout by sampled / super dimension)
   double dropout = 0.3;             // dropout
   double attention_dropout = 0.0;   // attention-dropout

@@ -99,6 +99,7 @@ const std::vector<std::string>& train_setting_keys() {
                                   "max-tokens",
                                   "update-freq",
                                   "max-update",
+                                  "largest-first-updates",
                                   "dropout",
                                   "attention-dropout",
                                   "activation-dropout",
@@ -145,6 +146,7 @@ void read_train_settings(YamlMap& map, TrainSettings& t) {
   r.count("max-tokens", t.max_tokens, 1);
   r.count("update-freq", t.update_freq, 1);
   r.count("max-update", t.max_update, 1);
+  r.count("largest-first-updates", t.largest_first_updates, 0);
 
   r.number("dropout", t.dropout, 0, 1, true);
   r.number("attention-dropout", t.attention_dropout, 0, 1, true);

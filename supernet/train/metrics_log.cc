@@ -10,6 +10,19 @@ namespace hat::train {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+const char* arch_choice_name(TrainProgress::ArchChoice choice) {
+  switch (choice) {
+    case TrainProgress::ArchChoice::fixed: return "fixed";
+    case TrainProgress::ArchChoice::largest_first: return "largest";
+    case TrainProgress::ArchChoice::sampled: break;
+  }
+  return "sampled";
+}
+
+}  // namespace
+
 const char* MetricsLog::header() {
   return "kind,update,epoch,elapsed_s,lr,loss_bits,nll_bits,target_tokens_per_s,grad_norm,"
          "arch,arch_hash";
@@ -51,7 +64,7 @@ void MetricsLog::write(const TrainProgress& p) {
   std::snprintf(row, sizeof row, "train,%lld,%llu,%.3f,%.6g,%.5f,%.5f,%.1f,%.5g,%s,%s",
                 static_cast<long long>(p.update), static_cast<unsigned long long>(p.epoch),
                 p.elapsed_seconds, p.lr, p.loss_bits, p.nll_bits, p.target_tokens_per_second,
-                p.grad_norm, p.fixed_arch ? "fixed" : "sampled", p.arch_hash.c_str());
+                p.grad_norm, arch_choice_name(p.arch_choice), p.arch_hash.c_str());
   out_ << row << '\n';
   out_.flush();
 }

@@ -167,7 +167,10 @@ class TrainingRun {
   // Writes the interval's metrics row, tells the caller, and starts a new interval.
   void report(Interval& interval, uint64_t epoch, MetricsLog& metrics) const {
     TrainProgress p = interval.progress(update_, s_.max_update, epoch, elapsed());
-    p.fixed_arch = config_.arch.has_value();
+    using Choice = TrainProgress::ArchChoice;
+    p.arch_choice = config_.arch                             ? Choice::fixed
+                    : update_ <= s_.largest_first_updates ? Choice::largest_first
+                                                          : Choice::sampled;
     metrics.write(p);
     if (events_.on_progress) events_.on_progress(p);
     interval = {};
@@ -179,9 +182,12 @@ class TrainingRun {
 
   double elapsed() const { return elapsed_before_ + seconds_since(start_); }
 
+  // The SubTransformer trained by the update after `update` done ones: --arch's; otherwise the
+  // largest for the first largest-first-updates, then one sampled uniformly.
   arch::ArchConfig arch_of_update(int64_t update) const {
-    return config_.arch ? *config_.arch
-                        : arch::sample_arch(config_.space.space, arch_seed(s_.seed, update));
+    if (config_.arch) return *config_.arch;
+    if (update < s_.largest_first_updates) return arch::largest_arch(config_.space.space);
+    return arch::sample_arch(config_.space.space, arch_seed(s_.seed, update));
   }
 
   // One optimizer update: update_freq micro-batches accumulated, gradients normalised by the
@@ -316,7 +322,7 @@ class TrainingRun {
     HAT_CHECK(st.at("arch") == arch, "hattrain: ", where, " trained ",
               st.at("arch").is_null() ? "the SuperTransformer" : "a fixed SubTransformer",
               "; resume it with the same --arch");
-    HAT_CHECK(comparable(st.at("settings").get<arch::TrainSettings>()) == comparable(s_),
+    HAT_CHECK(comparable(arch::settings_of_state(st)) == comparable(s_),
               "hattrain: ", where, " was trained with other settings: ", st.at("settings").dump(),
               "; only max-update and the intervals may change on resume");
     update_ = st.at("update").get<int64_t>();

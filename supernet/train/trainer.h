@@ -1,5 +1,5 @@
 // hattrain's engine: trains the SuperTransformer (one uniformly sampled SubTransformer per
-// update, as HAT) or one fixed SubTransformer, with gradient accumulation, HAT's schedules,
+// update, as HAT, after the space's largest-first-updates) or one fixed SubTransformer, with gradient accumulation, HAT's schedules,
 // periodic validation of the largest and smallest SubTransformers, metrics, and checkpoints
 // from which a killed run resumes bit for bit.
 #pragma once
@@ -42,7 +42,8 @@ struct TrainProgress {
   double target_tokens_per_second = 0;
   double grad_norm = 0;
   std::string arch_hash;  // of the last update's SubTransformer
-  bool fixed_arch = false;  // --arch mode: the same SubTransformer every update
+  // How the last update chose it: metrics.csv's arch column.
+  enum class ArchChoice { sampled, largest_first, fixed } arch_choice = ArchChoice::sampled;
 };
 
 struct ValidationRecord {

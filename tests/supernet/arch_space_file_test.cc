@@ -277,13 +277,15 @@ TEST(SpaceFile, BadSettingsAndInconsistentSpacesAreRejected) {
 TEST(SpaceFile, SettingsAbsentFromTheFileKeepTheirDefaults) {
   const arch::SpaceFile f =
       arch::parse_space_file(arch::space_to_hat_yaml(arch::load_space_file("default").space) +
-                                 "seed: 7\nadam-betas: ( 0.8 ,0.99 )\nlr-period-updates: -1\n",
+                                 "seed: 7\nadam-betas: ( 0.8 ,0.99 )\nlr-period-updates: -1\n"
+                                 "largest-first-updates: 300\n",
                              "d", "f.yml");
   arch::TrainSettings expected;
   expected.seed = 7;
   expected.adam_beta1 = 0.8;
   expected.adam_beta2 = 0.99;
   expected.lr_period_updates = 0;
+  expected.largest_first_updates = 300;
   EXPECT_EQ(f.settings, expected);
 }
 

@@ -2,7 +2,10 @@
 // fine-tuning a model directory (--init) and exporting the result (--export).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +47,38 @@ TEST_F(HattrainCli, TrainsOneFixedSubTransformer) {
   EXPECT_NE(metrics.find(",fixed,"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("valid,4,,"), std::string::npos) << metrics;  // final validation
   EXPECT_EQ(metrics.find("sampled"), std::string::npos) << metrics;
+}
+
+// With --largest-first-updates N, the first N updates train the largest SubTransformer (the
+// hash that validation reports for it) and sampling takes over from update N + 1.
+TEST_F(HattrainCli, LargestFirstUpdatesTrainTheLargestThenSample) {
+  std::vector<std::string> args = fixture_->args("largest_first");
+  *(std::find(args.begin(), args.end(), "--log-interval") + 1) = "1";  // a row per update
+  args.insert(args.end(), {"--largest-first-updates", "3", "--max-update", "10"});
+  ASSERT_EQ(test::HattrainFixture::run(args), 0);
+  std::string largest_hash;
+  std::vector<std::string> train_hashes, choices;  // of updates 1, 2, ...
+  for (const std::string& line :
+       util::read_lines(fixture_->root() / "largest_first" / "metrics.csv")) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string field; std::getline(fields, field, ',');) f.push_back(field);
+    if (f.size() < 11) continue;
+    if (f[0] == "train") {
+      choices.push_back(f[9]);
+      train_hashes.push_back(f[10]);
+    }
+    if (f[0] == "valid" && f[9] == "largest") largest_hash = f[10];
+  }
+  ASSERT_EQ(train_hashes.size(), 10u);
+  ASSERT_FALSE(largest_hash.empty());
+  for (int u = 0; u < 3; ++u) {
+    EXPECT_EQ(train_hashes[u], largest_hash) << "update " << u + 1;
+    EXPECT_EQ(choices[u], "largest") << "update " << u + 1;
+  }
+  for (int u = 3; u < 10; ++u) EXPECT_EQ(choices[u], "sampled") << "update " << u + 1;
+  const std::set<std::string> sampled(train_hashes.begin() + 3, train_hashes.end());
+  EXPECT_GT(sampled.size(), 1u) << "updates 4-10 should sample several SubTransformers";
 }
 
 // --arch smallest names the space's smallest SubTransformer, as hateval's and hattranslate's do.

@@ -41,6 +41,8 @@ inline boost::program_options::options_description train_options() {
       ("max-lr", po::value<double>(), "cosine: peak lr")
       ("warmup-updates", po::value<int64_t>(), "linear warm-up updates")
       ("warmup-init-lr", po::value<double>(), "lr at update 0")
+      ("largest-first-updates", po::value<int64_t>(),
+       "first N updates train the largest SubTransformer alone, then uniform sampling")
       ("dropout", po::value<double>(), "dropout (rescaled by sampled/super dim, as HAT)")
       ("attention-dropout", po::value<double>(), "dropout on attention probabilities")
       ("activation-dropout", po::value<double>(), "dropout after the FFN's ReLU")
@@ -77,6 +79,7 @@ inline void override_training_settings(const boost::program_options::variables_m
   set("max-lr", s.max_lr);
   set("warmup-updates", s.warmup_updates);
   set("warmup-init-lr", s.warmup_init_lr);
+  set("largest-first-updates", s.largest_first_updates);
   set("dropout", s.dropout);
   set("attention-dropout", s.attention_dropout);
   set("activation-dropout", s.activation_dropout);
