@@ -1,12 +1,15 @@
 # CUDA is optional: built only when a toolkit is found and HAT_ENABLE_CUDA is on.
 # A machine without CUDA builds and tests everything else.
 
-if(NOT DEFINED CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+# A cross build (a board bundle, cmake/toolchains/) has no CUDA: the host's toolkit targets x86.
+if(NOT CMAKE_CROSSCOMPILING AND NOT DEFINED CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
   set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
 endif()
 
-include(CheckLanguage)
-check_language(CUDA)
+if(NOT CMAKE_CROSSCOMPILING)
+  include(CheckLanguage)
+  check_language(CUDA)
+endif()
 if(CMAKE_CUDA_COMPILER)
   set(_hat_cuda_default ON)
 else()

@@ -18,9 +18,18 @@
 file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/share)
 file(CREATE_LINK ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/share/hat SYMBOLIC)
 
-set(HAT_TOOLS hatdata hattrain hateval hattranslate hatexport hatprofile hatpredict hatsearch hatreport hatrank)
-install(TARGETS ${HAT_TOOLS} RUNTIME DESTINATION bin)
+# Two install components: `board`, what runs on a board (profiling, translating, evaluating,
+# predicting) with the data, and `workstation`, the rest. A plain `cmake --install` installs both;
+# scripts/build-board.sh installs `board` alone into a bundle, whose lib/ holds the shared
+# libraries a stock board lacks: hence the RPATH $ORIGIN/../lib (harmless elsewhere: a library
+# not found there is found where it always was).
+set(HAT_BOARD_TOOLS hatprofile hattranslate hateval hatpredict)
+set(HAT_WORKSTATION_TOOLS hatdata hattrain hatexport hatsearch hatreport hatrank)
+set(HAT_TOOLS ${HAT_BOARD_TOOLS} ${HAT_WORKSTATION_TOOLS})
+set_target_properties(${HAT_TOOLS} PROPERTIES INSTALL_RPATH "$ORIGIN/../lib")
+install(TARGETS ${HAT_BOARD_TOOLS} RUNTIME DESTINATION bin COMPONENT board)
+install(TARGETS ${HAT_WORKSTATION_TOOLS} RUNTIME DESTINATION bin COMPONENT workstation)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/experiments/spaces ${PROJECT_SOURCE_DIR}/experiments/hat-configs
                   ${PROJECT_SOURCE_DIR}/experiments/hat-latency
-        DESTINATION share/hat/experiments)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/devices/profiles DESTINATION share/hat/devices)
+        DESTINATION share/hat/experiments COMPONENT board)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/devices/profiles DESTINATION share/hat/devices COMPONENT board)

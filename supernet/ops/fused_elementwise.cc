@@ -1,6 +1,6 @@
 // Fused element-wise kernels: own loops (oneDNN 2.6 has no dropout), f32 and f64. The dropout
-// kernels are compiled twice, for AVX-512 (vpmullq: eight 64-bit hashes per instruction) and
-// for the baseline ISA, and chosen once at run time.
+// kernels are compiled twice on x86, for AVX-512 (vpmullq: eight 64-bit hashes per instruction)
+// and for the baseline ISA, and chosen once at run time; elsewhere (arm64) once, for the baseline.
 #include "supernet/ops/fused_elementwise.h"
 
 #include <cmath>
@@ -33,11 +33,13 @@ inline bool keeps(uint64_t key, int64_t i, uint64_t threshold) {
     y[i] = ADD ? residual[i] + kept : kept;                                 \
   }
 
+#if defined(__x86_64__)
 template <typename T, bool ADD>
 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) void dropout_avx512(
     const T* x, const T* residual, T* y, int64_t n, uint64_t key, uint64_t threshold, T scale) {
   HAT_DROPOUT_LOOP
 }
+#endif
 
 template <typename T, bool ADD>
 void dropout_generic(const T* x, const T* residual, T* y, int64_t n, uint64_t key,
@@ -47,11 +49,13 @@ void dropout_generic(const T* x, const T* residual, T* y, int64_t n, uint64_t ke
 
 #undef HAT_DROPOUT_LOOP
 
+#if defined(__x86_64__)
 bool has_avx512() {
   static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
   return yes;
 }
+#endif
 
 template <typename T, bool ADD>
 void dropout_typed(const Tensor& x, double p, uint64_t seed, const Tensor* residual,
@@ -69,10 +73,10 @@ void dropout_typed(const Tensor& x, double p, uint64_t seed, const Tensor* resid
   }
   const T scale = static_cast<T>(1.0 / (1.0 - p));
   const uint64_t key = mix64(seed), threshold = keep_threshold(p);
-  if (has_avx512())
-    dropout_avx512<T, ADD>(px, pr, py, n, key, threshold, scale);
-  else
-    dropout_generic<T, ADD>(px, pr, py, n, key, threshold, scale);
+#if defined(__x86_64__)
+  if (has_avx512()) return dropout_avx512<T, ADD>(px, pr, py, n, key, threshold, scale);
+#endif
+  dropout_generic<T, ADD>(px, pr, py, n, key, threshold, scale);
 }
 
 // d = y > 0 ? d / (1 - p) : 0 as a bit mask on the product: y > 0 exactly when y's bits, read as

@@ -6,6 +6,7 @@
 # hattranslate on a tiny corpus.
 #   install_test.sh BUILD_DIR
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="$(cd "$1" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -47,30 +48,11 @@ grep -qF "$share/experiments/hat-configs" unknown-arch.log ||
 grep -qF "$share/experiments/spaces" unknown-space.log ||
   fail "the spaces were not looked up in the moved tree: $(cat unknown-space.log)"
 
-# A tiny corpus (word-for-word pairs from 12 words), a 60-piece vocabulary, one update of the
-# default space's SuperTransformer, its smallest SubTransformer exported and translating.
-mkdir corpus
-for split in train:300:1 valid:20:2 test:20:3; do
-  IFS=: read -r name pairs seed <<<"$split"
-  awk -v n="$pairs" -v seed="$seed" -v de="corpus/$name.de" -v en="corpus/$name.en" 'BEGIN {
-    srand(seed)
-    split("der Hund läuft schnell über die Straße und bellt laut Haus alt", d, " ")
-    split("the dog runs quickly across the street and barks loudly house old", e, " ")
-    for (i = 0; i < n; ++i) {
-      s = ""; t = ""
-      for (w = 0; w < 3 + int(rand() * 5); ++w) { k = 1 + int(rand() * 12); s = s d[k] " "; t = t e[k] " " }
-      print s "." > de; print t "." > en
-    }
-  }'
-done
-"$bin/hatdata" prepare --corpus corpus -s de -t en --out data --vocab-size 60 --threads 1 >prepare.log ||
-  fail "hatdata prepare failed: $(cat prepare.log)"
-"$bin/hattrain" --data data --space default --save-dir supernet --max-update 1 --max-tokens 200 \
-  --threads 1 >train-supernet.log 2>&1 || fail "hattrain failed: $(cat train-supernet.log)"
-"$bin/hatexport" --supernet supernet --arch smallest --data data --out model >export.log 2>&1 ||
-  fail "hatexport failed: $(cat export.log)"
+# A tiny corpus and vocabulary, one update of the default space's SuperTransformer (by name, so
+# from the moved tree's spaces), its smallest SubTransformer exported and translating.
+"$here/tiny_model.sh" "$bin" "$work" 1 smallest
 printf 'der Hund läuft.\ndie Straße ist alt.\n' >input.de
-"$bin/hattranslate" --model model --input input.de --output output.en --threads 1 --beam 2 \
+"$bin/hattranslate" --model model-smallest --input input.de --output output.en --threads 1 --beam 2 \
   --max-len-b 8 2>translate.log || fail "hattranslate failed: $(cat translate.log)"
 [[ $(wc -l <output.en) -eq 2 ]] || fail "expected 2 translations, got: $(cat output.en)"
 echo "install test: ok"
