@@ -36,7 +36,9 @@ mkdir -p "$run"
 
 # Budgets: the full run's, or the smoke run's tiny ones.
 if ((smoke)); then
-  train_args=(--max-update 24 --validate-interval 12 --save-interval 12 --valid-sentences 40)
+  # a third of the updates on the largest SubTransformer first, as the default space does
+  train_args=(--max-update 24 --largest-first-updates 8 --validate-interval 12 --save-interval 12
+              --valid-sentences 40)
   finetune_updates=6
   profile_args=(--samples 30 --warmups 1 --iterations 3)
   search_args=(--iterations 2 --parents 4 --mutations 4 --crossovers 4 --valid-sentences 40 --rank-check 0)

@@ -100,6 +100,7 @@ TEST(SpaceFile, DefaultSpaceIsTheSmallCpuSpace) {
   EXPECT_EQ(t.max_tokens, 4096);
   EXPECT_EQ(t.update_freq, 1);
   EXPECT_EQ(t.max_update, 1500);
+  EXPECT_EQ(t.largest_first_updates, 500);
   EXPECT_EQ(t.clip_norm, 0.0);
   EXPECT_EQ(t.weight_decay, 0.0001);
 }
