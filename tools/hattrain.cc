@@ -25,12 +25,13 @@ constexpr const char* kAbout =
     "usage: hattrain [--data DIR] [--space NAME|FILE] [--save-dir DIR] [options]\n\n"
     "Trains HAT's weight-sharing SuperTransformer: every update samples one SubTransformer of\n"
     "the search space uniformly (seeded by the update number) and trains its slice of the\n"
-    "shared weights. With --arch, trains one fixed SubTransformer (a from-scratch baseline)\n"
-    "inside the SuperTransformer; with --init DIR (a model directory from hatexport), fine-tunes\n"
-    "that model's SubTransformer from its inherited weights (HAT's Table 6). --export DIR ends a\n"
-    "fixed-architecture run by exporting its best checkpoint (the last without validation) into\n"
-    "a model directory. Checkpoints and metrics.csv go to --save-dir; a killed run continues with\n"
-    "--resume.\n";
+    "shared weights, after the space's largest-first-updates, which train the largest alone\n"
+    "(the default space: 500 of 1,500). With --arch, trains one fixed SubTransformer (a\n"
+    "from-scratch baseline) inside the SuperTransformer; with --init DIR (a model directory\n"
+    "from hatexport), fine-tunes that model's SubTransformer from its inherited weights (HAT's\n"
+    "Table 6). --export DIR ends a fixed-architecture run by exporting its best checkpoint (the\n"
+    "last without validation) into a model directory. Checkpoints and metrics.csv go to\n"
+    "--save-dir; a killed run continues with --resume.\n";
 
 int run(int argc, char** argv) {
   const auto parsed = cli::parse_options(argc, argv, cli::train_options(), kAbout);
