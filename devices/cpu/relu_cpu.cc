@@ -1,8 +1,10 @@
-// ReLU on the CPU: oneDNN's eltwise_relu over the flat tensor, primitives cached per size.
+// ReLU on the CPU: oneDNN's eltwise_relu over the flat tensor, primitives cached per size; our
+// loop where oneDNN has only its reference code (arm64 without SVE: reference_fallback.h).
 #include <memory>
 
 #include "devices/cpu/cpu_kernels.h"
 #include "devices/cpu/dnnl_context.h"
+#include "devices/cpu/reference_fallback.h"
 #include "devices/threads.h"
 
 namespace hat::cpu {
@@ -12,6 +14,7 @@ namespace {
 struct ReluForward {
   dnnl::eltwise_forward::primitive_desc pd;
   dnnl::eltwise_forward primitive;
+  bool own_loop = false;
 };
 struct ReluBackward {
   dnnl::eltwise_backward primitive;
@@ -29,7 +32,8 @@ ReluForward forward_primitive(int64_t n) {
   static PrimitiveCache<ReluForward> cache;
   return cache.get({n, num_threads()}, [&] {
     ReluForward p{forward_pd(n), {}};
-    p.primitive = dnnl::eltwise_forward(p.pd);
+    p.own_loop = is_reference_implementation(p.pd.impl_info_str());
+    if (!p.own_loop) p.primitive = dnnl::eltwise_forward(p.pd);
     return p;
   });
 }
@@ -49,9 +53,10 @@ ReluBackward backward_primitive(int64_t n) {
 void CpuKernels::relu_forward(const Tensor& x, const Tensor& y) const {
   try {
     const int64_t n = x.numel();
+    const ReluForward p = forward_primitive(n);
+    if (p.own_loop) return relu_loop(x.data<float>(), y.data<float>(), n);
     const dnnl::memory::desc md = flat_desc(n);
-    forward_primitive(n).primitive.execute(
-        stream(), {{DNNL_ARG_SRC, memory(md, x)}, {DNNL_ARG_DST, memory(md, y)}});
+    p.primitive.execute(stream(), {{DNNL_ARG_SRC, memory(md, x)}, {DNNL_ARG_DST, memory(md, y)}});
     stream().wait();
   } catch (const dnnl::error& e) {
     rethrow_dnnl("relu", e);

@@ -1,10 +1,14 @@
 // oneDNN's softmax and logsoftmax run alike at inference: over the rows of a [rows, width] f32
-// tensor, in place, with the primitive built once per shape and thread count.
+// tensor, in place, with the primitive built once per shape and thread count. Where oneDNN has
+// only its reference implementation (arm64 without SVE), our row loop runs instead
+// (reference_fallback.h).
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "devices/cpu/dnnl_context.h"
+#include "devices/cpu/reference_fallback.h"
 #include "devices/threads.h"
 
 namespace hat::cpu {
@@ -16,6 +20,7 @@ void rowwise_inference_inplace(const Tensor& x, const char* op) {
   struct Entry {
     dnnl::memory::desc md;
     Forward forward;
+    bool own_loop = false;  // oneDNN offers only its reference code here
   };
   static PrimitiveCache<Entry> cache;
   try {
@@ -23,10 +28,17 @@ void rowwise_inference_inplace(const Tensor& x, const char* op) {
     const Entry e = cache.get({rows, width, num_threads()}, [&] {
       Entry entry;
       entry.md = memory_desc(Shape{rows, width}, Shape{width, 1}, DType::f32);
-      entry.forward = Forward(typename Forward::primitive_desc(
-          typename Forward::desc(dnnl::prop_kind::forward_inference, entry.md, 1), engine()));
+      const typename Forward::primitive_desc pd(
+          typename Forward::desc(dnnl::prop_kind::forward_inference, entry.md, 1), engine());
+      entry.own_loop = is_reference_implementation(pd.impl_info_str());
+      if (!entry.own_loop) entry.forward = Forward(pd);
       return entry;
     });
+    if (e.own_loop) {
+      softmax_rows_loop(x.data<float>(), rows, width,
+                        std::is_same_v<Forward, dnnl::logsoftmax_forward>);
+      return;
+    }
     const dnnl::memory m = memory(e.md, x);
     e.forward.execute(stream(), {{DNNL_ARG_SRC, m}, {DNNL_ARG_DST, m}});
     stream().wait();

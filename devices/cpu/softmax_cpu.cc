@@ -1,8 +1,13 @@
 // Softmax on the CPU: oneDNN's softmax, primitives cached per shape and thread count. The
 // training pair (forward_training with its backward) serves the attention; the forward-only
 // primitive serves the in-place cross-entropy, each with its own cache as before the split.
+// Where oneDNN has only its reference forward (arm64 without SVE), our row loop runs instead
+// (reference_fallback.h); the backward, for training, stays oneDNN's.
+#include <cstring>
+
 #include "devices/cpu/cpu_kernels.h"
 #include "devices/cpu/dnnl_context.h"
+#include "devices/cpu/reference_fallback.h"
 #include "devices/cpu/rowwise_inference.h"
 #include "devices/threads.h"
 
@@ -15,6 +20,7 @@ struct SoftmaxPrimitives {
   dnnl::memory::desc md;
   dnnl::softmax_forward forward;
   dnnl::softmax_backward backward;
+  bool own_forward = false;
 };
 
 SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
@@ -26,6 +32,7 @@ SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
         dnnl::softmax_forward::desc(dnnl::prop_kind::forward_training, p.md, 1), engine());
     dnnl::softmax_backward::primitive_desc bwd(dnnl::softmax_backward::desc(p.md, p.md, 1),
                                                engine(), fwd);
+    p.own_forward = is_reference_implementation(fwd.impl_info_str());
     p.forward = dnnl::softmax_forward(fwd);
     p.backward = dnnl::softmax_backward(bwd);
     return p;
@@ -38,6 +45,12 @@ void CpuKernels::softmax_forward(const Tensor& scores, const Tensor& probs) cons
   try {
     const int64_t width = scores.size(-1), rows = scores.numel() / width;
     const SoftmaxPrimitives& p = softmax_primitives(rows, width);
+    if (p.own_forward) {
+      float* out = probs.data<float>();
+      if (out != scores.data<float>())
+        std::memcpy(out, scores.data<float>(), sizeof(float) * rows * width);
+      return softmax_rows_loop(out, rows, width, /*log=*/false);
+    }
     p.forward.execute(stream(), {{DNNL_ARG_SRC, memory(p.md, scores)},
                                  {DNNL_ARG_DST, memory(p.md, probs)}});
     stream().wait();

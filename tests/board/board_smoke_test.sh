@@ -43,11 +43,13 @@ unset HAT_DATA_DIR HAT_DEVICE_PROFILES
 tar -C "$work" -xzf "$bundle"
 board="$(compgen -G "$work/hat-*-linux-arm64")"
 x86="$build/tools"
-# board TOOL ARGS...: the bundle's tool under emulation; its peak RSS (KiB) goes to $work/rss.
+# board TOOL ARGS...: the bundle's tool under emulation, on a Raspberry Pi 4's CPU (Cortex-A72:
+# NEON, no SVE, so oneDNN picks what it picks there, and our loops replace its reference code);
+# its peak RSS (KiB) goes to $work/rss.
 board() {
   local tool="$1"
   shift
-  /usr/bin/time -f "%M" -o "$work/rss" qemu-aarch64 -L "$base" "$board/bin/$tool" "$@"
+  /usr/bin/time -f "%M" -o "$work/rss" qemu-aarch64 -cpu cortex-a72 -L "$base" "$board/bin/$tool" "$@"
 }
 step() { echo "board smoke test: $* (${SECONDS}s)"; }
 readelf -h "$board/bin/hattranslate" | grep -q "Machine:.*AArch64" || fail "bin/hattranslate is not an arm64 program"
