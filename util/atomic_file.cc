@@ -89,7 +89,33 @@ void AtomicFile::commit() {
   sync_directory(parent_of(target_));
 }
 
+namespace {
+
+// Writes to an existing non-regular file (device, pipe) as it is, without truncating or renaming.
+void write_in_place(const fs::path& target, std::string_view bytes) {
+  const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+  HAT_CHECK(fd >= 0, target.string(), ": cannot open for writing: ", system_reason(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      HAT_CHECK(false, target.string(), ": write failed: ", system_reason(error));
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
 void write_file_atomically(const fs::path& target, std::string_view bytes) {
+  std::error_code error;
+  const fs::file_status status = fs::status(target, error);  // follows links: /dev/stdout
+  if (!error && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status))
+    return write_in_place(target, bytes);
   AtomicFile file(target);
   file.write(bytes);
   file.commit();

@@ -40,7 +40,9 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-// The whole file in one call.
+// The whole file in one call. A target that exists and is not a regular file (a device such as
+// /dev/null or /dev/stdout, a named pipe) is written in place: replacing it would destroy it (run
+// as root, `hattranslate -o /dev/null` once turned /dev/null into a regular file).
 void write_file_atomically(const std::filesystem::path& target, std::string_view bytes);
 
 // fsync of a directory, so that renames and new entries in it survive a power cut.
