@@ -12,6 +12,9 @@ std::string format_progress_line(const TrainProgress& p, const std::string& elap
                 static_cast<long long>(p.update), static_cast<long long>(p.max_update),
                 static_cast<unsigned long long>(p.epoch), p.loss_bits, p.lr, p.target_tokens_per_second,
                 elapsed.c_str());
+  // The space's largest-first-updates: say why the loss falls faster than sampling's will.
+  if (p.arch_choice == TrainProgress::ArchChoice::largest_first)
+    return std::string(line) + " | largest SubTransformer first";
   return line;
 }
 

@@ -7,10 +7,14 @@ namespace hat {
 namespace {
 
 TEST(TrainLines, ProgressLineShowsUpdateEpochLossLrSpeedAndTime) {
-  const train::TrainProgress p{.update = 120, .max_update = 1000, .epoch = 2, .lr = 0.000125,
+  train::TrainProgress p{.update = 120, .max_update = 1000, .epoch = 2, .lr = 0.000125,
                         .loss_bits = 7.12345, .target_tokens_per_second = 5230.4,
                         .arch_hash = {}};
   EXPECT_EQ(train::format_progress_line(p, "1:05"), "update 120/1000 epoch 2 | loss 7.123 bits | lr 0.000125 | 5230 tok/s | 1:05");
+  p.arch_choice = train::TrainProgress::ArchChoice::largest_first;
+  EXPECT_EQ(train::format_progress_line(p, "1:05"),
+            "update 120/1000 epoch 2 | loss 7.123 bits | lr 0.000125 | 5230 tok/s | 1:05 | largest "
+            "SubTransformer first");
 }
 
 TEST(TrainLines, ValidationLineAlignsTheSubTransformersName) {
