@@ -14,7 +14,8 @@ usage() { echo "usage: scripts/build-board.sh arm64|amd64   (BOARD_DIR=... JOBS=
 [[ $# -eq 1 ]] || usage
 arch="$1"
 case "$arch" in
-  arm64) triplet=aarch64-linux-gnu; compiler_packages=(crossbuild-essential-arm64 qemu-user) ;;
+  # qemu-user and time: running the bundle here, as the emulated board test does (tests/board/)
+  arm64) triplet=aarch64-linux-gnu; compiler_packages=(crossbuild-essential-arm64 qemu-user time) ;;
   amd64) triplet=x86_64-linux-gnu; compiler_packages=(build-essential) ;;
   -h|--help) usage ;;
   *) echo "build-board: no bundle for '$arch': use arm64 or amd64" >&2; exit 2 ;;
