@@ -37,6 +37,15 @@ fs::path temporary_name(const fs::path& target) {
 AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {
   HAT_CHECK(!target_.empty() && !target_.filename().empty(), "atomic write: '", target_.string(),
             "' is not a file name");
+  // An existing device or pipe (/dev/null, /dev/stdout: status follows the link) is written in
+  // place, with no temporary: renaming over it would destroy it.
+  std::error_code error;
+  const fs::file_status status = fs::status(target_, error);
+  if (!error && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status)) {
+    fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
+    HAT_CHECK(fd_ >= 0, target_.string(), ": cannot open for writing: ", system_reason(errno));
+    return;
+  }
   for (int attempt = 0; fd_ < 0; ++attempt) {
     temp_ = temporary_name(target_);
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -80,42 +89,21 @@ void AtomicFile::commit() {
     throw Error(str(target_.string(), ": ", what, " failed (", system_reason(error),
                     "); the previous file, if any, is unchanged"));
   };
-  if (::fsync(fd_) != 0) fail("fsync");
+  const bool in_place = temp_.empty();  // a device or pipe: nothing to sync or rename
+  if (!in_place && ::fsync(fd_) != 0) fail("fsync");
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) fail("close");
+  if (in_place) {
+    committed_ = true;
+    return;
+  }
   if (::rename(temp_.c_str(), target_.c_str()) != 0) fail("rename");
   committed_ = true;
   sync_directory(parent_of(target_));
 }
 
-namespace {
-
-// Writes to an existing non-regular file (device, pipe) as it is, without truncating or renaming.
-void write_in_place(const fs::path& target, std::string_view bytes) {
-  const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
-  HAT_CHECK(fd >= 0, target.string(), ": cannot open for writing: ", system_reason(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      HAT_CHECK(false, target.string(), ": write failed: ", system_reason(error));
-    }
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-}
-
-}  // namespace
-
 void write_file_atomically(const fs::path& target, std::string_view bytes) {
-  std::error_code error;
-  const fs::file_status status = fs::status(target, error);  // follows links: /dev/stdout
-  if (!error && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status))
-    return write_in_place(target, bytes);
   AtomicFile file(target);
   file.write(bytes);
   file.commit();

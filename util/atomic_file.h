@@ -15,6 +15,9 @@ inline constexpr std::string_view kTemporaryPrefix = ".tmp-";
 
 // A file written in pieces under "<dir>/.tmp-<name>-<unique>" and moved over `target` by
 // commit(). Destroying it uncommitted (an exception, a failed write) removes the temporary.
+// A target that exists and is not a regular file (a device such as /dev/null or /dev/stdout, a
+// named pipe) is written in place instead: renaming over it would destroy it (run as root,
+// `hattranslate -o /dev/null` once turned /dev/null into a regular file).
 class AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path target);
@@ -40,9 +43,7 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-// The whole file in one call. A target that exists and is not a regular file (a device such as
-// /dev/null or /dev/stdout, a named pipe) is written in place: replacing it would destroy it (run
-// as root, `hattranslate -o /dev/null` once turned /dev/null into a regular file).
+// The whole file in one call.
 void write_file_atomically(const std::filesystem::path& target, std::string_view bytes);
 
 // fsync of a directory, so that renames and new entries in it survive a power cut.
