@@ -33,7 +33,7 @@ SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
     dnnl::softmax_backward::primitive_desc bwd(dnnl::softmax_backward::desc(p.md, p.md, 1),
                                                engine(), fwd);
     p.own_forward = is_reference_implementation(fwd.impl_info_str());
-    p.forward = dnnl::softmax_forward(fwd);
+    if (!p.own_forward) p.forward = dnnl::softmax_forward(fwd);
     p.backward = dnnl::softmax_backward(bwd);
     return p;
   });

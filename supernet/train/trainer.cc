@@ -167,10 +167,7 @@ class TrainingRun {
   // Writes the interval's metrics row, tells the caller, and starts a new interval.
   void report(Interval& interval, uint64_t epoch, MetricsLog& metrics) const {
     TrainProgress p = interval.progress(update_, s_.max_update, epoch, elapsed());
-    using Choice = TrainProgress::ArchChoice;
-    p.arch_choice = config_.arch                             ? Choice::fixed
-                    : update_ <= s_.largest_first_updates ? Choice::largest_first
-                                                          : Choice::sampled;
+    p.arch_choice = choice_of_update(update_ - 1);  // the interval's last update
     metrics.write(p);
     if (events_.on_progress) events_.on_progress(p);
     interval = {};
@@ -182,11 +179,20 @@ class TrainingRun {
 
   double elapsed() const { return elapsed_before_ + seconds_since(start_); }
 
-  // The SubTransformer trained by the update after `update` done ones: --arch's; otherwise the
+  // How the update after `update` done ones chooses its SubTransformer: --arch's; otherwise the
   // largest for the first largest-first-updates, then one sampled uniformly.
+  TrainProgress::ArchChoice choice_of_update(int64_t update) const {
+    if (config_.arch) return TrainProgress::ArchChoice::fixed;
+    return update < s_.largest_first_updates ? TrainProgress::ArchChoice::largest_first
+                                             : TrainProgress::ArchChoice::sampled;
+  }
+
   arch::ArchConfig arch_of_update(int64_t update) const {
-    if (config_.arch) return *config_.arch;
-    if (update < s_.largest_first_updates) return arch::largest_arch(config_.space.space);
+    switch (choice_of_update(update)) {
+      case TrainProgress::ArchChoice::fixed: return *config_.arch;
+      case TrainProgress::ArchChoice::largest_first: return arch::largest_arch(config_.space.space);
+      case TrainProgress::ArchChoice::sampled: break;
+    }
     return arch::sample_arch(config_.space.space, arch_seed(s_.seed, update));
   }
 
