@@ -44,21 +44,11 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The sysroot: Debian 12's ARCH packages of every dependency, unpacked (no maintainer scripts run,
-# so no emulation and no root inside it). Remade when the package list changes.
-sysroot_packages="libc6-dev,libstdc++-12-dev,libdnnl-dev,ocl-icd-opencl-dev,libtbb-dev,\
-libboost-program-options-dev,libsqlite3-dev,libsentencepiece-dev,libyaml-cpp-dev,\
-nlohmann-json3-dev,libicu-dev,libssl-dev"
+# The sysroot: Debian 12's ARCH packages of every dependency (made once, about 400 MB).
 sysroot="$board_dir/sysroot-$arch"
-if [[ "$(cat "$sysroot/.hat-packages" 2>/dev/null)" != "$sysroot_packages" ]]; then
-  echo "build-board: making the $arch sysroot (Debian 12 packages, about 400 MB)"
-  rm -rf "$sysroot" "$sysroot.partial"
-  mmdebstrap --quiet --variant=extract --architectures="$arch" --include="$sysroot_packages" \
-    bookworm "$sysroot.partial" >"$board_dir/sysroot-$arch.log" 2>&1 ||
-    { echo "build-board: mmdebstrap failed; see $board_dir/sysroot-$arch.log" >&2; exit 1; }
-  echo "$sysroot_packages" >"$sysroot.partial/.hat-packages"
-  mv "$sysroot.partial" "$sysroot"
-fi
+"$root/scripts/debian-root.sh" "$arch" "libc6-dev,libstdc++-12-dev,libdnnl-dev,ocl-icd-opencl-dev,\
+libtbb-dev,libboost-program-options-dev,libsqlite3-dev,libsentencepiece-dev,libyaml-cpp-dev,\
+nlohmann-json3-dev,libicu-dev,libssl-dev" "$sysroot"
 
 # Configure (quick when nothing changed) and build the board tools.
 build="$board_dir/build-$arch"

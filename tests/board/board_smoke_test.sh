@@ -27,15 +27,7 @@ command -v qemu-aarch64 >/dev/null || fail "qemu-aarch64 is missing (Debian pack
 
 # A board's base system: Debian 12's arm64 libc6, libstdc++6 and libgcc-s1, nothing else.
 base="$build/board/base-arm64"
-if [[ ! -f "$base/.complete" ]]; then
-  rm -rf "$base.partial"
-  mmdebstrap --quiet --variant=extract --architectures=arm64 --include=libc6,libstdc++6,libgcc-s1 \
-    bookworm "$base.partial" >"$build/board/base-arm64.log" 2>&1 ||
-    fail "mmdebstrap could not make the base root; see $build/board/base-arm64.log"
-  touch "$base.partial/.complete"
-  rm -rf "$base"
-  mv "$base.partial" "$base"
-fi
+"$here/../../scripts/debian-root.sh" arm64 libc6,libstdc++6,libgcc-s1 "$base"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
