@@ -16,6 +16,7 @@ packages=(
   libdnnl-dev ocl-icd-opencl-dev libtbb-dev libboost-program-options-dev libsqlite3-dev
   googletest libgtest-dev libsentencepiece-dev libyaml-cpp-dev nlohmann-json3-dev
   libicu-dev libssl-dev trans-de-en
+  openssh-client  # hatprofile remote: ssh and scp to a board
 )
 
 missing=()

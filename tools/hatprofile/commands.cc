@@ -8,6 +8,7 @@ namespace hat::hatprofile {
 
 const char* const kAbout =
     "usage: hatprofile [run] [--space NAME|FILE] [--samples N] [--device NAME] [--dataset FILE] ...\n"
+    "       hatprofile remote --ssh USER@HOST [--port P] [--identity KEY] --device NAME [run options]\n"
     "       hatprofile import-csv --csv FILE --device NAME --dataset FILE\n"
     "       hatprofile export-csv --dataset FILE --device NAME [--output FILE|-]\n"
     "       hatprofile merge --into FILE --from FILE [--from FILE ...] [--as-passes]\n"
@@ -19,7 +20,11 @@ const char* const kAbout =
     "Each sample is committed as soon as it is measured; Ctrl-C stops cleanly, and running the\n"
     "same command again continues and ends with exactly N samples (per pass, with --passes).\n"
     "--model DIR measures one model directory (hatexport's) N times instead. Devices resolve\n"
-    "through devices/profiles (HAT_DEVICE_PROFILES overrides the directory).\n";
+    "through devices/profiles (HAT_DEVICE_PROFILES overrides the directory).\n\n"
+    "remote profiles a board from here over ssh: copies the board bundle when the board lacks\n"
+    "this one (scripts/build-board.sh), runs `hatprofile run` there with the given run options,\n"
+    "showing its progress, and merges the board's rows into the device's dataset here. The\n"
+    "board keeps every row it measures: after a dropped connection the same command continues.\n";
 
 std::optional<po::variables_map> parse(int argc, char** argv, po::options_description& o) {
   po::options_description help("General");

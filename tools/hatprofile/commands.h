@@ -33,5 +33,6 @@ int import_command(int argc, char** argv);  // data_commands.cc
 int export_command(int argc, char** argv);
 int merge_command(int argc, char** argv);
 int stats_command(int argc, char** argv);
+int remote_command(int argc, char** argv);  // remote_command.cc
 
 }  // namespace hat::hatprofile

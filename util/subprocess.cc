@@ -1,0 +1,82 @@
+#include "util/subprocess.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "devices/error.h"
+
+extern char** environ;
+
+namespace hat::util {
+
+namespace {
+
+// Closes a descriptor once, on every path out.
+struct Descriptor {
+  int fd = -1;
+  ~Descriptor() { close_now(); }
+  void close_now() {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+};
+
+}  // namespace
+
+int run_process(const std::vector<std::string>& argv,
+                const std::function<void(const std::string& line)>& on_line) {
+  HAT_CHECK(!argv.empty(), "run_process: no program");
+  int pipe_fds[2];
+  HAT_CHECK(::pipe2(pipe_fds, O_CLOEXEC) == 0, "cannot make a pipe: ", std::strerror(errno));
+  Descriptor read_end{pipe_fds[0]}, write_end{pipe_fds[1]};
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, write_end.fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, write_end.fd, STDERR_FILENO);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  HAT_CHECK(spawned == 0, "cannot run ", argv[0], ": ", std::strerror(spawned));
+  write_end.close_now();  // the child holds the only write end: end of file when it exits
+
+  std::string line;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(read_end.fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;  // a Ctrl-C: the child gets it too; read on
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buffer[i] == '\n' || buffer[i] == '\r') {
+        if (!line.empty()) on_line(line);
+        line.clear();
+      } else {
+        line += buffer[i];
+      }
+    }
+  }
+  if (!line.empty()) on_line(line);
+
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    HAT_CHECK(errno == EINTR, "cannot wait for ", argv[0], ": ", std::strerror(errno));
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace hat::util
