@@ -1,6 +1,8 @@
 #include "util/subprocess.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,7 +31,8 @@ struct Descriptor {
 }  // namespace
 
 int run_process(const std::vector<std::string>& argv,
-                const std::function<void(const std::string& line)>& on_line) {
+                const std::function<void(const std::string& line)>& on_line,
+                const std::function<bool()>& stop) {
   HAT_CHECK(!argv.empty(), "run_process: no program");
   int pipe_fds[2];
   HAT_CHECK(::pipe2(pipe_fds, O_CLOEXEC) == 0, "cannot make a pipe: ", std::strerror(errno));
@@ -51,9 +54,18 @@ int run_process(const std::vector<std::string>& argv,
 
   std::string line;
   char buffer[4096];
+  bool stopping = false;
   for (;;) {
+    // Waits a fifth of a second at most, so that `stop` is asked even when the child is silent.
+    pollfd ready{read_end.fd, POLLIN, 0};
+    const int polled = ::poll(&ready, 1, 200);
+    if (stop && !stopping && stop()) {
+      ::kill(pid, SIGTERM);
+      stopping = true;
+    }
+    if (polled == 0 || (polled < 0 && errno == EINTR)) continue;
     const ssize_t n = ::read(read_end.fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;  // a Ctrl-C: the child gets it too; read on
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     for (ssize_t i = 0; i < n; ++i) {
       if (buffer[i] == '\n' || buffer[i] == '\r') {

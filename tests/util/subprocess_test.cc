@@ -30,6 +30,13 @@ TEST(RunProcess, ReportsTheSignalThatEndedTheProgram) {
   EXPECT_EQ(status, 128 + 9);
 }
 
+TEST(RunProcess, StopEndsASilentChildWithSigterm) {
+  int asked = 0;
+  const int status = run_process({"sleep", "30"}, [](const std::string&) {}, [&] { return ++asked >= 2; });
+  EXPECT_EQ(status, 128 + 15);
+  EXPECT_GE(asked, 2);
+}
+
 TEST(RunProcess, TheChildReadsAnEmptyStdin) {
   int status = -1;
   const auto lines = lines_of({"sh", "-c", "cat; echo end"}, &status);  // would hang on a terminal

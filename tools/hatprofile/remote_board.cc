@@ -46,31 +46,31 @@ std::vector<std::string> Board::options(const char* port_flag) const {
   return o;
 }
 
-int Board::run(const std::string& script, const LineHandler& on_line) const {
+int Board::run(const std::string& script, const LineHandler& on_line, const StopRequest& stop) const {
   std::vector<std::string> argv = {"ssh"};
   for (std::string& o : options("-p")) argv.push_back(std::move(o));
   // ssh hands the remote side one string, which the user's login shell runs: name sh there.
   argv.insert(argv.end(), {address_.target, "--", "sh -c " + util::shell_quote(script)});
-  return util::run_process(argv, on_line);
+  return util::run_process(argv, on_line, stop);
 }
 
 int Board::copy_to(const std::vector<std::filesystem::path>& files, const std::string& remote_dir,
-                   const LineHandler& on_line) const {
+                   const LineHandler& on_line, const StopRequest& stop) const {
   HAT_CHECK(!files.empty(), "copy_to: no files");
   std::vector<std::string> argv = {"scp", "-q"};
   for (std::string& o : options("-P")) argv.push_back(std::move(o));
   argv.push_back("--");
   for (const std::filesystem::path& f : files) argv.push_back(f.string());
   argv.push_back(address_.target + ":" + remote_dir + "/");
-  return util::run_process(argv, on_line);
+  return util::run_process(argv, on_line, stop);
 }
 
 int Board::copy_from(const std::string& remote_file, const std::filesystem::path& file,
-                     const LineHandler& on_line) const {
+                     const LineHandler& on_line, const StopRequest& stop) const {
   std::vector<std::string> argv = {"scp", "-q"};
   for (std::string& o : options("-P")) argv.push_back(std::move(o));
   argv.insert(argv.end(), {"--", address_.target + ":" + remote_file, file.string()});
-  return util::run_process(argv, on_line);
+  return util::run_process(argv, on_line, stop);
 }
 
 }  // namespace hat::hatprofile

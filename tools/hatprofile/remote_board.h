@@ -31,23 +31,26 @@ std::optional<std::string> bundle_architecture(const std::string& machine);
 std::string ssh_failure_message(const BoardAddress& board, const std::vector<std::string>& lines);
 
 // Runs commands on the board and copies files to and from it. Every call prints nothing itself:
-// its output lines go to on_line, and the exit status is returned as ssh or scp gave it.
+// its output lines go to on_line, and the exit status is returned as ssh or scp gave it. When
+// `stop` returns true (cli::stop_requested: a Ctrl-C, SIGTERM) the ssh or scp is ended at once;
+// the board's side then ends when it next writes to the closed connection.
 class Board {
  public:
   using LineHandler = std::function<void(const std::string& line)>;
+  using StopRequest = std::function<bool()>;
 
   explicit Board(BoardAddress address) : address_(std::move(address)) {}
   const BoardAddress& address() const { return address_; }
 
   // `sh -c SCRIPT` on the board (whatever the user's login shell is).
-  int run(const std::string& script, const LineHandler& on_line) const;
+  int run(const std::string& script, const LineHandler& on_line, const StopRequest& stop = {}) const;
   // Copies local files into the board's directory `remote_dir` (relative to the home directory
   // unless absolute), keeping their names.
   int copy_to(const std::vector<std::filesystem::path>& files, const std::string& remote_dir,
-              const LineHandler& on_line) const;
+              const LineHandler& on_line, const StopRequest& stop = {}) const;
   // Copies the board's `remote_file` to the local `file`.
   int copy_from(const std::string& remote_file, const std::filesystem::path& file,
-                const LineHandler& on_line) const;
+                const LineHandler& on_line, const StopRequest& stop = {}) const;
 
  private:
   std::vector<std::string> options(const char* port_flag) const;

@@ -147,10 +147,7 @@ class RemoteProfile {
       throw Error(str(board_.address().target, " is a '", state.machine,
                       "' machine: board bundles are built for arm64 (aarch64) and amd64 (x86_64) "
                       "only; nothing was copied"));
-    const fs::path bundle = find_bundle(*arch);
-    bundle_name_ = bundle.filename().string();
-    bundle_name_ = bundle_name_.substr(0, bundle_name_.size() - std::string(".tar.gz").size());
-    install_bundle(bundle, state);
+    install_bundle(find_bundle(*arch), state);
     send_inputs();
     const int status = run_on_board();
     // Whatever happened to the run, bring back the rows the board has: nothing is lost here.
@@ -159,6 +156,13 @@ class RemoteProfile {
   }
 
  private:
+  // Ctrl-C or SIGTERM ends the step in progress, except the unpacking of a bundle and the fetch
+  // of the rows, which are short and which a stop should not lose (a second Ctrl-C still ends
+  // everything at once).
+  static Board::StopRequest stoppable() {
+    return [] { return cli::stop_requested(); };
+  }
+
   Board::LineHandler keep(RecentLines& recent) {
     return [&recent](const std::string& line) { recent.add(line); };
   }
@@ -189,7 +193,7 @@ class RemoteProfile {
       if (line.rfind("machine ", 0) == 0) state.machine = value("machine");
       if (line.rfind("bundle ", 0) == 0) state.bundle_id = value("bundle");
       if (line.rfind("free-kb ", 0) == 0) state.free_kb = std::atoll(value("free-kb").c_str());
-    });
+    }, stoppable());
     if (status != 0 || state.machine.empty())
       fail(status, recent, str("cannot prepare the directory ", remote_dir_, " on ", board_.address().target));
     return state;
@@ -201,10 +205,6 @@ class RemoteProfile {
       const fs::path given = vm_["bundle"].as<std::string>();
       if (!fs::is_regular_file(given))
         throw cli::UsageError(str("--bundle ", given.string(), " is not a file"));
-      const std::string file = given.filename().string();
-      if (file.size() < 7 || file.substr(file.size() - 7) != ".tar.gz")
-        throw cli::UsageError(str("--bundle ", given.string(), " is not a bundle (",
-                                  "hat-VERSION-linux-ARCH.tar.gz, from scripts/build-board.sh)"));
       return given;
     }
     std::vector<fs::path> candidates = {fs::current_path() / "build-board" / name};
@@ -223,22 +223,37 @@ class RemoteProfile {
                     arch, ", or give --bundle FILE; nothing was copied"));
   }
 
-  // The bytes the bundle takes unpacked (tar's listing), for the free-space check.
-  int64_t unpacked_bytes(const fs::path& bundle) {
-    int64_t total = 0;
+  // The bundle's folder (the one top-level entry, holding bin/hatprofile) and the bytes it
+  // takes unpacked, for the free-space check: from tar's listing.
+  struct BundleContents {
+    std::string folder;
+    int64_t unpacked_bytes = 0;
+  };
+  static BundleContents inspect_bundle(const fs::path& bundle) {
+    BundleContents contents;
+    std::set<std::string> folders;
+    bool has_hatprofile = false;
     RecentLines recent;
     const int status = util::run_process({"tar", "-tvzf", bundle.string()}, [&](const std::string& line) {
       recent.add(line);
-      std::istringstream fields(line);
-      std::string mode, owner;
+      std::istringstream fields(line);  // mode owner size date time path
+      std::string mode, owner, date, time, path;
       int64_t size = 0;
-      if (fields >> mode >> owner >> size) total += size;
+      if (!(fields >> mode >> owner >> size >> date >> time >> path)) return;
+      contents.unpacked_bytes += size;
+      folders.insert(path.substr(0, path.find('/')));
+      has_hatprofile |= path.find("/bin/hatprofile") != std::string::npos;
     });
-    if (status != 0) throw Error(str(bundle.string(), " is not a readable bundle (", recent.last(), ")"));
-    return total;
+    if (status != 0 || folders.size() != 1 || !has_hatprofile)
+      throw Error(str(bundle.string(), " is not a board bundle (one folder holding bin/hatprofile, as "
+                      "scripts/build-board.sh makes it)", status != 0 ? ": " + recent.last() : ""));
+    contents.folder = *folders.begin();
+    return contents;
   }
 
   void install_bundle(const fs::path& bundle, const BoardState& state) {
+    const BundleContents contents = inspect_bundle(bundle);
+    bundle_name_ = contents.folder;
     const std::string id = str(bundle_name_, " ", util::sha256_file(bundle));
     if (state.bundle_id == id) {
       status_.print(str("hatprofile: ", board_.address().target, " (", state.machine, ") has ",
@@ -246,7 +261,7 @@ class RemoteProfile {
       return;
     }
     const int64_t compressed = static_cast<int64_t>(fs::file_size(bundle));
-    const int64_t need_kb = (compressed + unpacked_bytes(bundle)) / 1024 + 16 * 1024;
+    const int64_t need_kb = (compressed + contents.unpacked_bytes) / 1024 + 16 * 1024;
     if (state.free_kb >= 0 && state.free_kb < need_kb)
       throw Error(str("the board's disk is full: ", state.free_kb / 1024, " MB free in ", remote_dir_,
                       " on ", board_.address().target, ", and the bundle needs about ",
@@ -260,7 +275,7 @@ class RemoteProfile {
     const fs::path incoming = staging.path() / "incoming.tar.gz";
     fs::create_symlink(fs::absolute(bundle), incoming);
     RecentLines recent;
-    int status = board_.copy_to({incoming}, remote_dir_, keep(recent));
+    int status = board_.copy_to({incoming}, remote_dir_, keep(recent), stoppable());
     if (status != 0) fail(status, recent, "cannot copy the bundle to the board");
     // Unpacked beside the old one, then swapped in: an interrupted copy leaves the old bundle
     // working. `--help` checks that the tools start there (libraries, architecture, C library).
@@ -301,7 +316,7 @@ class RemoteProfile {
           remote_arguments_.push_back(stage(run_arguments_[++i], std::string(option + 2) + ".yml"));
     }
     RecentLines recent;
-    const int status = board_.copy_to(files, remote_dir_ + "/inputs", keep(recent));
+    const int status = board_.copy_to(files, remote_dir_ + "/inputs", keep(recent), stoppable());
     if (status != 0) fail(status, recent, "cannot copy the device profile to the board");
   }
 
@@ -329,7 +344,7 @@ class RemoteProfile {
         status_.update(text);
       else
         status_.print(text);
-    });
+    }, stoppable());
   }
 
   // "hatprofile: 12/300 [###..." : a progress line of hatprofile run.
@@ -343,7 +358,9 @@ class RemoteProfile {
   // A consistent copy of the board's dataset (hatprofile merge into a fresh file there: the
   // dataset may hold rows in its write-ahead log), brought here and merged into the local one.
   void fetch_and_merge(bool connection_lost) {
-    if (connection_lost)
+    if (cli::stop_requested())
+      status_.print("hatprofile: stopping; fetching what the board has measured ...");
+    else if (connection_lost)
       status_.print(str("hatprofile: the connection was lost during the run; fetching what the "
                         "board has measured ..."));
     const std::string name = util::shell_quote(bundle_name_);
@@ -416,7 +433,8 @@ class RemoteProfile {
   DeviceProfile device_;
   std::vector<std::string> run_arguments_, remote_arguments_;
   fs::path dataset_;
-  std::string board_dataset_, bundle_name_;
+  std::string board_dataset_;
+  std::string bundle_name_;  // the bundle's folder: hat-VERSION-linux-ARCH
   cli::StatusLine status_;
   RecentLines run_output_, ssh_output_;  // the run's lines; those not of the board's hatprofile
   bool fetched_ = false;
