@@ -12,9 +12,9 @@
 //   run.lock                 held by the running hatprofile (flock), so two runs never overlap
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -276,18 +276,25 @@ class RemoteProfile {
     fs::create_symlink(fs::absolute(bundle), incoming);
     RecentLines recent;
     int status = board_.copy_to({incoming}, remote_dir_, keep(recent), stoppable());
-    if (status != 0) fail(status, recent, "cannot copy the bundle to the board");
+    if (status != 0) {
+      // A partial copy would fill the board's disk: removed when the board can still be reached.
+      RecentLines ignored;
+      board_.run(str("rm -f ", dir_, "/incoming.tar.gz"), keep(ignored));
+      fail(status, recent, "cannot copy the bundle to the board");
+    }
     // Unpacked beside the old one, then swapped in: an interrupted copy leaves the old bundle
-    // working. `--help` checks that the tools start there (libraries, architecture, C library).
+    // working, and a failed one leaves no partial files (the trap). `--help` checks that the
+    // tools start there (libraries, architecture, C library).
     const std::string name = util::shell_quote(bundle_name_);
     const std::string script = str(
         "set -e\ncd ", dir_, "\n"
+        "trap 'rm -rf .unpack incoming.tar.gz' EXIT\n"
         "rm -rf .unpack && mkdir .unpack\n"
         "tar -xzf incoming.tar.gz -C .unpack\n"
         "rm -rf ", name, ".old\n"
         "if [ -d ", name, " ]; then mv ", name, " ", name, ".old; fi\n"
         "mv .unpack/", name, " ", name, "\n"
-        "rm -rf .unpack ", name, ".old incoming.tar.gz\n",
+        "rm -rf ", name, ".old\n",
         name, "/bin/hatprofile --help >/dev/null\n"
         "echo ", util::shell_quote(id), " > bundle-id.tmp && mv bundle-id.tmp bundle-id\n");
     status = board_.run(script, keep(recent));
