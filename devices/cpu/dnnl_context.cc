@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "devices/cpu/implementation_log.h"
+
 namespace hat::cpu {
 
 dnnl::engine& engine() {
@@ -15,6 +17,12 @@ dnnl::engine& engine() {
 dnnl::stream& stream() {
   thread_local dnnl::stream instance(engine());
   return instance;
+}
+
+void run_primitive(const dnnl::primitive& p, const std::unordered_map<int, dnnl::memory>& args) {
+  p.execute(stream(), args);
+  stream().wait();
+  note_implementation(p);
 }
 
 namespace {

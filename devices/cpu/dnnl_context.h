@@ -18,6 +18,11 @@ namespace hat::cpu {
 dnnl::engine& engine();
 dnnl::stream& stream();
 
+// Runs a primitive on this thread's stream() and waits for it. Every oneDNN primitive of the
+// CPU backend runs through here, so that an open implementation log (implementation_log.h)
+// notes each one that ran.
+void run_primitive(const dnnl::primitive& p, const std::unordered_map<int, dnnl::memory>& args);
+
 // A memory descriptor with the tensor's dims and strides (no copy, no layout change).
 dnnl::memory::desc memory_desc(const Tensor& t);
 dnnl::memory::desc memory_desc(const Shape& shape, const Shape& strides, DType dtype);

@@ -79,13 +79,12 @@ void CpuKernels::layer_norm_forward(const Tensor& x, const Tensor& gamma, const 
   try {
     const ForwardEntry& p = forward_primitive(x.size(0), x.size(1), eps);
     const Tensor g = dense(gamma), b = dense(beta);
-    p.primitive.execute(stream(), {{DNNL_ARG_SRC, memory(p.m.data, x)},
-                                   {DNNL_ARG_DST, memory(p.m.data, y)},
-                                   {DNNL_ARG_SCALE, memory(p.m.param, g)},
-                                   {DNNL_ARG_SHIFT, memory(p.m.param, b)},
-                                   {DNNL_ARG_MEAN, memory(p.m.stat, mean)},
-                                   {DNNL_ARG_VARIANCE, memory(p.m.stat, variance)}});
-    stream().wait();
+    run_primitive(p.primitive, {{DNNL_ARG_SRC, memory(p.m.data, x)},
+                                {DNNL_ARG_DST, memory(p.m.data, y)},
+                                {DNNL_ARG_SCALE, memory(p.m.param, g)},
+                                {DNNL_ARG_SHIFT, memory(p.m.param, b)},
+                                {DNNL_ARG_MEAN, memory(p.m.stat, mean)},
+                                {DNNL_ARG_VARIANCE, memory(p.m.stat, variance)}});
   } catch (const dnnl::error& e) {
     rethrow_dnnl("layer_norm", e);
   }
@@ -110,17 +109,16 @@ void CpuKernels::layer_norm_backward(const Tensor& x, const Tensor& gamma, const
     const auto scratch = [&](const dnnl::memory::desc& md, float* p) {
       return dnnl::memory(md, engine(), p);
     };
-    e.primitive.execute(stream(), {{DNNL_ARG_SRC, memory(m.data, x)},
-                                   {DNNL_ARG_MEAN, memory(m.stat, mean)},
-                                   {DNNL_ARG_VARIANCE, memory(m.stat, variance)},
-                                   {DNNL_ARG_DIFF_DST, memory(m.data, dy)},
-                                   {DNNL_ARG_SCALE, memory(m.param, g)},
-                                   {DNNL_ARG_SHIFT, scratch(m.param, unused_shift.data())},
-                                   {DNNL_ARG_DIFF_SRC, direct ? memory(m.data, dx)
-                                                              : scratch(m.data, diff_src.get())},
-                                   {DNNL_ARG_DIFF_SCALE, scratch(m.param, diff_scale.data())},
-                                   {DNNL_ARG_DIFF_SHIFT, scratch(m.param, diff_shift.data())}});
-    stream().wait();
+    run_primitive(e.primitive, {{DNNL_ARG_SRC, memory(m.data, x)},
+                                {DNNL_ARG_MEAN, memory(m.stat, mean)},
+                                {DNNL_ARG_VARIANCE, memory(m.stat, variance)},
+                                {DNNL_ARG_DIFF_DST, memory(m.data, dy)},
+                                {DNNL_ARG_SCALE, memory(m.param, g)},
+                                {DNNL_ARG_SHIFT, scratch(m.param, unused_shift.data())},
+                                {DNNL_ARG_DIFF_SRC, direct ? memory(m.data, dx)
+                                                           : scratch(m.data, diff_src.get())},
+                                {DNNL_ARG_DIFF_SCALE, scratch(m.param, diff_scale.data())},
+                                {DNNL_ARG_DIFF_SHIFT, scratch(m.param, diff_shift.data())}});
     if (dx.defined() && !direct) {
       float* pdx = dx.data<float>();
       const float* s = diff_src.get();

@@ -82,8 +82,7 @@ void matmul_f32(const Tensor& a, const Tensor& b, const Tensor& c, float alpha, 
                                              {DNNL_ARG_DST, cpu::memory(entry.c, c)},
                                              {DNNL_ARG_SCRATCHPAD, cpu::scratchpad(entry.scratch)}};
   if (bias) args.emplace(DNNL_ARG_BIAS, cpu::memory(entry.bias, *bias));
-  entry.primitive.execute(cpu::stream(), args);
-  cpu::stream().wait();
+  cpu::run_primitive(entry.primitive, args);
 }
 
 // Reference loop: c[.., m, n] = alpha * sum_k a[.., m, k] b[.., k, n] + beta * c + bias[n].

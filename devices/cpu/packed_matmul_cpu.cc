@@ -84,8 +84,8 @@ PackedMatrix PackedMatrix::pack(const Tensor& b) {
       impl->packed = dnnl::memory(pd.weights_desc(), cpu::engine());  // owns its buffer
       impl->layout = layout_key(pd.weights_desc());
       dnnl::memory source = cpu::memory(b);
-      dnnl::reorder(source, impl->packed).execute(cpu::stream(), source, impl->packed);
-      cpu::stream().wait();
+      cpu::run_primitive(dnnl::reorder(source, impl->packed),
+                         {{DNNL_ARG_FROM, source}, {DNNL_ARG_TO, impl->packed}});
     } catch (const dnnl::error& e) {
       cpu::rethrow_dnnl("PackedMatrix::pack", e);
     }
@@ -137,8 +137,7 @@ void matmul_packed(const Tensor& a, const PackedMatrix& b, const Tensor& c, cons
                                                {DNNL_ARG_DST, cpu::memory(entry.c, c)},
                                                {DNNL_ARG_SCRATCHPAD, cpu::scratchpad(entry.scratch)}};
     if (bias) args.emplace(DNNL_ARG_BIAS, cpu::memory(entry.bias, *bias));
-    entry.primitive.execute(cpu::stream(), args);
-    cpu::stream().wait();
+    cpu::run_primitive(entry.primitive, args);
   } catch (const dnnl::error& e) {
     cpu::rethrow_dnnl("matmul_packed", e);
   }

@@ -4,6 +4,8 @@
 // element's offset through its memory descriptor. These plain loops over contiguous f32 are
 // vectorised by the compiler for the target (NEON on arm64) except for the exponential.
 // Everywhere oneDNN has a JIT kernel (x86, SVE) it keeps running that.
+// Where a loop runs, an open implementation log (implementation_log.h) notes it as
+// "KIND:own loop (oneDNN has IMPL)", so that a board's latency rows show the fallback ran.
 #pragma once
 
 #include <cstdint>

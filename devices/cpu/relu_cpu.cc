@@ -4,6 +4,7 @@
 
 #include "devices/cpu/cpu_kernels.h"
 #include "devices/cpu/dnnl_context.h"
+#include "devices/cpu/implementation_log.h"
 #include "devices/cpu/reference_fallback.h"
 #include "devices/threads.h"
 
@@ -15,6 +16,7 @@ struct ReluForward {
   dnnl::eltwise_forward::primitive_desc pd;
   dnnl::eltwise_forward primitive;
   bool own_loop = false;
+  std::string own_loop_entry;  // what the implementation log notes when own_loop runs
 };
 struct ReluBackward {
   dnnl::eltwise_backward primitive;
@@ -33,7 +35,10 @@ ReluForward forward_primitive(int64_t n) {
   return cache.get({n, num_threads()}, [&] {
     ReluForward p{forward_pd(n), {}};
     p.own_loop = is_reference_implementation(p.pd.impl_info_str());
-    if (!p.own_loop) p.primitive = dnnl::eltwise_forward(p.pd);
+    if (p.own_loop)
+      p.own_loop_entry = own_loop_entry(p.pd);
+    else
+      p.primitive = dnnl::eltwise_forward(p.pd);
     return p;
   });
 }
@@ -54,10 +59,12 @@ void CpuKernels::relu_forward(const Tensor& x, const Tensor& y) const {
   try {
     const int64_t n = x.numel();
     const ReluForward p = forward_primitive(n);
-    if (p.own_loop) return relu_loop(x.data<float>(), y.data<float>(), n);
+    if (p.own_loop) {
+      note_implementation(p.own_loop_entry);
+      return relu_loop(x.data<float>(), y.data<float>(), n);
+    }
     const dnnl::memory::desc md = flat_desc(n);
-    p.primitive.execute(stream(), {{DNNL_ARG_SRC, memory(md, x)}, {DNNL_ARG_DST, memory(md, y)}});
-    stream().wait();
+    run_primitive(p.primitive, {{DNNL_ARG_SRC, memory(md, x)}, {DNNL_ARG_DST, memory(md, y)}});
   } catch (const dnnl::error& e) {
     rethrow_dnnl("relu", e);
   }
@@ -70,11 +77,10 @@ void CpuKernels::relu_backward(const Tensor& x, const Tensor& dy, const Tensor& 
     const int64_t n = x.numel();
     const dnnl::memory::desc md = flat_desc(n);
     std::unique_ptr<float[]> scratch(new float[n]);
-    backward_primitive(n).primitive.execute(
-        stream(), {{DNNL_ARG_SRC, memory(md, x)},
+    run_primitive(backward_primitive(n).primitive,
+                  {{DNNL_ARG_SRC, memory(md, x)},
                    {DNNL_ARG_DIFF_DST, memory(md, dy)},
                    {DNNL_ARG_DIFF_SRC, dnnl::memory(md, engine(), scratch.get())}});
-    stream().wait();
     const float* s = scratch.get();
     float* d = dx.data<float>();
 #pragma omp parallel for

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "devices/cpu/dnnl_context.h"
+#include "devices/cpu/implementation_log.h"
 #include "devices/cpu/reference_fallback.h"
 #include "devices/threads.h"
 
@@ -21,6 +22,7 @@ void rowwise_inference_inplace(const Tensor& x, const char* op) {
     dnnl::memory::desc md;
     Forward forward;
     bool own_loop = false;  // oneDNN offers only its reference code here
+    std::string own_loop_entry;  // what the implementation log notes when own_loop runs
   };
   static PrimitiveCache<Entry> cache;
   try {
@@ -31,17 +33,20 @@ void rowwise_inference_inplace(const Tensor& x, const char* op) {
       const typename Forward::primitive_desc pd(
           typename Forward::desc(dnnl::prop_kind::forward_inference, entry.md, 1), engine());
       entry.own_loop = is_reference_implementation(pd.impl_info_str());
-      if (!entry.own_loop) entry.forward = Forward(pd);
+      if (entry.own_loop)
+        entry.own_loop_entry = own_loop_entry(pd);
+      else
+        entry.forward = Forward(pd);
       return entry;
     });
     if (e.own_loop) {
+      note_implementation(e.own_loop_entry);
       softmax_rows_loop(x.data<float>(), rows, width,
                         std::is_same_v<Forward, dnnl::logsoftmax_forward>);
       return;
     }
     const dnnl::memory m = memory(e.md, x);
-    e.forward.execute(stream(), {{DNNL_ARG_SRC, m}, {DNNL_ARG_DST, m}});
-    stream().wait();
+    run_primitive(e.forward, {{DNNL_ARG_SRC, m}, {DNNL_ARG_DST, m}});
   } catch (const dnnl::error& e) {
     rethrow_dnnl(op, e);
   }

@@ -7,6 +7,7 @@
 
 #include "devices/cpu/cpu_kernels.h"
 #include "devices/cpu/dnnl_context.h"
+#include "devices/cpu/implementation_log.h"
 #include "devices/cpu/reference_fallback.h"
 #include "devices/cpu/rowwise_inference.h"
 #include "devices/threads.h"
@@ -21,6 +22,7 @@ struct SoftmaxPrimitives {
   dnnl::softmax_forward forward;
   dnnl::softmax_backward backward;
   bool own_forward = false;
+  std::string own_forward_entry;  // what the implementation log notes when own_forward runs
 };
 
 SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
@@ -33,7 +35,10 @@ SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
     dnnl::softmax_backward::primitive_desc bwd(dnnl::softmax_backward::desc(p.md, p.md, 1),
                                                engine(), fwd);
     p.own_forward = is_reference_implementation(fwd.impl_info_str());
-    if (!p.own_forward) p.forward = dnnl::softmax_forward(fwd);
+    if (p.own_forward)
+      p.own_forward_entry = own_loop_entry(fwd);
+    else
+      p.forward = dnnl::softmax_forward(fwd);
     p.backward = dnnl::softmax_backward(bwd);
     return p;
   });
@@ -46,14 +51,14 @@ void CpuKernels::softmax_forward(const Tensor& scores, const Tensor& probs) cons
     const int64_t width = scores.size(-1), rows = scores.numel() / width;
     const SoftmaxPrimitives& p = softmax_primitives(rows, width);
     if (p.own_forward) {
+      note_implementation(p.own_forward_entry);
       float* out = probs.data<float>();
       if (out != scores.data<float>())
         std::memcpy(out, scores.data<float>(), sizeof(float) * rows * width);
       return softmax_rows_loop(out, rows, width, /*log=*/false);
     }
-    p.forward.execute(stream(), {{DNNL_ARG_SRC, memory(p.md, scores)},
-                                 {DNNL_ARG_DST, memory(p.md, probs)}});
-    stream().wait();
+    run_primitive(p.forward, {{DNNL_ARG_SRC, memory(p.md, scores)},
+                              {DNNL_ARG_DST, memory(p.md, probs)}});
   } catch (const dnnl::error& e) {
     rethrow_dnnl("masked_softmax", e);
   }
@@ -64,10 +69,9 @@ void CpuKernels::softmax_backward(const Tensor& probs, const Tensor& dprobs,
   try {
     const int64_t width = probs.size(-1), rows = probs.numel() / width;
     const SoftmaxPrimitives& p = softmax_primitives(rows, width);
-    p.backward.execute(stream(), {{DNNL_ARG_DST, memory(p.md, probs)},
-                                  {DNNL_ARG_DIFF_DST, memory(p.md, dprobs)},
-                                  {DNNL_ARG_DIFF_SRC, memory(p.md, dscores)}});
-    stream().wait();
+    run_primitive(p.backward, {{DNNL_ARG_DST, memory(p.md, probs)},
+                               {DNNL_ARG_DIFF_DST, memory(p.md, dprobs)},
+                               {DNNL_ARG_DIFF_SRC, memory(p.md, dscores)}});
   } catch (const dnnl::error& e) {
     rethrow_dnnl("softmax_backward", e);
   }

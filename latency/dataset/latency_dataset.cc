@@ -32,8 +32,8 @@ constexpr const char* kMeasurementColumns =
     "uid, mode, encoder_mean_ms, encoder_std_ms, encoder_median_ms, decoder_mean_ms, "
     "decoder_std_ms, decoder_median_ms, source_length, beam, warmups, iterations, trim, threads, "
     "vocabulary_size, qkv_dim, weights, library_versions, host, measured_at, source, run_key, "
-    "sample_index";
-constexpr int kMeasurementColumnCount = 23;
+    "sample_index, implementations";
+constexpr int kMeasurementColumnCount = 24;
 
 std::optional<int64_t> optional_int(const SqliteStatement& s, int column) {
   if (s.is_null(column)) return std::nullopt;
@@ -166,6 +166,7 @@ bool LatencyDataset::insert(const Measurement& m) {
   for (const auto* v : {&m.weights, &m.library_versions, &m.host, &m.measured_at, &m.source, &m.run_key})
     s.bind(next(), *v);
   bind_int(m.sample_index);
+  s.bind(next(), m.implementations);
   s.run();
   return db_->changes() > 0;
 }
@@ -225,6 +226,7 @@ std::vector<Measurement> LatencyDataset::measurements(const std::string& device)
     m.source = s.column_optional_text(k++);
     m.run_key = s.column_optional_text(k++);
     m.sample_index = optional_int(s, k++);
+    m.implementations = s.column_optional_text(k++);
     out.push_back(std::move(m));
   }
   return out;
@@ -267,6 +269,7 @@ int64_t LatencyDataset::import_hat_csv(const fs::path& file, const DatasetDevice
     if (!m.source) m.source = str("imported from ", file.filename().string(), " (sha256 ", file_hash, ")");
     m.run_key.reset();
     m.sample_index.reset();
+    m.implementations.reset();  // HAT's CSV does not say what ran
     measurements.push_back(std::move(m));
   }
   int64_t added = 0;

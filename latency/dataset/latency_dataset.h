@@ -1,7 +1,7 @@
 // The SQLite latency dataset (docs/latency.md): devices, architectures (canonical text, hash
 // and HAT's ten features; features only for rows imported from HAT's CSV) and measurements
-// (encoder and decoder trimmed mean, std and median, the protocol, the software, the host and the
-// time). One file per board; files merge. Safe for several processes at once (WAL, waits for
+// (encoder and decoder trimmed mean, std and median, the protocol, the software, the kernel
+// implementations that ran, the host and the time). One file per board; files merge. Safe for several processes at once (WAL, waits for
 // locks, bounded), and every write is one transaction: a failure (full disk, Ctrl-C, kill) keeps
 // everything committed before it.
 #pragma once
@@ -84,6 +84,11 @@ struct Measurement {
   std::optional<std::string> weights, library_versions, host, measured_at, source;
   std::optional<std::string> run_key;  // with sample_index: a hatprofile run's sample
   std::optional<int64_t> sample_index;
+  // The kernel implementations the measurement ran (devices/kernel_implementations.h), sorted
+  // and joined by ", ": "eltwise:jit:avx2, ..., matmul:brg:avx512_core, softmax:jit:avx2"; on
+  // a board, "eltwise:own loop (oneDNN has ref:any)" where our loop replaced oneDNN's reference
+  // code. Absent (NULL) for HAT's CSV rows and rows measured before schema version 3.
+  std::optional<std::string> implementations;
 
   double total_ms() const { return encoder.mean_ms + decoder.mean_ms; }
 };

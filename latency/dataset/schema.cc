@@ -95,6 +95,13 @@ void migrate_v1_to_v2(SqliteDb& db) {
   db.exec(v2_indices_sql());
 }
 
+// 2 -> 3: the kernel implementations that ran (latency_dataset.h, Measurement::implementations),
+// NULL for the rows already there. A new file is made as version 2 then this, so new and
+// migrated files have the same tables.
+void migrate_v2_to_v3(SqliteDb& db) {
+  db.exec("ALTER TABLE measurements ADD COLUMN implementations TEXT;");
+}
+
 bool has_tables(SqliteDb& db) {
   SqliteStatement s(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
   s.step();
@@ -122,13 +129,11 @@ void ensure_latency_schema(SqliteDb& db) {
     const int64_t version = db.pragma_int("user_version");
     check_identity(db, version);
     if (version == kLatencySchemaVersion) return;
-    if (version == 0) {
-      create_v2(db);
-    } else if (version == 1) {
-      migrate_v1_to_v2(db);
-    } else {
-      throw Error(str(db.path().string(), ": unknown latency dataset schema version ", version));
-    }
+    HAT_CHECK(version >= 0, db.path().string(), ": unknown latency dataset schema version ", version);
+    // One version up at a time: an empty file gets version 2's tables, then every step after.
+    if (version == 0) create_v2(db);
+    if (version == 1) migrate_v1_to_v2(db);
+    if (version <= 2) migrate_v2_to_v3(db);
     db.exec(str("PRAGMA application_id = ", kLatencyApplicationId, ";"));
     db.exec(str("PRAGMA user_version = ", kLatencySchemaVersion, ";"));
   });
@@ -147,6 +152,13 @@ void create_latency_schema_v1(SqliteDb& db) {
   db.write_transaction([&] {
     db.exec(v1_sql());
     db.exec(str("PRAGMA application_id = ", kLatencyApplicationId, "; PRAGMA user_version = 1;"));
+  });
+}
+
+void create_latency_schema_v2(SqliteDb& db) {
+  db.write_transaction([&] {
+    create_v2(db);
+    db.exec(str("PRAGMA application_id = ", kLatencyApplicationId, "; PRAGMA user_version = 2;"));
   });
 }
 

@@ -9,10 +9,12 @@
 namespace hat::latency {
 
 // Version 1: devices, architectures (hash and text required), measurements with means and
-// standard deviations only. Version 2 (current): medians, protocol and provenance columns, a
-// unique id per measurement (merging twice adds nothing), run keys for resuming, and
-// features-only architectures (HAT's CSV rows carry no architecture text).
-inline constexpr int64_t kLatencySchemaVersion = 2;
+// standard deviations only. Version 2: medians, protocol and provenance columns, a unique id
+// per measurement (merging twice adds nothing), run keys for resuming, and features-only
+// architectures (HAT's CSV rows carry no architecture text). Version 3 (current): the kernel
+// implementations a measurement ran (measurements.implementations, NULL for older rows and
+// imports).
+inline constexpr int64_t kLatencySchemaVersion = 3;
 // PRAGMA application_id of our files ("HATL"), so that another SQLite file is not mistaken for one.
 inline constexpr int64_t kLatencyApplicationId = 0x4841544c;
 
@@ -24,8 +26,9 @@ void ensure_latency_schema(SqliteDb& db);
 // Checks a read-only database's version (refuses older ones needing migration, and newer ones).
 void check_latency_schema_readable(SqliteDb& db);
 
-// Creates the historic version-1 schema in an empty database: kept so that migration is tested
-// on a real old file.
+// Create the historic version-1 and version-2 schemas in an empty database: kept so that
+// migration is tested on real old files.
 void create_latency_schema_v1(SqliteDb& db);
+void create_latency_schema_v2(SqliteDb& db);
 
 }  // namespace hat::latency

@@ -53,7 +53,17 @@ DeviceStats device_stats(const std::string& device, const std::vector<Measuremen
   if (rows.empty()) return s;
   std::vector<double> totals, encoders, decoders, within;
   std::map<std::string, std::vector<double>> by_arch;
+  std::map<std::string, int64_t> implementations;
   for (const Measurement& m : rows) {
+    if (m.implementations) {
+      ++s.rows_with_implementations;
+      // The stored list is the sorted names joined by ", " (no oneDNN name holds ", ").
+      for (size_t begin = 0; begin < m.implementations->size();) {
+        const size_t end = std::min(m.implementations->find(", ", begin), m.implementations->size());
+        if (end > begin) ++implementations[m.implementations->substr(begin, end - begin)];
+        begin = end + 2;
+      }
+    }
     const double total = m.total_ms();
     totals.push_back(total);
     encoders.push_back(m.encoder.mean_ms);
@@ -62,6 +72,7 @@ DeviceStats device_stats(const std::string& device, const std::vector<Measuremen
       within.push_back(std::hypot(m.encoder.std_ms, m.decoder.std_ms) / total);
     by_arch[arch_key(m)].push_back(total);
   }
+  s.implementations.assign(implementations.begin(), implementations.end());
   s.architectures = static_cast<int64_t>(by_arch.size());
   s.total_min_ms = *std::min_element(totals.begin(), totals.end());
   s.total_max_ms = *std::max_element(totals.begin(), totals.end());

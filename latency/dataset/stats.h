@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "latency/dataset/latency_dataset.h"
@@ -27,6 +28,11 @@ struct DeviceStats {
   // std/mean of their totals, i.e. how much the machine's speed varied while it was profiled.
   int64_t reference_rows = 0;
   double reference_cv = 0;
+  // The kernel implementations the rows record (Measurement::implementations), each with the
+  // number of rows that ran it, sorted by name: on a board, where oneDNN ran reference code or
+  // our loops stood in for it. Rows measured before schema 3 or imported record none.
+  std::vector<std::pair<std::string, int64_t>> implementations{};
+  int64_t rows_with_implementations = 0;
 };
 
 // The median of `values` (0 when empty).

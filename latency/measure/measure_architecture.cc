@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "devices/error.h"
+#include "devices/kernel_implementations.h"
 
 namespace hat::latency {
 
@@ -18,6 +19,10 @@ ProtocolResult measure_architecture(const model::SuperTransformer& model,
   ProtocolRunner runner(model, arch, options);
   std::optional<TranslateRunner> translate;
   if (measure.mode == "translate") translate.emplace(model, arch, options);
+  ProtocolResult result;
+  // The kernels that run: recorded in the warm-ups, which run the timed runs' shapes untimed, so
+  // that the timed runs pay nothing for it; with no warm-ups, in the timed runs themselves.
+  std::optional<KernelImplementationRecorder> recorder(std::in_place);
   // Warm-ups: caches, oneDNN primitives for these shapes, the CPU's clock and the pool's threads.
   for (int w = 0; w < options.warmups; ++w) {
     runner.time_encoder_ms();
@@ -26,7 +31,10 @@ ProtocolResult measure_architecture(const model::SuperTransformer& model,
     else
       runner.time_decoder_ms();
   }
-  ProtocolResult result;
+  if (options.warmups > 0) {
+    result.implementations = recorder->implementations();
+    recorder.reset();
+  }
   result.encoder = summarize_timings(
       time_until([&] { return runner.time_encoder_ms(); }, measure.policy, options.trim, tick),
       options.trim);
@@ -47,6 +55,7 @@ ProtocolResult measure_architecture(const model::SuperTransformer& model,
         time_until([&] { return runner.time_decoder_ms(); }, measure.policy, options.trim, tick);
   }
   result.decoder = summarize_timings(std::move(decoder), options.trim);
+  if (recorder) result.implementations = recorder->implementations();
   return result;
 }
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "latency/measure/protocol.h"
 #include "latency/measure/timings.h"
@@ -13,6 +14,9 @@ namespace hat::latency {
 
 struct ProtocolResult {
   TimingSummary encoder, decoder;
+  // The kernel implementations that ran, sorted (devices/kernel_implementations.h): recorded in
+  // the warm-ups, which run the timed runs' shapes untimed; with no warm-ups, in the timed runs.
+  std::vector<std::string> implementations;
   double total_ms() const { return encoder.trimmed_mean_ms + decoder.trimmed_mean_ms; }
 };
 

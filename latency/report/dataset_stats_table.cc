@@ -36,6 +36,13 @@ void print_dataset_stats(std::ostream& out, const std::string& path,
     if (s.reference_rows > 0)
       out << "  " << s.reference_rows << " reference timings (not counted above): CV "
           << fixed(100 * s.reference_cv, 2) << "%, how much the machine's speed varied\n";
+    if (!s.implementations.empty()) {
+      out << "  kernels that ran (rows):";
+      for (size_t i = 0; i < s.implementations.size(); ++i)
+        out << (i ? ", " : " ") << s.implementations[i].first << " ("
+            << s.implementations[i].second << ")";
+      out << "\n";
+    }
   }
 }
 

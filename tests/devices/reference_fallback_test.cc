@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "devices/cpu/dnnl_context.h"
+#include "devices/cpu/implementation_log.h"
 #include "devices/cpu/reference_fallback.h"
 
 namespace hat {
@@ -17,6 +19,28 @@ TEST(ReferenceFallback, RecognisesOneDnnReferenceImplementations) {
   EXPECT_FALSE(cpu::is_reference_implementation("jit:avx512_core"));
   EXPECT_FALSE(cpu::is_reference_implementation("gemm:jit"));
   EXPECT_FALSE(cpu::is_reference_implementation("simple_layer_normalization:any"));
+}
+
+// What a board's latency row shows where a loop replaced oneDNN's reference code: the kind and
+// oneDNN's implementation (here whatever this CPU has; on a Pi 4, "ref:any").
+TEST(ReferenceFallback, TheLoopIsNotedWithOneDnnsKindAndImplementation) {
+  const dnnl::memory::desc md({16}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
+  const dnnl::eltwise_forward::primitive_desc pd(
+      dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference,
+                                  dnnl::algorithm::eltwise_relu, md, 0.0f),
+      cpu::engine());
+  EXPECT_EQ(cpu::own_loop_entry(pd),
+            "eltwise:own loop (oneDNN has " + std::string(pd.impl_info_str()) + ")");
+  // oneDNN 2.6 calls a logsoftmax's kind softmax; the two fall back each on its own.
+  const dnnl::memory::desc rows({2, 8}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::ab);
+  const dnnl::logsoftmax_forward::primitive_desc log(
+      dnnl::logsoftmax_forward::desc(dnnl::prop_kind::forward_inference, rows, 1), cpu::engine());
+  const dnnl::softmax_forward::primitive_desc plain(
+      dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, rows, 1), cpu::engine());
+  EXPECT_EQ(cpu::own_loop_entry(log).rfind("logsoftmax:own loop (oneDNN has ", 0), 0u)
+      << cpu::own_loop_entry(log);
+  EXPECT_EQ(cpu::own_loop_entry(plain).rfind("softmax:own loop (oneDNN has ", 0), 0u)
+      << cpu::own_loop_entry(plain);
 }
 
 TEST(ReferenceFallback, ReluZeroesNegativesInPlace) {

@@ -52,6 +52,7 @@ TEST_F(DatasetCsv, ShippedFilesImportAndExportByteForByte) {
     const std::vector<Measurement> m = dataset.measurements(device);
     EXPECT_FALSE(m[0].arch.has_value());
     EXPECT_EQ(m[0].mode, "imported");
+    EXPECT_FALSE(m[0].implementations.has_value()) << "HAT's CSV does not say what ran";
   }
   hat::test::expect_error([&] { dataset.hat_csv_rows("jetson"); }, {"no device 'jetson'"});
 }
@@ -88,7 +89,12 @@ TEST_F(DatasetCsv, MergeKeepsEveryRowOnceAndStatsSummarise) {
     LatencyDataset a(root_ / "a.sqlite");
     a.import_hat_csv(kShipped / kFiles[0].second, {"rpi4", "pi", "cpu", 4});
     a.put_device({"host", "box", "cpu", 2});
-    for (uint64_t seed = 1; seed <= 6; ++seed) a.add_measurement(test::synthetic_measurement("host", seed));
+    for (uint64_t seed = 1; seed <= 6; ++seed) {
+      Measurement m = test::synthetic_measurement("host", seed);
+      m.implementations = seed == 6 ? "eltwise:own loop (oneDNN has ref:any), matmul:gemm:jit"
+                                    : "eltwise:jit:avx2, matmul:gemm:jit";
+      a.add_measurement(m);
+    }
     // One architecture measured twice: a run-to-run noise figure.
     a.add_measurement(test::synthetic_measurement("host", 1));
     LatencyDataset b(root_ / "b.sqlite");
@@ -101,6 +107,12 @@ TEST_F(DatasetCsv, MergeKeepsEveryRowOnceAndStatsSummarise) {
   hat::test::expect_error([&] { merged.merge_from(root_ / "m.sqlite"); }, {"into itself"});
   EXPECT_EQ(merged.count(), 4007);
   EXPECT_EQ(format_hat_csv(merged.hat_csv_rows("titanxp")), read_text(kShipped / kFiles[2].second));
+  // Merged rows keep the implementations they ran (imported ones have none).
+  const std::vector<Measurement> host = merged.measurements("host");
+  ASSERT_EQ(host.size(), 7u);
+  EXPECT_EQ(host[0].implementations, "eltwise:jit:avx2, matmul:gemm:jit");
+  EXPECT_FALSE(host[6].implementations.has_value());
+  EXPECT_FALSE(merged.measurements("rpi4")[0].implementations.has_value());
 
   const std::vector<DeviceStats> stats = dataset_stats(merged);
   ASSERT_EQ(stats.size(), 3u);
@@ -109,6 +121,11 @@ TEST_F(DatasetCsv, MergeKeepsEveryRowOnceAndStatsSummarise) {
   EXPECT_EQ(stats[0].architectures, 6);
   EXPECT_EQ(stats[0].repeated_architectures, 1);
   EXPECT_EQ(stats[0].repeat_cv_median, 0.0) << "identical synthetic repeats";
+  EXPECT_EQ(stats[0].rows_with_implementations, 6);
+  EXPECT_EQ(stats[0].implementations,
+            (std::vector<std::pair<std::string, int64_t>>{
+                {"eltwise:jit:avx2", 5}, {"eltwise:own loop (oneDNN has ref:any)", 1}, {"matmul:gemm:jit", 6}}));
+  EXPECT_TRUE(stats[1].implementations.empty()) << "HAT's imported rows say nothing";
   EXPECT_EQ(stats[1].device, "rpi4");
   EXPECT_EQ(stats[1].rows, 2000);
   // SOURCE.md: the En-De RPi total latency spans 3070-12208 ms.

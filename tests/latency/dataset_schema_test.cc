@@ -1,5 +1,5 @@
-// The dataset's schema: created with its version, WAL and indices; an old (version 1) file is
-// migrated with its rows; a newer version and foreign files are refused untouched.
+// The dataset's schema: created with its version, WAL and indices; old (version 1 and 2) files
+// are migrated with their rows; a newer version and foreign files are refused untouched.
 #include "latency/dataset/schema.h"
 
 #include <fstream>
@@ -45,6 +45,7 @@ TEST_F(DatasetSchema, StoresAndReadsBackAMeasurement) {
   m.run_key = "k";
   m.sample_index = 0;
   m.weights = "random (seed 1)";
+  m.implementations = "layer_normalization:simple:any, matmul:brg:avx512_core";
   EXPECT_TRUE(dataset.add_measurement(m));
   EXPECT_FALSE(dataset.add_measurement(m)) << "the same run sample twice";
   const std::vector<Measurement> rows = dataset.measurements("host");
@@ -55,6 +56,7 @@ TEST_F(DatasetSchema, StoresAndReadsBackAMeasurement) {
   EXPECT_EQ(rows[0].encoder.median_ms, m.encoder.median_ms);
   EXPECT_FALSE(rows[0].decoder.median_ms.has_value());
   EXPECT_EQ(rows[0].weights, m.weights);
+  EXPECT_EQ(rows[0].implementations, m.implementations);
   EXPECT_EQ(rows[0].sample_index, 0);
   EXPECT_EQ(rows[0].uid.size(), 32u);
   EXPECT_EQ(dataset.run_samples("k"), std::set<int64_t>{0});
@@ -87,6 +89,7 @@ TEST_F(DatasetSchema, MigratesAVersionOneFileWithItsRows) {
   EXPECT_EQ(rows[0].mode, "protocol");
   EXPECT_NE(rows[0].uid, rows[1].uid);
   EXPECT_EQ(rows[0].iterations, 20);
+  EXPECT_FALSE(rows[0].implementations.has_value());
   // The migrated file is the current schema: new rows go in, features-only ones too.
   dataset.put_device({"rpi4", "pi", "cpu", 4});
   Measurement m = test::synthetic_measurement("rpi4", 5);
@@ -94,6 +97,61 @@ TEST_F(DatasetSchema, MigratesAVersionOneFileWithItsRows) {
   EXPECT_TRUE(dataset.add_measurement(m));
   EXPECT_EQ(dataset.count(), 3);
   EXPECT_EQ(test::integrity(path), "ok");
+}
+
+// Version 2 -> 3: the implementations column is added, NULL for the rows already there (what
+// they ran is not known), and new rows fill it.
+TEST_F(DatasetSchema, MigratesAVersionTwoFileWithItsRows) {
+  const auto path = root_ / "v2.sqlite";
+  const arch::ArchConfig arch = arch::sample_arch(test::tiny_space(), 12);
+  {
+    SqliteDb db(path, false, true, 1000);
+    create_latency_schema_v2(db);
+    db.exec("INSERT INTO devices VALUES(1, 'host', 'cpu', 'cpu (oneDNN)', 1)");
+    SqliteStatement a(db, "INSERT INTO architectures VALUES(1, ?, ?, 32, 2, 64, 2, 32, 2, 64, 2, 2, 1)");
+    a.bind(1, arch::arch_hash(arch)).bind(2, arch::arch_to_yaml(arch)).run();
+    db.exec("INSERT INTO measurements(uid, device_id, architecture_id, mode, encoder_mean_ms, "
+            "encoder_std_ms, encoder_median_ms, decoder_mean_ms, decoder_std_ms, "
+            "decoder_median_ms, run_key, sample_index) VALUES('u1', 1, 1, 'protocol', 1.5, 0.1, "
+            "1.4, 12.5, 0.2, 12.4, 'K', 0), ('u2', 1, 1, 'translate', 1.6, 0.1, 1.5, 12.6, 0.2, "
+            "12.5, 'K', 1)");
+  }
+  ASSERT_EQ(user_version(path), 2);
+  DatasetOptions ro;
+  ro.read_only = true;
+  hat::test::expect_error([&] { LatencyDataset dataset(path, ro); },
+                          {"version 2 is older", "open it once for writing"});
+  LatencyDataset dataset(path);
+  EXPECT_EQ(user_version(path), kLatencySchemaVersion);
+  EXPECT_EQ(kLatencySchemaVersion, 3);
+  std::vector<Measurement> rows = dataset.measurements();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].uid, "u1");
+  EXPECT_EQ(rows[0].arch, arch);
+  EXPECT_EQ(rows[0].encoder.median_ms, 1.4);
+  EXPECT_EQ(rows[1].mode, "translate");
+  EXPECT_EQ(rows[1].decoder.mean_ms, 12.6);
+  EXPECT_EQ(rows[1].sample_index, 1);
+  for (const Measurement& m : rows) EXPECT_FALSE(m.implementations.has_value()) << m.uid;
+  EXPECT_EQ(dataset.run_samples("K"), (std::set<int64_t>{0, 1}));
+  Measurement m = test::synthetic_measurement("host", 6);
+  m.implementations = "matmul:gemm:jit";
+  EXPECT_TRUE(dataset.add_measurement(m));
+  rows = dataset.measurements();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2].implementations, "matmul:gemm:jit");
+  EXPECT_EQ(test::integrity(path), "ok");
+  // A new file and the migrated one have the same measurements columns.
+  const auto columns = [](const std::filesystem::path& file) {
+    SqliteDb db(file, true, false, 1000);
+    SqliteStatement s(db, "SELECT name FROM pragma_table_info('measurements') ORDER BY cid");
+    std::vector<std::string> names;
+    while (s.step()) names.push_back(s.column_text(0));
+    return names;
+  };
+  { LatencyDataset fresh(root_ / "new.sqlite"); }
+  EXPECT_EQ(columns(path), columns(root_ / "new.sqlite"));
+  EXPECT_EQ(columns(path).back(), "implementations");
 }
 
 TEST_F(DatasetSchema, RefusesANewerVersionAndLeavesItAlone) {
@@ -104,7 +162,7 @@ TEST_F(DatasetSchema, RefusesANewerVersionAndLeavesItAlone) {
     db.exec("PRAGMA user_version = 7");
   }
   hat::test::expect_error([&] { LatencyDataset dataset(path); },
-                          {"new.sqlite", "newer", "version 7", "up to 2"});
+                          {"new.sqlite", "newer", "version 7", "up to 3"});
   DatasetOptions ro;
   ro.read_only = true;
   hat::test::expect_error([&] { LatencyDataset dataset(path, ro); }, {"newer", "version 7"});

@@ -1,11 +1,17 @@
 // The one place latency is measured (latency/measure/): the iteration policy's timing loop, both
-// measuring modes, and the model a run measures (random weights or a fixed architecture).
+// measuring modes, the kernel implementations a measurement ran (stored with each row of a run),
+// and the model a run measures (random weights or a fixed architecture).
+#include <algorithm>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
+#include "devices/kernel_implementations.h"
+#include "latency/dataset/latency_dataset.h"
 #include "latency/measure/measure_architecture.h"
+#include "latency/measure/profile_run.h"
 #include "latency/measure/profiled_model.h"
+#include "supernet/arch/space_file.h"
 #include "tests/supernet/model_test_util.h"
 #include "tests/support/test_util.h"
 #include "tests/support/tiny_space.h"
@@ -84,6 +90,33 @@ TEST(MeasureArchitecture, TranslateModeTimesWholeSearchesAndRefusesOtherModes) {
                      {"iterations 0"});
 }
 
+bool has_matmul(const std::vector<std::string>& names) {
+  return std::any_of(names.begin(), names.end(),
+                     [](const std::string& n) { return n.rfind("matmul:", 0) == 0; });
+}
+
+// Recorded in the warm-ups, or in the timed runs without any; sorted, each once; the recorder is
+// gone afterwards (another one may start).
+TEST(MeasureArchitecture, RecordsTheKernelImplementationsThatRan) {
+  model::SuperTransformer model(test::tiny_dims());
+  model.init_parameters(3);
+  MeasureOptions options;
+  options.protocol.source_length = 4;
+  options.protocol.beam = 2;
+  options.policy.iterations = 1;
+  for (int warmups : {1, 0}) {
+    options.protocol.warmups = warmups;
+    const ProtocolResult r = measure_architecture(model, test::tiny_arch(), options);
+    SCOPED_TRACE(warmups);
+    EXPECT_TRUE(has_matmul(r.implementations));
+    EXPECT_TRUE(std::is_sorted(r.implementations.begin(), r.implementations.end()));
+    EXPECT_EQ(std::adjacent_find(r.implementations.begin(), r.implementations.end()),
+              r.implementations.end());
+    KernelImplementationRecorder after;  // measure_architecture's recorder has stopped
+    EXPECT_TRUE(after.implementations().empty());
+  }
+}
+
 class ProfiledModelTest : public test::TempDirectoryTest {
  protected:
   void SetUp() override {
@@ -117,6 +150,36 @@ TEST_F(ProfiledModelTest, AFixedArchitectureIsResolvedAndChecked) {
   EXPECT_EQ(resolve_space_arch("largest", m), arch::largest_arch(m.space.space));
   test::expect_error([&] { resolve_space_arch((root_ / "missing.yml").string(), m); },
                      {"missing.yml"});
+}
+
+// hatprofile run's rows, read back from the dataset, say which kernels ran: a matmul at least.
+TEST_F(ProfiledModelTest, ARunStoresTheImplementationsThatRanInEachRow) {
+  const ProfiledModel m = open_profiled_model(std::nullopt, {space_, 40, 9}, std::nullopt);
+  LatencyDataset dataset(root_ / "d.sqlite");
+  dataset.put_device({"host", "cpu", "cpu (oneDNN)", 1});
+  ProfileRunConfig config;
+  config.space = m.space.space;
+  config.space_hash = "tiny";
+  config.samples = 2;
+  config.reference_arch = arch::smallest_arch(m.space.space);
+  config.protocol.source_length = 4;
+  config.protocol.beam = 2;
+  config.protocol.warmups = 1;
+  config.policy.iterations = 2;
+  config.device = "host";
+  config.weights = m.weights;
+  config.host = "test";
+  const ProfileRunSummary summary = run_profile(m.model(), dataset, config, {}, {});
+  EXPECT_EQ(summary.measured, 2);
+  const std::vector<Measurement> rows = dataset.measurements();
+  ASSERT_EQ(rows.size(), 4u) << "two samples, each with its reference";
+  for (const Measurement& row : rows) {
+    ASSERT_TRUE(row.implementations.has_value()) << *row.run_key;
+    const std::string& text = *row.implementations;
+    EXPECT_TRUE(text.rfind("matmul:", 0) == 0 || text.find(", matmul:") != std::string::npos)
+        << text;
+    EXPECT_EQ(text.find(",,"), std::string::npos) << text;
+  }
 }
 
 }  // namespace

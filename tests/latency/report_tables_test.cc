@@ -290,7 +290,7 @@ TEST_F(ReportFiles, PublishedTableHasTheDevicesRowsOnlyWithEachKindsError) {
   EXPECT_EQ(none.str(), "") << "a device without published configs prints nothing";
 }
 
-TEST(DatasetStatsTable, OneLinePerDeviceAndTheReferenceLine) {
+TEST(DatasetStatsTable, OneLinePerDeviceThenTheReferenceAndKernelLines) {
   const DeviceStats quiet{.device = "host", .rows = 12, .architectures = 10,
                           .total_min_ms = 1.5, .total_median_ms = 2.25, .total_max_ms = 10,
                           .encoder_median_ms = 0.75, .decoder_median_ms = 1.5,
@@ -301,6 +301,7 @@ TEST(DatasetStatsTable, OneLinePerDeviceAndTheReferenceLine) {
   repeated.repeat_cv_median = 0.05;
   repeated.reference_rows = 4;
   repeated.reference_cv = 0.1;
+  repeated.implementations = {{"eltwise:own loop (oneDNN has ref:any)", 12}, {"matmul:gemm:acl", 12}};
   std::ostringstream out;
   print_dataset_stats(out, "data.sqlite", {quiet, repeated});
   EXPECT_EQ(out.str(),
@@ -312,7 +313,9 @@ TEST(DatasetStatsTable, OneLinePerDeviceAndTheReferenceLine) {
             "rpi4             12     10           1.50 / 2.25 / 10.00       0.75       1.50"
             "        1.23%           5.00% (2)\n"
             "  4 reference timings (not counted above): CV 10.00%, how much the machine's speed "
-            "varied\n");
+            "varied\n"
+            "  kernels that ran (rows): eltwise:own loop (oneDNN has ref:any) (12), "
+            "matmul:gemm:acl (12)\n");
 }
 
 }  // namespace
