@@ -8,7 +8,8 @@
 #     peak RSS with the largest default-space SubTransformer stays within the decoder's bound,
 #     2 x (weights + keys and values) + 150 MB;
 #   - hatprofile run measures 3 SubTransformers of the default space into a new dataset, within
-#     the same bound for the space's largest model.
+#     the same bound for the space's largest model, each row recording the kernels that ran
+#     (our own loops where oneDNN has only reference code on the Cortex-A72).
 #   board_smoke_test.sh BUILD_DIR
 # The bundle is BUILD_DIR/board/hat-*-linux-arm64.tar.gz (scripts/test.sh makes it; or
 # BOARD_DIR=BUILD_DIR/board scripts/build-board.sh arm64). Without it the test is skipped (77).
@@ -98,6 +99,13 @@ board hatprofile run --space default --samples 3 --device rpi4 --dataset "$work/
 "$x86/hatprofile" stats --dataset "$work/board.sqlite" >"$work/stats.txt" 2>&1 ||
   fail "the board's dataset does not open on x86: $(cat "$work/stats.txt")"
 grep -Eq "^rpi4 +3 +3 " "$work/stats.txt" || fail "expected 3 rpi4 rows: $(cat "$work/stats.txt")"
+# Each row records the kernels that ran: on a Cortex-A72 oneDNN has only reference code for ReLU
+# and (log-)softmax, and our own loops stand in for it (devices/cpu/reference_fallback.h).
+kernels="$(grep "kernels that ran" "$work/stats.txt" || true)"
+for own in "eltwise:own loop (oneDNN has ref:any) (3)" "softmax:own loop (oneDNN has ref:any) (3)" "matmul:"; do
+  [[ "$kernels" == *"$own"* ]] || fail "the board's rows do not record '$own': $(cat "$work/stats.txt")"
+done
+echo "$kernels"
 # Its models have the rpi4 profile's 32,768-word vocabulary, not the tiny model's 60: the largest
 # one's shared embedding is larger by (32768 - 60) x 256 floats; its keys and values (beam 2, 6
 # steps) are a few KiB.
