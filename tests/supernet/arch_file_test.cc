@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "supernet/arch/arch_yaml.h"
 #include "tests/supernet/arch_test_fixtures.h"
@@ -40,15 +42,13 @@ TEST(ArchFile, PublishedConfigIsFoundWithoutItsExtension) {
 }
 
 TEST(ArchFile, AmbiguousNameListsEveryCandidate) {
-  // Both tasks have a subtransformer/common.yml.
-  expect_error(
-      [] { arch::resolve_arch_file("common.yml"); },
-      {"'common.yml'", "2 of HAT's published configurations",
-       (arch::published_configs_directory() / "iwslt14.de-en" / "subtransformer" / "common.yml")
-           .string(),
-       (arch::published_configs_directory() / "wmt14.en-de" / "subtransformer" / "common.yml")
-           .string(),
-       "give the path of one"});
+  // Every task has a subtransformer/common.yml.
+  std::vector<std::string> parts = {"'common.yml'", "4 of HAT's published configurations",
+                                    "give the path of one"};
+  for (const char* task : {"iwslt14.de-en", "wmt14.en-de", "wmt14.en-fr", "wmt19.en-de"})
+    parts.push_back(
+        (arch::published_configs_directory() / task / "subtransformer" / "common.yml").string());
+  expect_error([] { arch::resolve_arch_file("common.yml"); }, parts);
 }
 
 TEST(ArchFile, UnknownNameSaysWhereItLookedAndWhatIsThere) {

@@ -107,13 +107,14 @@ TEST(SpaceFile, DefaultSpaceIsTheSmallCpuSpace) {
 
 TEST(SpaceFile, NamesResolveToShippedFilesAndPathsStayPaths) {
   EXPECT_EQ(arch::shipped_space_names(),
-            (std::vector<std::string>{"default", "iwslt14.de-en", "wmt14.en-de"}));
+            (std::vector<std::string>{"default", "iwslt14.de-en", "wmt14.en-de", "wmt14.en-fr",
+                                      "wmt19.en-de"}));
   EXPECT_EQ(arch::resolve_space_path("default"),
             (fs::path(arch::spaces_dir()) / "default.yml").string());
   EXPECT_EQ(arch::resolve_space_path("my/space"), "my/space");
   EXPECT_EQ(arch::resolve_space_path("space.yml"), "space.yml");
   expect_error([] { arch::load_space_file("wmt19"); },
-               {"'wmt19'", "default, iwslt14.de-en, wmt14.en-de"});
+               {"'wmt19'", "default, iwslt14.de-en, wmt14.en-de, wmt14.en-fr, wmt19.en-de"});
   expect_error([] { arch::load_space_file("/nonexistent/space.yml"); },
                {"/nonexistent/space.yml", "does not exist"});
 }
@@ -132,6 +133,16 @@ TEST(SpaceFile, HatsOriginalFilesLoadAsTheyAre) {
   const arch::SpaceFile iwslt =
       arch::load_space_file((dir / "iwslt14.de-en/supertransformer/space1.yml").string());
   EXPECT_EQ(iwslt.hash, arch::load_space_file("iwslt14.de-en").hash);
+  // HAT's other two tasks: our copies are the originals with one line on top, and their spaces
+  // are WMT'14 En-De's choices (experiments/spaces/SOURCE.md).
+  for (const char* task : {"wmt14.en-fr", "wmt19.en-de"}) {
+    const arch::SpaceFile copy = arch::load_space_file(task);
+    const arch::SpaceFile hat =
+        arch::load_space_file((dir / task / "supertransformer/space0.yml").string());
+    EXPECT_EQ(copy.text.substr(copy.text.find('\n') + 1), hat.text) << task;
+    EXPECT_EQ(copy.hash, ours.hash) << task;
+    EXPECT_EQ(copy.space.name, task);
+  }
 }
 
 TEST(SpaceFile, HashCoversTheSpaceOnly) {

@@ -74,7 +74,9 @@ TEST(ArchYaml, EveryPublishedHatSubTransformerLoadsValidatesAndWritesBack) {
   const fs::path dir = hat_configs_dir();
   ASSERT_TRUE(fs::is_directory(dir)) << dir;
   const std::pair<const char*, const char*> tasks[] = {{"wmt14.en-de", "wmt14.en-de"},
-                                                       {"iwslt14.de-en", "iwslt14.de-en"}};
+                                                       {"iwslt14.de-en", "iwslt14.de-en"},
+                                                       {"wmt14.en-fr", "wmt14.en-fr"},
+                                                       {"wmt19.en-de", "wmt19.en-de"}};
   int loaded = 0;
   for (const auto& [folder, space_name] : tasks) {
     const arch::SearchSpace space = arch::load_space_file(space_name).space;
@@ -92,7 +94,7 @@ TEST(ArchYaml, EveryPublishedHatSubTransformerLoadsValidatesAndWritesBack) {
       ++loaded;
     }
   }
-  EXPECT_EQ(loaded, 22);  // 17 WMT + 5 IWSLT
+  EXPECT_EQ(loaded, 44);  // 17 WMT'14 En-De + 5 IWSLT + 16 WMT'14 En-Fr + 6 WMT'19 En-De: all of HAT's
 }
 
 TEST(ArchYaml, HashIsPinnedAndIndependentOfTheFormRead) {

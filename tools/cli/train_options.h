@@ -18,7 +18,8 @@ inline boost::program_options::options_description train_options() {
   io.add_options()
       ("data", po::value<std::string>()->default_value("data/default"), "data directory from hatdata")
       ("space", po::value<std::string>()->default_value("default"),
-       "search space and HAT's training settings: default, iwslt14.de-en, wmt14.en-de, or a YAML file")
+       "search space and HAT's training settings: default, iwslt14.de-en, wmt14.en-de, "
+       "wmt14.en-fr, wmt19.en-de, or a YAML file")
       ("save-dir", po::value<std::string>(), "checkpoints and metrics.csv (default checkpoints/SPACE, "
        "or checkpoints/SPACE-ARCHHASH with --arch)")
       ("arch", po::value<std::string>(),

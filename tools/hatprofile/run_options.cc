@@ -13,7 +13,7 @@ po::options_description run_options() {
   po::options_description what("What to measure");
   what.add_options()
       ("space", po::value<std::string>()->default_value("default"),
-       "search space: default, iwslt14.de-en, wmt14.en-de, or a YAML file")
+       "search space: default, iwslt14.de-en, wmt14.en-de, wmt14.en-fr, wmt19.en-de, or a YAML file")
       ("samples,n", po::value<int64_t>()->default_value(100), "SubTransformers to measure")
       ("passes", po::value<int>()->default_value(1),
        "measure the N samples this many times, one pass after another (a noisy machine: "
