@@ -129,8 +129,11 @@ void train_residual(const PredictorData& data, const std::vector<size_t>& train,
   std::vector<size_t> kept;
   for (size_t i : train)
     if (!outlier[i]) kept.push_back(i), train_targets.push_back(log_ratios(i));
-  HAT_CHECK(kept.size() >= kMinTrainingRows / 2, "hybrid: only ", kept.size(),
-            " training rows are not outliers");
+  HAT_CHECK(kept.size() >= kMinTrainingRows / 2, "hybrid: only ", kept.size(), " of ",
+            train.size(), " training rows lie within a factor ", o.outlier_factor,
+            " of the ops model (need ", kMinTrainingRows / 2, "): the timings are too noisy, as on "
+            "a machine busy with other work; profile again when it is quieter (--reference "
+            "smallest divides slow drift out, not bursts), add samples, or train --kind mlp");
   for (int s = 0; s < 2; ++s) {
     double mean = 0, sq = 0;
     p.residual_min[s] = std::numeric_limits<double>::infinity();

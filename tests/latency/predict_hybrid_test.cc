@@ -3,6 +3,7 @@
 // error over every row; on clean data the three agree. An ensemble residual is its nets' mean.
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -61,6 +62,25 @@ TEST(PredictHybrid, EstimatesTheTypicalTheRelativeOptimumOrTheMean) {
     EXPECT_NEAR(t, r.total_ms(), 0.02 * r.total_ms());
     EXPECT_NEAR(relative.predict(r.arch).total_ms, c * t, 0.01 * t);
     EXPECT_GT(mean.predict(r.arch).encoder_ms, typical.predict(r.arch).encoder_ms * 1.3);
+  }
+}
+
+TEST(PredictHybrid, MostlyOutliersIsAnErrorThatSaysWhatToDo) {
+  // What a machine busy with other work gives: timings scattered over seven speeds 4.5x apart,
+  // so that no factor-2 band around any model holds the 10 rows (of 60) the residual needs.
+  PredictorData data = test_data::synthetic_data(60, 14, true);
+  for (size_t i = 0; i < data.rows.size(); ++i) {
+    const double factor = std::pow(4.5, static_cast<double>(i % 7) - 3);
+    data.rows[i].encoder_ms *= factor;
+    data.rows[i].decoder_ms *= factor;
+  }
+  try {
+    train_hybrid(data, LatencyEstimate::kTypical);
+    FAIL() << "trained on mostly outliers";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    for (const char* part : {"of 60 training rows", "too noisy", "profile again", "--kind mlp"})
+      EXPECT_NE(message.find(part), std::string::npos) << message;
   }
 }
 
