@@ -371,12 +371,12 @@ class RemoteProfile {
       status_.print(str("hatprofile: the connection was lost during the run; fetching what the "
                         "board has measured ..."));
     const std::string name = util::shell_quote(bundle_name_);
+    const std::string dataset = util::shell_quote(board_dataset_);
     const std::string script = str(
         "cd ", dir_, " || exit 1\n"
         "rm -f data/transfer.sqlite data/transfer.sqlite-wal data/transfer.sqlite-shm\n"
-        "if [ ! -f ", board_dataset_, " ]; then echo 'no dataset'; exit 0; fi\n",
-        name, "/bin/hatprofile merge --into data/transfer.sqlite --from ", board_dataset_,
-        " >/dev/null\n");
+        "if [ ! -f ", dataset, " ]; then echo 'no dataset'; exit 0; fi\n",
+        name, "/bin/hatprofile merge --into data/transfer.sqlite --from ", dataset, " >/dev/null\n");
     RecentLines recent;
     int status = board_.run(script, keep(recent));
     if (status == 0 && recent.said("no dataset")) {
@@ -398,6 +398,11 @@ class RemoteProfile {
     status_.print(str("hatprofile: merged ", merged.added, " new row", merged.added == 1 ? "" : "s",
                       " from ", board_.address().target, " into ", dataset_.string(), " (",
                       local.count(device_.name), " rows of ", device_.name, " there)"));
+    if (merged.left_out > 0)
+      status_.print(str("hatprofile: left out ", merged.left_out, " rows of the board: they "
+                        "measure samples of a run that is here already from another collection "
+                        "(hatprofile merge --as-passes keeps both: ", remote_dir_, "/",
+                        board_dataset_, " on the board)"));
     fetched_ = true;
   }
 
