@@ -122,9 +122,10 @@ TEST_F(DatasetCsv, MergeKeepsEveryRowOnceAndStatsSummarise) {
   EXPECT_EQ(stats[0].repeated_architectures, 1);
   EXPECT_EQ(stats[0].repeat_cv_median, 0.0) << "identical synthetic repeats";
   EXPECT_EQ(stats[0].rows_with_implementations, 6);
-  EXPECT_EQ(stats[0].implementations,
-            (std::vector<std::pair<std::string, int64_t>>{
-                {"eltwise:jit:avx2", 5}, {"eltwise:own loop (oneDNN has ref:any)", 1}, {"matmul:gemm:jit", 6}}));
+  EXPECT_EQ(stats[0].implementations, (std::vector<std::pair<std::string, int64_t>>{
+                                          {"eltwise:jit:avx2", 5},
+                                          {"eltwise:own loop (oneDNN has ref:any)", 1},
+                                          {"matmul:gemm:jit", 6}}));
   EXPECT_TRUE(stats[1].implementations.empty()) << "HAT's imported rows say nothing";
   EXPECT_EQ(stats[1].device, "rpi4");
   EXPECT_EQ(stats[1].rows, 2000);

@@ -45,7 +45,8 @@ TEST(PredictHybrid, EstimatesTheTypicalTheRelativeOptimumOrTheMean) {
   }
   const double c = sum_ratio / sum_ratio_sq;
   mean_excess /= static_cast<double>(data.rows.size());
-  ASSERT_GT(c, 1.01) << "the outliers must move the relative optimum for this test to mean anything";
+  ASSERT_GT(c, 1.01)
+      << "the outliers must move the relative optimum for this test to mean anything";
 
   const LatencyPredictor typical = train_hybrid(data, LatencyEstimate::kTypical);
   const LatencyPredictor relative = train_hybrid(data, LatencyEstimate::kRelative);

@@ -28,15 +28,16 @@ TEST(RemoteBoard, EachSshFailureSaysWhatToDo) {
       ssh_failure_message(pi, {"pi@raspberrypi: Permission denied (publickey,password)."});
   EXPECT_TRUE(contains(refused, "refused the login")) << refused;
   EXPECT_TRUE(contains(refused, "ssh-copy-id pi@raspberrypi")) << refused;
-  const std::string unreachable = ssh_failure_message(
-      pi, {"ssh: connect to host raspberrypi port 2222: Connection refused"});
+  const std::string unreachable =
+      ssh_failure_message(pi, {"ssh: connect to host raspberrypi port 2222: Connection refused"});
   EXPECT_TRUE(contains(unreachable, "cannot reach pi@raspberrypi on port 2222")) << unreachable;
-  const std::string unknown =
-      ssh_failure_message(pi, {"ssh: Could not resolve hostname raspberrypi: Name or service not known"});
+  const std::string unknown = ssh_failure_message(
+      pi, {"ssh: Could not resolve hostname raspberrypi: Name or service not known"});
   EXPECT_TRUE(contains(unknown, "cannot reach")) << unknown;
   const std::string changed = ssh_failure_message(pi, {"Host key verification failed."});
   EXPECT_TRUE(contains(changed, "ssh-keygen -R")) << changed;
-  const std::string dropped = ssh_failure_message(pi, {"Connection to raspberrypi closed by remote host."});
+  const std::string dropped =
+      ssh_failure_message(pi, {"Connection to raspberrypi closed by remote host."});
   EXPECT_TRUE(contains(dropped, "the connection to pi@raspberrypi ended")) << dropped;
   EXPECT_EQ(ssh_failure_message(pi, {}), "the connection to pi@raspberrypi ended");
 }

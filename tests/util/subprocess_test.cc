@@ -1,12 +1,13 @@
 // run_process: output lines as they are printed (newline or carriage return ends one), the
 // exit status or the signal, a program that is not there; shell_quote through a real sh.
+#include "util/subprocess.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "devices/error.h"
-#include "util/subprocess.h"
 
 namespace hat::util {
 namespace {
@@ -19,7 +20,8 @@ std::vector<std::string> lines_of(const std::vector<std::string>& argv, int* sta
 
 TEST(RunProcess, GivesStdoutAndStderrLineByLineAndTheExitStatus) {
   int status = -1;
-  const auto lines = lines_of({"sh", "-c", "echo one; echo two >&2; printf '3/9\\r4/9\\rdone'; exit 3"}, &status);
+  const auto lines =
+      lines_of({"sh", "-c", "echo one; echo two >&2; printf '3/9\\r4/9\\rdone'; exit 3"}, &status);
   EXPECT_EQ(status, 3);
   EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "3/9", "4/9", "done"}));
 }
@@ -32,7 +34,8 @@ TEST(RunProcess, ReportsTheSignalThatEndedTheProgram) {
 
 TEST(RunProcess, StopEndsASilentChildWithSigterm) {
   int asked = 0;
-  const int status = run_process({"sleep", "30"}, [](const std::string&) {}, [&] { return ++asked >= 2; });
+  const int status = run_process(
+      {"sleep", "30"}, [](const std::string&) {}, [&] { return ++asked >= 2; });
   EXPECT_EQ(status, 128 + 15);
   EXPECT_GE(asked, 2);
 }
@@ -54,7 +57,8 @@ TEST(RunProcess, AProgramThatIsNotInstalledThrowsNamingIt) {
 }
 
 TEST(ShellQuote, ASingleWordForShWhateverItHolds) {
-  for (const std::string text : {"plain", "two words", "it's", "'", "$HOME `id` \"x\" \\ ; *", ""}) {
+  for (const std::string text :
+       {"plain", "two words", "it's", "'", "$HOME `id` \"x\" \\ ; *", ""}) {
     int status = -1;
     const auto lines = lines_of({"sh", "-c", "printf '[%s]\\n' " + shell_quote(text)}, &status);
     EXPECT_EQ(status, 0);

@@ -20,15 +20,18 @@ std::string ssh_failure_message(const BoardAddress& board, const std::vector<std
   if (lines.empty()) return str("the connection to ", board.target, " ended");  // ssh was killed
   const std::string& last = lines.back();
   if (said("Permission denied"))
-    return str("the board refused the login (", last, "): give the key it accepts with --identity "
-               "KEY, or install yours there (ssh-copy-id ", board.target, ")");
+    return str("the board refused the login (", last,
+               "): give the key it accepts with --identity "
+               "KEY, or install yours there (ssh-copy-id ",
+               board.target, ")");
   if (said("REMOTE HOST IDENTIFICATION HAS CHANGED") || said("Host key verification failed"))
-    return str("ssh refused ", board.target, "'s host key (", last, "): if the board was "
+    return str("ssh refused ", board.target, "'s host key (", last,
+               "): if the board was "
                "reinstalled, remove its old key with ssh-keygen -R HOST");
   if (said("Could not resolve hostname") || said("Connection refused") || said("timed out") ||
       said("No route to host") || said("Network is unreachable"))
-    return str("cannot reach ", board.target, board.port ? str(" on port ", *board.port) : "",
-               " (", last, "): is the board on, on this network, and running an ssh server?");
+    return str("cannot reach ", board.target, board.port ? str(" on port ", *board.port) : "", " (",
+               last, "): is the board on, on this network, and running an ssh server?");
   return str("the connection to ", board.target, " ended (", last, ")");
 }
 
@@ -37,16 +40,20 @@ std::vector<std::string> Board::options(const char* port_flag) const {
   // ServerAlive: a dropped link is noticed within a minute rather than TCP's quarter of an hour.
   // accept-new: the first connection to a new board records its host key; a changed key is
   // still refused. LogLevel=ERROR keeps "Permanently added ..." out of the progress.
-  std::vector<std::string> o = {"-o", "BatchMode=yes", "-o", "ConnectTimeout=15",
-                                "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4",
-                                "-o", "StrictHostKeyChecking=accept-new", "-o", "LogLevel=ERROR"};
+  std::vector<std::string> o = {"-o", "BatchMode=yes",
+                                "-o", "ConnectTimeout=15",
+                                "-o", "ServerAliveInterval=15",
+                                "-o", "ServerAliveCountMax=4",
+                                "-o", "StrictHostKeyChecking=accept-new",
+                                "-o", "LogLevel=ERROR"};
   if (address_.port) o.insert(o.end(), {port_flag, std::to_string(*address_.port)});
   if (address_.identity) o.insert(o.end(), {"-i", *address_.identity, "-o", "IdentitiesOnly=yes"});
   for (const std::string& option : address_.options) o.insert(o.end(), {"-o", option});
   return o;
 }
 
-int Board::run(const std::string& script, const LineHandler& on_line, const StopRequest& stop) const {
+int Board::run(const std::string& script, const LineHandler& on_line,
+               const StopRequest& stop) const {
   std::vector<std::string> argv = {"ssh"};
   for (std::string& o : options("-p")) argv.push_back(std::move(o));
   // ssh hands the remote side one string, which the user's login shell runs: name sh there.

@@ -43,7 +43,8 @@ class Board {
   const BoardAddress& address() const { return address_; }
 
   // `sh -c SCRIPT` on the board (whatever the user's login shell is).
-  int run(const std::string& script, const LineHandler& on_line, const StopRequest& stop = {}) const;
+  int run(const std::string& script, const LineHandler& on_line,
+          const StopRequest& stop = {}) const;
   // Copies local files into the board's directory `remote_dir` (relative to the home directory
   // unless absolute), keeping their names.
   int copy_to(const std::vector<std::filesystem::path>& files, const std::string& remote_dir,

@@ -41,9 +41,11 @@ constexpr int kBoardBusy = 75;
 constexpr const char* kLockWait = "1800";  // seconds: a Pi measures a large sample in minutes
 
 po::options_description remote_options() {
-  po::options_description board("Board (the run options below are passed to hatprofile run there)");
+  po::options_description board(
+      "Board (the run options below are passed to hatprofile run there)");
   board.add_options()
-      ("ssh", po::value<std::string>()->required(), "the board: USER@HOST (or a Host of ~/.ssh/config)")
+      ("ssh", po::value<std::string>()->required(),
+       "the board: USER@HOST (or a Host of ~/.ssh/config)")
       ("port", po::value<int>(), "its ssh port (ssh's default, 22)")
       ("identity", po::value<std::string>(), "private key to log in with (ssh -i)")
       ("ssh-option", po::value<std::vector<std::string>>()->composing(),
@@ -60,8 +62,9 @@ po::options_description remote_options() {
 }
 
 // Options of `run` that stay here: the local dataset, and what the board cannot be sent.
-const std::set<std::string> kLocalOptions = {"ssh", "port", "identity", "ssh-option", "remote-dir", "bundle",
-                                             "dataset", "device", "busy-timeout", "help"};
+const std::set<std::string> kLocalOptions = {"ssh",          "port",   "identity", "ssh-option",
+                                             "remote-dir",   "bundle", "dataset",  "device",
+                                             "busy-timeout", "help"};
 const std::set<std::string> kNotSent = {"checkpoint", "model", "data"};
 
 // A local directory removed with everything in it when it goes out of scope.
@@ -122,12 +125,12 @@ class RemoteProfile {
  public:
   RemoteProfile(const po::variables_map& vm, std::vector<std::string> run_arguments)
       : vm_(vm),
-        board_(BoardAddress{vm["ssh"].as<std::string>(),
-                            vm.count("port") ? std::optional(vm["port"].as<int>()) : std::nullopt,
-                            vm.count("identity") ? std::optional(vm["identity"].as<std::string>())
-                                                 : std::nullopt,
-                            vm.count("ssh-option") ? vm["ssh-option"].as<std::vector<std::string>>()
-                                                   : std::vector<std::string>{}}),
+        board_(BoardAddress{
+            vm["ssh"].as<std::string>(),
+            vm.count("port") ? std::optional(vm["port"].as<int>()) : std::nullopt,
+            vm.count("identity") ? std::optional(vm["identity"].as<std::string>()) : std::nullopt,
+            vm.count("ssh-option") ? vm["ssh-option"].as<std::vector<std::string>>()
+                                   : std::vector<std::string>{}}),
         remote_dir_(remote_directory(vm["remote-dir"].as<std::string>())),
         dir_(util::shell_quote(remote_dir_)),
         device_(resolve_device(vm["device"].as<std::string>())),
@@ -169,33 +172,42 @@ class RemoteProfile {
 
   // Fails with one clear line for ssh's own failures and a full disk, else with `what`.
   [[noreturn]] void fail(int status, const RecentLines& recent, const std::string& what) {
-    if (cli::stop_requested()) throw Error("stopped before the run began; nothing was changed here");
+    if (cli::stop_requested())
+      throw Error("stopped before the run began; nothing was changed here");
     if (status == kSshFailed || status > 128)
       throw Error(ssh_failure_message(board_.address(), recent.lines()));
     if (recent.said("No space left on device") || recent.said("disk is full"))
-      throw Error(str("the board's disk is full (", recent.last(), "): free space there, or give "
+      throw Error(str("the board's disk is full (", recent.last(),
+                      "): free space there, or give "
                       "--remote-dir on a larger disk; nothing here was changed"));
     throw Error(str(what, " (", recent.last(), ")"));
   }
 
   BoardState probe() {
     status_.print(str("hatprofile: connecting to ", board_.address().target, " ..."));
-    const std::string script = str(
-        "mkdir -p ", dir_, "/inputs ", dir_, "/data && cd ", dir_, " || exit 1\n"
-        "echo \"machine $(uname -m)\"\n"
-        "if [ -f bundle-id ]; then echo \"bundle $(cat bundle-id)\"; fi\n"
-        "echo \"free-kb $(df -Pk . | awk 'NR == 2 {print $4}')\"\n");
+    const std::string script =
+        str("mkdir -p ", dir_, "/inputs ", dir_, "/data && cd ", dir_,
+            " || exit 1\n"
+            "echo \"machine $(uname -m)\"\n"
+            "if [ -f bundle-id ]; then echo \"bundle $(cat bundle-id)\"; fi\n"
+            "echo \"free-kb $(df -Pk . | awk 'NR == 2 {print $4}')\"\n");
     BoardState state;
     RecentLines recent;
-    const int status = board_.run(script, [&](const std::string& line) {
-      recent.add(line);
-      const auto value = [&](const char* key) { return line.substr(std::string(key).size() + 1); };
-      if (line.rfind("machine ", 0) == 0) state.machine = value("machine");
-      if (line.rfind("bundle ", 0) == 0) state.bundle_id = value("bundle");
-      if (line.rfind("free-kb ", 0) == 0) state.free_kb = std::atoll(value("free-kb").c_str());
-    }, stoppable());
+    const int status = board_.run(
+        script,
+        [&](const std::string& line) {
+          recent.add(line);
+          const auto value = [&](const char* key) {
+            return line.substr(std::string(key).size() + 1);
+          };
+          if (line.rfind("machine ", 0) == 0) state.machine = value("machine");
+          if (line.rfind("bundle ", 0) == 0) state.bundle_id = value("bundle");
+          if (line.rfind("free-kb ", 0) == 0) state.free_kb = std::atoll(value("free-kb").c_str());
+        },
+        stoppable());
     if (status != 0 || state.machine.empty())
-      fail(status, recent, str("cannot prepare the directory ", remote_dir_, " on ", board_.address().target));
+      fail(status, recent,
+           str("cannot prepare the directory ", remote_dir_, " on ", board_.address().target));
     return state;
   }
 
@@ -234,19 +246,22 @@ class RemoteProfile {
     std::set<std::string> folders;
     bool has_hatprofile = false;
     RecentLines recent;
-    const int status = util::run_process({"tar", "-tvzf", bundle.string()}, [&](const std::string& line) {
-      recent.add(line);
-      std::istringstream fields(line);  // mode owner size date time path
-      std::string mode, owner, date, time, path;
-      int64_t size = 0;
-      if (!(fields >> mode >> owner >> size >> date >> time >> path)) return;
-      contents.unpacked_bytes += size;
-      folders.insert(path.substr(0, path.find('/')));
-      has_hatprofile |= path.find("/bin/hatprofile") != std::string::npos;
-    });
+    const int status =
+        util::run_process({"tar", "-tvzf", bundle.string()}, [&](const std::string& line) {
+          recent.add(line);
+          std::istringstream fields(line);  // mode owner size date time path
+          std::string mode, owner, date, time, path;
+          int64_t size = 0;
+          if (!(fields >> mode >> owner >> size >> date >> time >> path)) return;
+          contents.unpacked_bytes += size;
+          folders.insert(path.substr(0, path.find('/')));
+          has_hatprofile |= path.find("/bin/hatprofile") != std::string::npos;
+        });
     if (status != 0 || folders.size() != 1 || !has_hatprofile)
-      throw Error(str(bundle.string(), " is not a board bundle (one folder holding bin/hatprofile, as "
-                      "scripts/build-board.sh makes it)", status != 0 ? ": " + recent.last() : ""));
+      throw Error(str(bundle.string(),
+                      " is not a board bundle (one folder holding bin/hatprofile, as "
+                      "scripts/build-board.sh makes it)",
+                      status != 0 ? ": " + recent.last() : ""));
     contents.folder = *folders.begin();
     return contents;
   }
@@ -263,14 +278,15 @@ class RemoteProfile {
     const int64_t compressed = static_cast<int64_t>(fs::file_size(bundle));
     const int64_t need_kb = (compressed + contents.unpacked_bytes) / 1024 + 16 * 1024;
     if (state.free_kb >= 0 && state.free_kb < need_kb)
-      throw Error(str("the board's disk is full: ", state.free_kb / 1024, " MB free in ", remote_dir_,
-                      " on ", board_.address().target, ", and the bundle needs about ",
-                      need_kb / 1024, " MB: free space there, or give --remote-dir on a larger "
+      throw Error(str("the board's disk is full: ", state.free_kb / 1024, " MB free in ",
+                      remote_dir_, " on ", board_.address().target, ", and the bundle needs about ",
+                      need_kb / 1024,
+                      " MB: free space there, or give --remote-dir on a larger "
                       "disk; nothing was copied"));
     status_.print(str("hatprofile: copying ", bundle.filename().string(), " (",
                       format("%.1f", static_cast<double>(compressed) / 1e6), " MB) to ",
-                      board_.address().target, state.bundle_id.empty() ? "" : " (it has another build)",
-                      " ..."));
+                      board_.address().target,
+                      state.bundle_id.empty() ? "" : " (it has another build)", " ..."));
     TemporaryDirectory staging;
     const fs::path incoming = staging.path() / "incoming.tar.gz";
     fs::create_symlink(fs::absolute(bundle), incoming);
@@ -286,19 +302,29 @@ class RemoteProfile {
     // working, and a failed one leaves no partial files (the trap). `--help` checks that the
     // tools start there (libraries, architecture, C library).
     const std::string name = util::shell_quote(bundle_name_);
-    const std::string script = str(
-        "set -e\ncd ", dir_, "\n"
-        "trap 'rm -rf .unpack incoming.tar.gz' EXIT\n"
-        "rm -rf .unpack && mkdir .unpack\n"
-        "tar -xzf incoming.tar.gz -C .unpack\n"
-        "rm -rf ", name, ".old\n"
-        "if [ -d ", name, " ]; then mv ", name, " ", name, ".old; fi\n"
-        "mv .unpack/", name, " ", name, "\n"
-        "rm -rf ", name, ".old\n",
-        name, "/bin/hatprofile --help >/dev/null\n"
-        "echo ", util::shell_quote(id), " > bundle-id.tmp && mv bundle-id.tmp bundle-id\n");
+    const std::string script =
+        str("set -e\ncd ", dir_,
+            "\n"
+            "trap 'rm -rf .unpack incoming.tar.gz' EXIT\n"
+            "rm -rf .unpack && mkdir .unpack\n"
+            "tar -xzf incoming.tar.gz -C .unpack\n"
+            "rm -rf ",
+            name,
+            ".old\n"
+            "if [ -d ",
+            name, " ]; then mv ", name, " ", name,
+            ".old; fi\n"
+            "mv .unpack/",
+            name, " ", name,
+            "\n"
+            "rm -rf ",
+            name, ".old\n", name,
+            "/bin/hatprofile --help >/dev/null\n"
+            "echo ",
+            util::shell_quote(id), " > bundle-id.tmp && mv bundle-id.tmp bundle-id\n");
     status = board_.run(script, keep(recent));
-    if (status != 0) fail(status, recent, str("cannot unpack or start ", bundle_name_, " on the board"));
+    if (status != 0)
+      fail(status, recent, str("cannot unpack or start ", bundle_name_, " on the board"));
   }
 
   // The device profile, and any space or architecture given as a local file, go to inputs/;
@@ -319,7 +345,8 @@ class RemoteProfile {
       remote_arguments_.push_back(a);
       // "--space FILE": the value follows the flag (the parser gave each option its tokens).
       for (const char* option : {"--space", "--arch", "--reference"})
-        if (a == option && i + 1 < run_arguments_.size() && fs::is_regular_file(run_arguments_[i + 1]))
+        if (a == option && i + 1 < run_arguments_.size() &&
+            fs::is_regular_file(run_arguments_[i + 1]))
           remote_arguments_.push_back(stage(run_arguments_[++i], std::string(option + 2) + ".yml"));
     }
     RecentLines recent;
@@ -336,28 +363,35 @@ class RemoteProfile {
       command += util::shell_quote(a);
     }
     const std::string script = str(
-        "cd ", dir_, " || exit 1\n"
+        "cd ", dir_,
+        " || exit 1\n"
         "if ! flock -n run.lock true; then echo \"hatprofile: waiting for the board's previous run "
         "to finish its sample (its connection was lost)\"; fi\n"
-        "exec flock -E ", kBoardBusy, " -w ", kLockWait, " run.lock ",
-        util::shell_quote(bundle_name_), "/bin/hatprofile", command, "\n");
+        "exec flock -E ",
+        kBoardBusy, " -w ", kLockWait, " run.lock ", util::shell_quote(bundle_name_),
+        "/bin/hatprofile", command, "\n");
     const std::string prefix = str("hatprofile: ", board_.address().target, ": ");
-    return board_.run(script, [&](const std::string& line) {
-      run_output_.add(line);
-      if (line.rfind("hatprofile: ", 0) != 0) ssh_output_.add(line);  // ssh's, or the board shell's
-      const std::string text =
-          line.rfind("hatprofile: ", 0) == 0 ? prefix + line.substr(12) : prefix + line;
-      if (is_progress(line))
-        status_.update(text);
-      else
-        status_.print(text);
-    }, stoppable());
+    return board_.run(
+        script,
+        [&](const std::string& line) {
+          run_output_.add(line);
+          if (line.rfind("hatprofile: ", 0) != 0)
+            ssh_output_.add(line);  // ssh's, or the board shell's
+          const std::string text =
+              line.rfind("hatprofile: ", 0) == 0 ? prefix + line.substr(12) : prefix + line;
+          if (is_progress(line))
+            status_.update(text);
+          else
+            status_.print(text);
+        },
+        stoppable());
   }
 
   // "hatprofile: 12/300 [###..." : a progress line of hatprofile run.
   static bool is_progress(const std::string& line) {
     size_t i = std::string("hatprofile: ").size();
-    if (line.rfind("hatprofile: ", 0) != 0 || i >= line.size() || !std::isdigit(line[i])) return false;
+    if (line.rfind("hatprofile: ", 0) != 0 || i >= line.size() || !std::isdigit(line[i]))
+      return false;
     while (i < line.size() && std::isdigit(line[i])) ++i;
     return i < line.size() && line[i] == '/';
   }
@@ -368,15 +402,18 @@ class RemoteProfile {
     if (cli::stop_requested())
       status_.print("hatprofile: stopping; fetching what the board has measured ...");
     else if (connection_lost)
-      status_.print(str("hatprofile: the connection was lost during the run; fetching what the "
-                        "board has measured ..."));
+      status_.print(
+          str("hatprofile: the connection was lost during the run; fetching what the "
+              "board has measured ..."));
     const std::string name = util::shell_quote(bundle_name_);
     const std::string dataset = util::shell_quote(board_dataset_);
-    const std::string script = str(
-        "cd ", dir_, " || exit 1\n"
-        "rm -f data/transfer.sqlite data/transfer.sqlite-wal data/transfer.sqlite-shm\n"
-        "if [ ! -f ", dataset, " ]; then echo 'no dataset'; exit 0; fi\n",
-        name, "/bin/hatprofile merge --into data/transfer.sqlite --from ", dataset, " >/dev/null\n");
+    const std::string script =
+        str("cd ", dir_,
+            " || exit 1\n"
+            "rm -f data/transfer.sqlite data/transfer.sqlite-wal data/transfer.sqlite-shm\n"
+            "if [ ! -f ",
+            dataset, " ]; then echo 'no dataset'; exit 0; fi\n", name,
+            "/bin/hatprofile merge --into data/transfer.sqlite --from ", dataset, " >/dev/null\n");
     RecentLines recent;
     int status = board_.run(script, keep(recent));
     if (status == 0 && recent.said("no dataset")) {
@@ -385,7 +422,8 @@ class RemoteProfile {
     }
     TemporaryDirectory staging;
     const fs::path copy = staging.path() / "board.sqlite";
-    if (status == 0) status = board_.copy_from(remote_dir_ + "/data/transfer.sqlite", copy, keep(recent));
+    if (status == 0)
+      status = board_.copy_from(remote_dir_ + "/data/transfer.sqlite", copy, keep(recent));
     if (status != 0) {
       fetch_error_ = str(status == kSshFailed || status > 128
                              ? ssh_failure_message(board_.address(), recent.lines())
@@ -399,10 +437,11 @@ class RemoteProfile {
                       " from ", board_.address().target, " into ", dataset_.string(), " (",
                       local.count(device_.name), " rows of ", device_.name, " there)"));
     if (merged.left_out > 0)
-      status_.print(str("hatprofile: left out ", merged.left_out, " rows of the board: they "
+      status_.print(str("hatprofile: left out ", merged.left_out,
+                        " rows of the board: they "
                         "measure samples of a run that is here already from another collection "
-                        "(hatprofile merge --as-passes keeps both: ", remote_dir_, "/",
-                        board_dataset_, " on the board)"));
+                        "(hatprofile merge --as-passes keeps both: ",
+                        remote_dir_, "/", board_dataset_, " on the board)"));
     fetched_ = true;
   }
 
@@ -429,8 +468,10 @@ class RemoteProfile {
       return 1;
     }
     if (run_output_.said("No space left on device") || run_output_.said("disk is full")) {
-      status_.print("hatprofile: the board's disk is full: free space there (or give --remote-dir "
-                    "on a larger disk), then " + again);
+      status_.print(
+          "hatprofile: the board's disk is full: free space there (or give --remote-dir "
+          "on a larger disk), then " +
+          again);
       return 1;
     }
     status_.print(str("hatprofile: hatprofile run failed on ", board_.address().target,
@@ -462,11 +503,13 @@ int remote_command(int argc, char** argv) {
   const po::variables_map& vm = *parsed;
   for (const std::string& option : kNotSent)
     if (!vm[option].defaulted() && vm.count(option))
-      throw cli::UsageError(str("--", option, " is not sent to the board: remote profiles random "
+      throw cli::UsageError(str("--", option,
+                                " is not sent to the board: remote profiles random "
                                 "weights (latency does not depend on their values)"));
   if (vm["device"].defaulted())
-    throw cli::UsageError("give --device NAME, the board's device profile (docs/board.md: copy "
-                          "devices/profiles/host.yml and name it)");
+    throw cli::UsageError(
+        "give --device NAME, the board's device profile (docs/board.md: copy "
+        "devices/profiles/host.yml and name it)");
   run_config(vm, resolve_device(vm["device"].as<std::string>()));  // usage errors before connecting
 
   // The run options as typed, for the board's hatprofile run.
