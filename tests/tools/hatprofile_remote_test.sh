@@ -81,6 +81,15 @@ run_args=(--device "$work/profiles/testboard.yml" --dataset "$local_dataset" --s
 remote() { "$hatprofile" remote "${ssh_args[@]}" "${run_args[@]}" "$@"; }
 # The same in the background, $! being hatprofile's own process (not a subshell's).
 remote_in_background() { "$hatprofile" remote "${ssh_args[@]}" "${run_args[@]}" "$@" & }
+wait_for_progress() {  # LOG TEXT PID: until the running hatprofile's LOG shows TEXT (a minute at most)
+  local _
+  for _ in $(seq 600); do
+    grep -q "$2" "$1" && return 0
+    kill -0 "$3" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "no progress line '$2' arrived: $(cat "$1")"
+}
 rows() {  # rows of testboard in the local dataset (the CSV's header line not counted)
   [[ -f "$local_dataset" ]] || { echo 0; return; }
   echo $(( $("$hatprofile" export-csv --dataset "$local_dataset" --device testboard | wc -l) - 1 ))
@@ -104,12 +113,7 @@ grep -q "merged 0 new rows" again.log || fail "the second run added rows: $(cat 
 # far are kept, and the same command ends with exactly 6 samples of this run.
 remote_in_background --bundle "bundles/$name.tar.gz" --samples 6 --seed 2 >dropped.log 2>&1
 remote_pid=$!
-for _ in $(seq 600); do
-  grep -q " 2/6 " dropped.log && break
-  kill -0 "$remote_pid" 2>/dev/null || break
-  sleep 0.1
-done
-grep -q " 2/6 " dropped.log || fail "no progress line 2/6 arrived: $(cat dropped.log)"
+wait_for_progress dropped.log " 2/6 " "$remote_pid"
 pkill -KILL -f "ssh .*-p $port .*flock" || fail "no ssh process of the run to kill"
 status=0
 wait "$remote_pid" || status=$?
@@ -125,11 +129,7 @@ remote --bundle "bundles/$name.tar.gz" --samples 6 --seed 2 >resumed.log 2>&1 ||
 # rows back and says how to continue; the same command then ends with exactly 4 samples.
 remote_in_background --bundle "bundles/$name.tar.gz" --samples 4 --seed 3 >stopped.log 2>&1
 remote_pid=$!
-for _ in $(seq 600); do
-  grep -q " 1/4 " stopped.log && break
-  kill -0 "$remote_pid" 2>/dev/null || break
-  sleep 0.1
-done
+wait_for_progress stopped.log " 1/4 " "$remote_pid"
 kill -TERM "$remote_pid"
 status=0
 wait "$remote_pid" || status=$?
