@@ -4,10 +4,15 @@
 #include <boost/program_options.hpp>
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
+#include "devices/error.h"
 #include "devices/threads.h"
+#include "latency/device_profile.h"
+#include "search/hat_evo_config.h"
 #include "search/supernet_search.h"
 #include "tools/cli/cli.h"
 
@@ -18,7 +23,8 @@ namespace {
 
 constexpr const char* kAbout =
     "usage: hatsearch --device NAME --latency DURATION [--device NAME --latency DURATION ...]\n"
-    "                 [--checkpoint DIR] [--data DIR] [--out DIR] [options]\n\n"
+    "                 [--checkpoint DIR] [--data DIR] [--out DIR] [options]\n"
+    "       hatsearch --hat-config HAT_EVO_SEARCH.yml [--device NAME] [options]\n\n"
     "Searches the SuperTransformer's space for the SubTransformer with the lowest validation\n"
     "loss (inherited weights, bits per token) whose predicted latency fits each budget, with\n"
     "HAT's evolutionary algorithm (or random search, the baseline). Several --device/--latency\n"
@@ -65,6 +71,7 @@ int run(int argc, char** argv) {
       ("resume", po::bool_switch(), "continue the search saved in --out")
       ("force", po::bool_switch(), "replace an existing --out")
       ("config", po::value<std::string>(), "read options from FILE (key = value lines)")
+      ("hat-config", po::value<std::string>(), "HAT's evo_search YAML (experiments/hat-configs/TASK/evo_search/): its sizes, mutation probability and latency constraint, unless given here; the device from its file name unless --device")
       ("help,h", "show this help");
   auto parsed = cli::parse_options(argc, argv, options, kAbout);
   if (!parsed) return 0;
@@ -80,16 +87,46 @@ int run(int argc, char** argv) {
 
   search::SupernetSearchOptions o;
   o.devices = strings(vm, "device");
-  const auto latencies = strings(vm, "latency");
+  auto latencies = strings(vm, "latency");
+  std::optional<search::HatEvoConfig> hat;
+  if (vm.count("hat-config")) {
+    const std::string file = vm["hat-config"].as<std::string>();
+    try {
+      hat = search::read_hat_evo_config(file);
+    } catch (const Error& e) {
+      throw cli::UsageError(e.what());
+    }
+    if (o.devices.empty()) {
+      // HAT names the files <task>_<device>.yml, its devices raspberrypi, xeon and titanxp.
+      const std::string stem = std::filesystem::path(file).stem().string();
+      const std::string device = stem.substr(stem.rfind('_') + 1);
+      try {
+        o.devices.push_back(latency::resolve_device(device).name);
+      } catch (const Error&) {
+        throw cli::UsageError(str("--hat-config ", file, ": no device profile for '", device,
+                                  "' (from the file name): give --device NAME"));
+      }
+    }
+    if (latencies.empty()) latencies.push_back(str(hat->latency_ms, "ms"));
+    if (!hat->not_used.empty()) {
+      std::string keys;
+      for (const std::string& k : hat->not_used) keys += (keys.empty() ? "" : ", ") + k;
+      std::cerr << "hatsearch: " << file << ": " << keys << " name HAT's own files and predictor "
+                << "settings; --checkpoint, --out and the device profile's predictor stand for them\n";
+    }
+  }
   if (o.devices.empty() && latencies.empty() && !vm.count("max-params") && !vm.count("max-memory-mb"))
     throw cli::UsageError("give at least one constraint: --device NAME --latency 150ms, --max-params or --max-memory-mb");
   o.algorithm = vm["algorithm"].as<std::string>();
   search::EvolutionOptions& evo = o.evolution;
-  evo.iterations = vm["iterations"].as<int>();
-  evo.parents = vm["parents"].as<int>();
-  evo.mutations = vm["mutations"].as<int>();
-  evo.crossovers = vm["crossovers"].as<int>();
-  evo.mutation_probability = vm["mutation-prob"].as<double>();
+  // The command line, then HAT's file, then the defaults.
+  const auto given = [&](const char* name) { return !vm[name].defaulted(); };
+  evo.iterations = hat && !given("iterations") ? hat->evolution.iterations : vm["iterations"].as<int>();
+  evo.parents = hat && !given("parents") ? hat->evolution.parents : vm["parents"].as<int>();
+  evo.mutations = hat && !given("mutations") ? hat->evolution.mutations : vm["mutations"].as<int>();
+  evo.crossovers = hat && !given("crossovers") ? hat->evolution.crossovers : vm["crossovers"].as<int>();
+  evo.mutation_probability = hat && !given("mutation-prob") ? hat->evolution.mutation_probability
+                                                            : vm["mutation-prob"].as<double>();
   evo.seed = vm["seed"].as<uint64_t>();
   try {  // the library's checks of these options are usage errors here
     o.runs = search::budget_runs(o.devices, latencies, parse_latency_ms);

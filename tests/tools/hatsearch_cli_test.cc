@@ -3,6 +3,8 @@
 // devices, an existing output directory and impossible constraints are clear errors.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/tools/hattrain_fixture.h"
@@ -83,6 +85,30 @@ TEST_F(HatsearchCli, BadInputIsAClearError) {
   o = hatsearch(args);
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.output.find("--force"), std::string::npos) << o.output;
+}
+
+TEST_F(HatsearchCli, HatsEvoSearchFileIsReadOrRefusedNamingTheKey) {
+  const fs::path dir = fixture_->root() / "hat-configs";
+  fs::create_directories(dir);
+  const std::string search_keys =
+      "evo-iter: 2\npopulation-size: 9\nparent-size: 3\nmutation-size: 3\ncrossover-size: 3\n"
+      "mutation-prob: 0.3\nlatency-constraint: 1500\n";
+  // An unknown key: named, nothing searched.
+  std::ofstream(dir / "task_raspberrypi.yml") << search_keys << "valid-cnt-max: 5\n";
+  std::vector<std::string> args = base("hat1");
+  args.insert(args.end(), {"--hat-config", (dir / "task_raspberrypi.yml").string()});
+  Outcome o = hatsearch(args);
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.output.find("valid-cnt-max"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(fixture_->root() / "hat1"));
+  // The device comes from HAT's file name (<task>_<device>.yml) unless --device names it.
+  std::ofstream(dir / "task_nosuchboard.yml") << search_keys;
+  args = base("hat2");
+  args.insert(args.end(), {"--hat-config", (dir / "task_nosuchboard.yml").string()});
+  o = hatsearch(args);
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.output.find("no device profile for 'nosuchboard'"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("give --device NAME"), std::string::npos) << o.output;
 }
 
 }  // namespace
