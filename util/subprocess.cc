@@ -28,6 +28,37 @@ struct Descriptor {
   }
 };
 
+// Reads the child's merged output until it closes, handing each line to on_line; SIGTERM to the
+// child once `stop` says so.
+void read_lines(int fd, pid_t pid, const std::function<void(const std::string& line)>& on_line,
+                const std::function<bool()>& stop) {
+  std::string line;
+  char buffer[4096];
+  bool stopping = false;
+  for (;;) {
+    // Waits a fifth of a second at most, so that `stop` is asked even when the child is silent.
+    pollfd ready{fd, POLLIN, 0};
+    const int polled = ::poll(&ready, 1, 200);
+    if (stop && !stopping && stop()) {
+      ::kill(pid, SIGTERM);
+      stopping = true;
+    }
+    if (polled == 0 || (polled < 0 && errno == EINTR)) continue;
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buffer[i] == '\n' || buffer[i] == '\r') {
+        if (!line.empty()) on_line(line);
+        line.clear();
+      } else {
+        line += buffer[i];
+      }
+    }
+  }
+  if (!line.empty()) on_line(line);
+}
+
 }  // namespace
 
 int run_process(const std::vector<std::string>& argv,
@@ -52,37 +83,21 @@ int run_process(const std::vector<std::string>& argv,
   HAT_CHECK(spawned == 0, "cannot run ", argv[0], ": ", std::strerror(spawned));
   write_end.close_now();  // the child holds the only write end: end of file when it exits
 
-  std::string line;
-  char buffer[4096];
-  bool stopping = false;
-  for (;;) {
-    // Waits a fifth of a second at most, so that `stop` is asked even when the child is silent.
-    pollfd ready{read_end.fd, POLLIN, 0};
-    const int polled = ::poll(&ready, 1, 200);
-    if (stop && !stopping && stop()) {
-      ::kill(pid, SIGTERM);
-      stopping = true;
-    }
-    if (polled == 0 || (polled < 0 && errno == EINTR)) continue;
-    const ssize_t n = ::read(read_end.fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    for (ssize_t i = 0; i < n; ++i) {
-      if (buffer[i] == '\n' || buffer[i] == '\r') {
-        if (!line.empty()) on_line(line);
-        line.clear();
-      } else {
-        line += buffer[i];
-      }
-    }
+  // The child is always waited for, even when on_line throws (then after a SIGTERM).
+  const auto wait_for_child = [&] {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+      HAT_CHECK(errno == EINTR, "cannot wait for ", argv[0], ": ", std::strerror(errno));
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  };
+  try {
+    read_lines(read_end.fd, pid, on_line, stop);
+  } catch (...) {
+    ::kill(pid, SIGTERM);
+    wait_for_child();
+    throw;
   }
-  if (!line.empty()) on_line(line);
-
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    HAT_CHECK(errno == EINTR, "cannot wait for ", argv[0], ": ", std::strerror(errno));
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
+  return wait_for_child();
 }
 
 std::string shell_quote(const std::string& text) {

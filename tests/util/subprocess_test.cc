@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,15 @@ TEST(RunProcess, StopEndsASilentChildWithSigterm) {
       {"sleep", "30"}, [](const std::string&) {}, [&] { return ++asked >= 2; });
   EXPECT_EQ(status, 128 + 15);
   EXPECT_GE(asked, 2);
+}
+
+TEST(RunProcess, AnErrorWhileReadingEndsTheChildAndPassesOn) {
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(run_process({"sh", "-c", "echo first; exec sleep 30"},
+                           [](const std::string&) { throw Error("no more"); }),
+               Error);
+  // The child was ended (SIGTERM) and waited for, not left to sleep on.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 TEST(RunProcess, TheChildReadsAnEmptyStdin) {
