@@ -5,6 +5,7 @@
 
 #include <oneapi/dnnl/dnnl_debug.h>
 
+#include "devices/cpu/reference_fallback.h"
 #include "devices/error.h"
 
 namespace hat::cpu {
@@ -60,6 +61,10 @@ void detail::add_to_implementation_log(const dnnl::primitive& p) {
 
 std::string own_loop_entry(const dnnl::primitive_desc_base& pd) {
   return kind_name(pd.get()) + ":own loop (oneDNN has " + impl_name(pd.get()) + ")";
+}
+
+std::string own_loop_in_place_of(const dnnl::primitive_desc_base& pd) {
+  return is_reference_implementation(impl_name(pd.get())) ? own_loop_entry(pd) : std::string();
 }
 
 void open_implementation_log() {

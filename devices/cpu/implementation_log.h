@@ -41,4 +41,9 @@ inline void note_implementation(const std::string& entry) {
 // code): "KIND:own loop (oneDNN has IMPL)", e.g. "eltwise:own loop (oneDNN has ref:any)".
 std::string own_loop_entry(const dnnl::primitive_desc_base& pd);
 
+// own_loop_entry(pd) where oneDNN chose its reference code, so that our loop runs instead
+// (reference_fallback.h); empty where oneDNN's own implementation runs. The ops keep this one
+// string beside their cached primitive: whether the loop runs, and what the log then notes.
+std::string own_loop_in_place_of(const dnnl::primitive_desc_base& pd);
+
 }  // namespace hat::cpu

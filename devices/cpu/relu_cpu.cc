@@ -15,8 +15,7 @@ namespace {
 struct ReluForward {
   dnnl::eltwise_forward::primitive_desc pd;
   dnnl::eltwise_forward primitive;
-  bool own_loop = false;
-  std::string own_loop_entry;  // what the implementation log notes when own_loop runs
+  std::string own_loop{};  // own_loop_in_place_of(pd): our loop runs when not empty
 };
 struct ReluBackward {
   dnnl::eltwise_backward primitive;
@@ -34,11 +33,8 @@ ReluForward forward_primitive(int64_t n) {
   static PrimitiveCache<ReluForward> cache;
   return cache.get({n, num_threads()}, [&] {
     ReluForward p{forward_pd(n), {}};
-    p.own_loop = is_reference_implementation(p.pd.impl_info_str());
-    if (p.own_loop)
-      p.own_loop_entry = own_loop_entry(p.pd);
-    else
-      p.primitive = dnnl::eltwise_forward(p.pd);
+    p.own_loop = own_loop_in_place_of(p.pd);
+    if (p.own_loop.empty()) p.primitive = dnnl::eltwise_forward(p.pd);
     return p;
   });
 }
@@ -59,8 +55,8 @@ void CpuKernels::relu_forward(const Tensor& x, const Tensor& y) const {
   try {
     const int64_t n = x.numel();
     const ReluForward p = forward_primitive(n);
-    if (p.own_loop) {
-      note_implementation(p.own_loop_entry);
+    if (!p.own_loop.empty()) {
+      note_implementation(p.own_loop);
       return relu_loop(x.data<float>(), y.data<float>(), n);
     }
     const dnnl::memory::desc md = flat_desc(n);

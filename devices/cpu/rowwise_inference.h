@@ -21,8 +21,7 @@ void rowwise_inference_inplace(const Tensor& x, const char* op) {
   struct Entry {
     dnnl::memory::desc md;
     Forward forward;
-    bool own_loop = false;  // oneDNN offers only its reference code here
-    std::string own_loop_entry;  // what the implementation log notes when own_loop runs
+    std::string own_loop;  // own_loop_in_place_of(pd): our loop runs when not empty
   };
   static PrimitiveCache<Entry> cache;
   try {
@@ -32,15 +31,12 @@ void rowwise_inference_inplace(const Tensor& x, const char* op) {
       entry.md = memory_desc(Shape{rows, width}, Shape{width, 1}, DType::f32);
       const typename Forward::primitive_desc pd(
           typename Forward::desc(dnnl::prop_kind::forward_inference, entry.md, 1), engine());
-      entry.own_loop = is_reference_implementation(pd.impl_info_str());
-      if (entry.own_loop)
-        entry.own_loop_entry = own_loop_entry(pd);
-      else
-        entry.forward = Forward(pd);
+      entry.own_loop = own_loop_in_place_of(pd);
+      if (entry.own_loop.empty()) entry.forward = Forward(pd);
       return entry;
     });
-    if (e.own_loop) {
-      note_implementation(e.own_loop_entry);
+    if (!e.own_loop.empty()) {
+      note_implementation(e.own_loop);
       softmax_rows_loop(x.data<float>(), rows, width,
                         std::is_same_v<Forward, dnnl::logsoftmax_forward>);
       return;

@@ -21,8 +21,7 @@ struct SoftmaxPrimitives {
   dnnl::memory::desc md;
   dnnl::softmax_forward forward;
   dnnl::softmax_backward backward;
-  bool own_forward = false;
-  std::string own_forward_entry;  // what the implementation log notes when own_forward runs
+  std::string own_forward;  // own_loop_in_place_of(forward's pd): our loop runs when not empty
 };
 
 SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
@@ -34,11 +33,8 @@ SoftmaxPrimitives softmax_primitives(int64_t rows, int64_t width) {
         dnnl::softmax_forward::desc(dnnl::prop_kind::forward_training, p.md, 1), engine());
     dnnl::softmax_backward::primitive_desc bwd(dnnl::softmax_backward::desc(p.md, p.md, 1),
                                                engine(), fwd);
-    p.own_forward = is_reference_implementation(fwd.impl_info_str());
-    if (p.own_forward)
-      p.own_forward_entry = own_loop_entry(fwd);
-    else
-      p.forward = dnnl::softmax_forward(fwd);
+    p.own_forward = own_loop_in_place_of(fwd);
+    if (p.own_forward.empty()) p.forward = dnnl::softmax_forward(fwd);
     p.backward = dnnl::softmax_backward(bwd);
     return p;
   });
@@ -50,8 +46,8 @@ void CpuKernels::softmax_forward(const Tensor& scores, const Tensor& probs) cons
   try {
     const int64_t width = scores.size(-1), rows = scores.numel() / width;
     const SoftmaxPrimitives& p = softmax_primitives(rows, width);
-    if (p.own_forward) {
-      note_implementation(p.own_forward_entry);
+    if (!p.own_forward.empty()) {
+      note_implementation(p.own_forward);
       float* out = probs.data<float>();
       if (out != scores.data<float>())
         std::memcpy(out, scores.data<float>(), sizeof(float) * rows * width);
