@@ -323,6 +323,22 @@ std::string run_key_of(const RunKeyParts& parts) {
 
 std::string pass_base_run_key(const std::string& run_key) { return parse_run_key(run_key).base; }
 
+std::string join_implementations(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+std::vector<std::string> split_implementations(const std::string& text) {
+  std::vector<std::string> names;
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find(", ", begin), text.size());
+    if (end > begin) names.push_back(text.substr(begin, end - begin));
+    begin = end + 2;
+  }
+  return names;
+}
+
 std::vector<HatCsvRow> LatencyDataset::hat_csv_rows(const std::string& device) {
   device_id(device);  // an unknown device is an error, not an empty file
   std::vector<HatCsvRow> out;

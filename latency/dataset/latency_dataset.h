@@ -1,9 +1,9 @@
 // The SQLite latency dataset (docs/latency.md): devices, architectures (canonical text, hash
 // and HAT's ten features; features only for rows imported from HAT's CSV) and measurements
 // (encoder and decoder trimmed mean, std and median, the protocol, the software, the kernel
-// implementations that ran, the host and the time). One file per board; files merge. Safe for several processes at once (WAL, waits for
-// locks, bounded), and every write is one transaction: a failure (full disk, Ctrl-C, kill) keeps
-// everything committed before it.
+// implementations that ran, the host and the time). One file per board; files merge. Safe for
+// several processes at once (WAL, waits for locks, bounded), and every write is one transaction:
+// a failure (full disk, Ctrl-C, kill) keeps everything committed before it.
 #pragma once
 
 #include <cstdint>
@@ -92,6 +92,11 @@ struct Measurement {
 
   double total_ms() const { return encoder.mean_ms + decoder.mean_ms; }
 };
+
+// Measurement::implementations to and from its names: one text that reads whole in sqlite3, the
+// names joined by ", " (no oneDNN implementation name contains ", ").
+std::string join_implementations(const std::vector<std::string>& names);
+std::vector<std::string> split_implementations(const std::string& text);
 
 struct DatasetOptions {
   bool read_only = false;

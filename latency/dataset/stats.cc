@@ -57,13 +57,8 @@ DeviceStats device_stats(const std::string& device, const std::vector<Measuremen
   for (const Measurement& m : rows) {
     if (m.implementations) {
       ++s.rows_with_implementations;
-      // The stored list is the sorted names joined by ", " (no oneDNN name holds ", ").
-      for (size_t begin = 0; begin < m.implementations->size();) {
-        const size_t end =
-            std::min(m.implementations->find(", ", begin), m.implementations->size());
-        if (end > begin) ++implementations[m.implementations->substr(begin, end - begin)];
-        begin = end + 2;
-      }
+      for (const std::string& name : split_implementations(*m.implementations))
+        ++implementations[name];
     }
     const double total = m.total_ms();
     totals.push_back(total);

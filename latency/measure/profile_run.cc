@@ -93,11 +93,7 @@ Measurement measurement_of(const ProfileRunConfig& config, const model::SuperTra
   m.source = "hatprofile run";
   m.run_key = key;
   m.sample_index = i;
-  // One text that reads whole in sqlite3; no implementation name contains ", ".
-  std::string implementations;
-  for (const std::string& name : r.implementations)
-    implementations += (implementations.empty() ? "" : ", ") + name;
-  m.implementations = implementations;
+  m.implementations = join_implementations(r.implementations);
   return m;
 }
 

@@ -84,6 +84,14 @@ TEST_F(DatasetCsv, AMalformedRowImportsNothingAndNamesItsLine) {
   EXPECT_EQ(dataset.devices().size(), 1u) << "the device of a failed import is not created";
 }
 
+TEST(Implementations, JoinedTextSplitsBackIntoTheNames) {
+  const std::vector<std::string> names = {"eltwise:own loop (oneDNN has ref:any)", "matmul:gemm:jit"};
+  EXPECT_EQ(join_implementations(names), "eltwise:own loop (oneDNN has ref:any), matmul:gemm:jit");
+  EXPECT_EQ(split_implementations(join_implementations(names)), names);
+  EXPECT_EQ(join_implementations({}), "");
+  EXPECT_TRUE(split_implementations("").empty());
+}
+
 TEST_F(DatasetCsv, MergeKeepsEveryRowOnceAndStatsSummarise) {
   {
     LatencyDataset a(root_ / "a.sqlite");
