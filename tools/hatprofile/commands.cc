@@ -1,5 +1,6 @@
 #include "tools/hatprofile/commands.h"
 
+#include "devices/error.h"
 #include "tools/cli/cli.h"
 
 namespace po = boost::program_options;
@@ -31,6 +32,15 @@ std::optional<po::variables_map> parse(int argc, char** argv, po::options_descri
   help.add_options()("help,h", "show this help");
   o.add(help);
   return cli::parse_options(argc, argv, o, kAbout);
+}
+
+std::filesystem::path device_dataset(const po::variables_map& vm,
+                                     const latency::DeviceProfile& device) {
+  if (vm.count("dataset")) return vm["dataset"].as<std::string>();
+  if (device.data_format != latency::LatencyDataFormat::sqlite)
+    throw cli::UsageError(str("device '", device.name, "' keeps HAT's CSV data (",
+                              device.data_file.string(), "); give --dataset FILE"));
+  return device.data_file;
 }
 
 latency::DatasetOptions dataset_options(const po::variables_map& vm, bool read_only) {

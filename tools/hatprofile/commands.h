@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <filesystem>
 #include <optional>
 
 #include "latency/dataset/latency_dataset.h"
@@ -17,6 +18,11 @@ extern const char* const kAbout;
 // cli::parse_options with a "General" group holding --help, which prints kAbout.
 std::optional<boost::program_options::variables_map> parse(
     int argc, char** argv, boost::program_options::options_description& options);
+
+// The SQLite dataset a command measures into or merges into: --dataset, else the device
+// profile's own file; a device whose profile keeps HAT's CSV data needs --dataset (usage error).
+std::filesystem::path device_dataset(const boost::program_options::variables_map& vm,
+                                     const latency::DeviceProfile& device);
 
 // --busy-timeout, when the command has it.
 latency::DatasetOptions dataset_options(const boost::program_options::variables_map& vm,

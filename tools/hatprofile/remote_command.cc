@@ -135,10 +135,7 @@ class RemoteProfile {
         dir_(util::shell_quote(remote_dir_)),
         device_(resolve_device(vm["device"].as<std::string>())),
         run_arguments_(std::move(run_arguments)) {
-    if (!vm.count("dataset") && device_.data_format != LatencyDataFormat::sqlite)
-      throw cli::UsageError(str("device '", device_.name, "' keeps HAT's CSV data (",
-                                device_.data_file.string(), "); give --dataset FILE"));
-    dataset_ = vm.count("dataset") ? fs::path(vm["dataset"].as<std::string>()) : device_.data_file;
+    dataset_ = device_dataset(vm, device_);
     board_dataset_ = str("data/", device_.name, "-latency.sqlite");
   }
 

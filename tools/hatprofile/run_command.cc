@@ -47,11 +47,7 @@ int run_command(int argc, char** argv) {
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   const DeviceProfile device = resolve_device(vm["device"].as<std::string>());
-  if (!vm.count("dataset") && device.data_format != LatencyDataFormat::sqlite)
-    throw cli::UsageError(str("device '", device.name, "' keeps HAT's CSV data (",
-                              device.data_file.string(), "); give --dataset FILE"));
-  const std::string dataset_path =
-      vm.count("dataset") ? vm["dataset"].as<std::string>() : device.data_file.string();
+  const std::string dataset_path = device_dataset(vm, device).string();
   ProfileRunConfig config = run_config(vm, device);
   set_num_threads(config.threads);
   const int pool = num_threads();
