@@ -77,10 +77,16 @@ local_dataset="$work/local/testboard.sqlite"
 ssh_args=(--ssh "$(id -un)@127.0.0.1" --port "$port" --identity "$work/client"
           --ssh-option "UserKnownHostsFile=$work/known_hosts" --remote-dir "$work/board")
 run_args=(--device "$work/profiles/testboard.yml" --dataset "$local_dataset" --space default
-          --iterations 2 --warmups 1 --source-length 4 --beam 1 --threads 1 --no-pin)
+          --warmups 1 --beam 1 --threads 1 --no-pin --iterations 2 --source-length 4)
 remote() { "$hatprofile" remote "${ssh_args[@]}" "${run_args[@]}" "$@"; }
-# The same in the background, $! being hatprofile's own process (not a subshell's).
-remote_in_background() { "$hatprofile" remote "${ssh_args[@]}" "${run_args[@]}" "$@" & }
+# Runs to interrupt: in the background ($! is hatprofile's own process, not a subshell's), and
+# long enough (20 samples of 30 timed runs of 16 steps, a second or more) that the interruption
+# lands mid-run however soon the polling sees the progress line; at 2 timed runs of 4 steps the
+# board finished all its samples first on a loaded machine. Continuing takes the same options.
+slow_args=(--device "$work/profiles/testboard.yml" --dataset "$local_dataset" --space default
+           --warmups 1 --beam 1 --threads 1 --no-pin --iterations 30 --source-length 16)
+remote_slow() { "$hatprofile" remote "${ssh_args[@]}" "${slow_args[@]}" "$@"; }
+remote_slow_in_background() { "$hatprofile" remote "${ssh_args[@]}" "${slow_args[@]}" "$@" & }
 wait_for_progress() {  # LOG TEXT PID: until the running hatprofile's LOG shows TEXT (a minute at most)
   local _
   for _ in $(seq 600); do
@@ -110,10 +116,10 @@ grep -q "merged 0 new rows" again.log || fail "the second run added rows: $(cat 
 [[ $(rows) -eq 3 ]] || fail "after the same command again: $(rows) rows, not 3"
 
 # 3. A dropped connection: ssh is killed after the board's second sample; the rows measured so
-# far are kept, and the same command ends with exactly 6 samples of this run.
-remote_in_background --bundle "bundles/$name.tar.gz" --samples 6 --seed 2 >dropped.log 2>&1
+# far are kept, and the same command ends with exactly 20 samples of this run.
+remote_slow_in_background --bundle "bundles/$name.tar.gz" --samples 20 --seed 2 >dropped.log 2>&1
 remote_pid=$!
-wait_for_progress dropped.log " 2/6 " "$remote_pid"
+wait_for_progress dropped.log " 2/20 " "$remote_pid"
 pkill -KILL -f "ssh .*-p $port .*flock" || fail "no ssh process of the run to kill"
 status=0
 wait "$remote_pid" || status=$?
@@ -122,22 +128,22 @@ grep -q "run the same command again to continue" dropped.log || fail "no advice 
 after_drop=$(rows)
 # (The board may finish the run before sshd closes the dropped session's pipes.)
 (( after_drop >= 3 + 2 )) || fail "after the drop $after_drop rows: the board's first 2 samples did not come back"
-remote --bundle "bundles/$name.tar.gz" --samples 6 --seed 2 >resumed.log 2>&1 || fail "resumed run: $(cat resumed.log)"
-[[ $(rows) -eq $((3 + 6)) ]] || fail "after resuming $(rows) rows, not 9: $(cat resumed.log)"
+remote_slow --bundle "bundles/$name.tar.gz" --samples 20 --seed 2 >resumed.log 2>&1 || fail "resumed run: $(cat resumed.log)"
+[[ $(rows) -eq $((3 + 20)) ]] || fail "after resuming $(rows) rows, not 23: $(cat resumed.log)"
 
 # 4. Stopped here (SIGTERM to hatprofile alone, as a Ctrl-C would be): it ends ssh, brings the
-# rows back and says how to continue; the same command then ends with exactly 4 samples.
-remote_in_background --bundle "bundles/$name.tar.gz" --samples 4 --seed 3 >stopped.log 2>&1
+# rows back and says how to continue; the same command then ends with exactly 20 samples.
+remote_slow_in_background --bundle "bundles/$name.tar.gz" --samples 20 --seed 3 >stopped.log 2>&1
 remote_pid=$!
-wait_for_progress stopped.log " 1/4 " "$remote_pid"
+wait_for_progress stopped.log " 1/20 " "$remote_pid"
 kill -TERM "$remote_pid"
 status=0
 wait "$remote_pid" || status=$?
 [[ $status -eq 130 ]] || fail "stopped: exit status $status, not 130: $(cat stopped.log)"
 grep -q "stopped; the board keeps its rows" stopped.log || fail "stopped: no message: $(cat stopped.log)"
-(( $(rows) >= 9 + 1 )) || fail "stopped: the rows measured before the stop did not come back: $(cat stopped.log)"
-remote --bundle "bundles/$name.tar.gz" --samples 4 --seed 3 >continued.log 2>&1 || fail "continued run: $(cat continued.log)"
-[[ $(rows) -eq $((9 + 4)) ]] || fail "after continuing $(rows) rows, not 13: $(cat continued.log)"
+(( $(rows) >= 23 + 1 )) || fail "stopped: the rows measured before the stop did not come back: $(cat stopped.log)"
+remote_slow --bundle "bundles/$name.tar.gz" --samples 20 --seed 3 >continued.log 2>&1 || fail "continued run: $(cat continued.log)"
+[[ $(rows) -eq $((23 + 20)) ]] || fail "after continuing $(rows) rows, not 43: $(cat continued.log)"
 
 # 5. Failures: one clear line each, the local dataset unchanged.
 before="$(sha256sum "$local_dataset")"
